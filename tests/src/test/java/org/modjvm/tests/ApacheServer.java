@@ -1,0 +1,587 @@
+package org.modjvm.tests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code apache2} with its own ServerRoot in a fresh temporary directory.
+ *
+ * <p>Layout of the root: {@code conf/httpd.conf}, {@code logs/error_log}, {@code run/} (pid file,
+ * DefaultRuntimeDir), {@code cache/} (JvmCacheDirectory, owned by the user the children run as),
+ * {@code htdocs/} (DocumentRoot), {@code apps/} (test scripts, copied by the tests),
+ * {@code markers/} (world-writable: apps write marker files here).
+ *
+ * <p>Usage: {@code ApacheServer.create().config("...snippet...").start()}; {@link #close()} stops it.
+ * When running as root (CI), children run as www-data, so everything in the root is made
+ * readable by others (dirs 0755, files 0644).
+ */
+public final class ApacheServer implements AutoCloseable {
+    public static final Path APACHE = Paths.get(System.getProperty("modjvm.apache", "/usr/sbin/apache2"));
+    public static final Path APACHE_MODULES = Paths.get(System.getProperty("modjvm.apacheModules",
+            "/usr/lib/apache2/modules"));
+    public static final String RUN_USER = "www-data";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    /** Servers started and not yet stopped: {@link DumpLogOnFailure} prints their error logs. */
+    static final List<ApacheServer> LIVE = new CopyOnWriteArrayList<>();
+
+    private final Path root;
+    private final int port;
+    private final StringBuilder snippet = new StringBuilder();
+    private boolean withModule = true;
+    private int processes = 1;
+    private int threadsPerChild = 16;
+    private String logLevel = "info";
+    private Process process;
+    private String name = "apache";
+
+    private ApacheServer() throws IOException {
+        root = Files.createTempDirectory("modjvm-it-");
+        port = freePort();
+        for (String d : List.of("conf", "logs", "run", "cache", "htdocs", "apps", "markers")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Files.writeString(root.resolve("htdocs/index.html"), "static index\n");
+        if (isRoot()) {
+            chown(root.resolve("cache"), RUN_USER);
+            chown(root.resolve("markers"), RUN_USER);
+        }
+        Files.setPosixFilePermissions(root.resolve("markers"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+
+    /** A new server (not started) with the module loaded. */
+    public static ApacheServer create() {
+        try {
+            return new ApacheServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Appends a config snippet; {@code @ROOT@} is replaced by the server root, {@code @PORT@} by the port. */
+    public ApacheServer config(String text) {
+        snippet.append(expand(text)).append('\n');
+        return this;
+    }
+
+    /** Plain Apache, without mod_jvm (to check the harness itself). */
+    public ApacheServer withoutModule() {
+        withModule = false;
+        return this;
+    }
+
+    /** Maximum number of child processes (ServerLimit); 1 by default so all requests hit one JVM. */
+    public ApacheServer processes(int n) {
+        processes = n;
+        return this;
+    }
+
+    public ApacheServer threadsPerChild(int n) {
+        threadsPerChild = n;
+        return this;
+    }
+
+    public ApacheServer logLevel(String level) {
+        logLevel = level;
+        return this;
+    }
+
+    /** A name for diagnostics. */
+    public ApacheServer name(String n) {
+        name = n;
+        return this;
+    }
+
+    public String expand(String text) {
+        return text.replace("@ROOT@", root.toString()).replace("@PORT@", Integer.toString(port));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path confFile() {
+        return root.resolve("conf/httpd.conf");
+    }
+
+    public Path errorLogFile() {
+        return root.resolve("logs/error_log");
+    }
+
+    public Path pidFile() {
+        return root.resolve("run/httpd.pid");
+    }
+
+    public Path cacheDir() {
+        return root.resolve("cache");
+    }
+
+    public Path markers() {
+        return root.resolve("markers");
+    }
+
+    /** Copies the test app {@code apps/<resource>} (from the test classpath) to {@code <root>/apps/<dir>/<file>}. */
+    public Path installApp(String resource, String dir, String file) {
+        try (InputStream in = ApacheServer.class.getResourceAsStream("/apps/" + resource)) {
+            Objects.requireNonNull(in, "no test app resource apps/" + resource);
+            Path target = root.resolve("apps").resolve(dir).resolve(file);
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies {@code apps/<resource>} to {@code <root>/apps/<dir>/<resource>}. */
+    public Path installApp(String resource, String dir) {
+        return installApp(resource, dir, resource);
+    }
+
+    /** Writes a file below the root (parents created). */
+    public Path writeFile(String relative, String content) {
+        return writeFile(relative, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Path writeFile(String relative, byte[] content) {
+        try {
+            Path target = root.resolve(relative);
+            Files.createDirectories(target.getParent());
+            Files.write(target, content);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Writes conf/httpd.conf (also done by {@link #start()} and {@link #configtest()}). */
+    public ApacheServer writeConfig() {
+        StringBuilder c = new StringBuilder();
+        c.append("# generated by org.modjvm.tests.ApacheServer (").append(name).append(")\n");
+        c.append("ServerRoot \"").append(root).append("\"\n");
+        c.append("ServerName 127.0.0.1\n");
+        c.append("Listen 127.0.0.1:").append(port).append('\n');
+        c.append("PidFile \"").append(pidFile()).append("\"\n");
+        c.append("DefaultRuntimeDir \"").append(root.resolve("run")).append("\"\n");
+        c.append("ErrorLog \"").append(errorLogFile()).append("\"\n");
+        c.append("LogLevel ").append(logLevel).append('\n');
+        c.append("LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b %D\" common\n");
+        c.append("CustomLog \"").append(root.resolve("logs/access_log")).append("\" common\n");
+        for (String m : List.of("mpm_event", "authz_core", "alias", "mime", "env", "setenvif", "dir")) {
+            c.append("LoadModule ").append(m).append("_module \"")
+                    .append(APACHE_MODULES.resolve("mod_" + m + ".so")).append("\"\n");
+        }
+        if (isRoot()) {
+            c.append("User ").append(RUN_USER).append('\n');
+            c.append("Group ").append(RUN_USER).append('\n');
+        }
+        // small MPM: fast start, and (by default) a single child so every request meets one JVM
+        c.append("StartServers 1\n");
+        c.append("ServerLimit ").append(processes).append('\n');
+        c.append("ThreadLimit ").append(threadsPerChild).append('\n');
+        c.append("ThreadsPerChild ").append(threadsPerChild).append('\n');
+        c.append("MaxRequestWorkers ").append(processes * threadsPerChild).append('\n');
+        c.append("MinSpareThreads 1\n");
+        c.append("MaxSpareThreads ").append((processes + 1) * threadsPerChild).append('\n');
+        c.append("MaxConnectionsPerChild 0\n");
+        c.append("KeepAliveTimeout 5\n");
+        c.append("Timeout 30\n");
+        c.append("TypesConfig /etc/mime.types\n");
+        c.append("DocumentRoot \"").append(root.resolve("htdocs")).append("\"\n");
+        c.append("<Directory />\n  Require all denied\n  AllowOverride None\n</Directory>\n");
+        c.append("<Directory \"").append(root.resolve("htdocs")).append("\">\n  Require all granted\n</Directory>\n");
+        c.append("<Directory \"").append(root.resolve("apps")).append("\">\n  Require all granted\n</Directory>\n");
+        if (withModule) {
+            Path so = moduleDir().resolve("mod_jvm.so");
+            c.append("LoadModule jvm_module \"").append(so).append("\"\n");
+            c.append("JvmCacheDirectory \"").append(cacheDir()).append("\"\n");
+        }
+        c.append("\n# ---- test snippet\n").append(snippet);
+        try {
+            Files.writeString(confFile(), c.toString());
+            makeReadable(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** The result of {@code apache2 -t}. */
+    public record ConfigTest(int exitCode, String output) {
+    }
+
+    /** Runs {@code apache2 -t} on the generated config. */
+    public ConfigTest configtest() {
+        if (withModule) {
+            requireModule();
+        }
+        writeConfig();
+        try {
+            Process p = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(), "-t")
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("apache2 -t did not finish in 60 s");
+            }
+            return new ConfigTest(p.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts apache2 in the foreground and waits until the port answers. */
+    public ApacheServer start() {
+        if (withModule) {
+            requireModule();
+        }
+        writeConfig();
+        try {
+            Files.deleteIfExists(pidFile());
+            process = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(),
+                    "-DFOREGROUND")
+                    .redirectErrorStream(true)
+                    .redirectOutput(root.resolve("logs/stdout").toFile())
+                    .start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LIVE.add(this);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                String why = "apache2 exited with " + process.exitValue() + " during start\n" + diagnostics();
+                cleanupAfterFailedStart();
+                throw new AssertionError(why);
+            }
+            if (portAnswers() && Files.exists(pidFile())) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                String why = "apache2 did not answer on port " + port + " within " + START_TIMEOUT + "\n" + diagnostics();
+                cleanupAfterFailedStart();
+                throw new AssertionError(why);
+            }
+            sleep(50);
+        }
+        return this;
+    }
+
+    private void cleanupAfterFailedStart() {
+        try {
+            stop();
+        } catch (Throwable ignored) {
+            // best effort
+        }
+    }
+
+    private boolean portAnswers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Pid of the Apache parent. */
+    public long parentPid() {
+        return process.pid();
+    }
+
+    /** Pids of the current Apache children. */
+    public List<Long> childPids() {
+        List<Long> pids = new ArrayList<>();
+        process.toHandle().children().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Stops the server: SIGTERM to the parent, wait, SIGKILL fallback for the parent and every
+     * process it ever had; then checks that nothing survived (pid file pid included).
+     */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        LIVE.remove(this);
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        process.toHandle().descendants().forEach(all::add);
+        Optional<Long> pidFromFile = readPidFile();
+        pidFromFile.flatMap(ProcessHandle::of).ifPresent(all::add);
+        process.destroy(); // SIGTERM: apache stops its children and exits
+        boolean exited;
+        try {
+            exited = process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exited = false;
+        }
+        List<String> problems = new ArrayList<>();
+        if (!exited) {
+            problems.add("apache2 parent " + process.pid() + " ignored SIGTERM for " + STOP_TIMEOUT + "; killed");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : all) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+            if (h.isAlive()) {
+                problems.add("process " + h.pid() + " survived the stop; killed");
+                h.destroyForcibly();
+            }
+        }
+        process.destroyForcibly();
+        process = null;
+        if (!problems.isEmpty()) {
+            throw new AssertionError(String.join("\n", problems) + "\n" + diagnostics());
+        }
+    }
+
+    private Optional<Long> readPidFile() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile()).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops (if running) and deletes the root unless {@code -Dmodjvm.keep=true}. */
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            if (!Boolean.getBoolean("modjvm.keep")) {
+                deleteTree(root);
+            } else {
+                System.err.println("[" + name + "] kept server root " + root);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ error log
+
+    public String errorLog() {
+        try {
+            return Files.exists(errorLogFile())
+                    ? new String(Files.readAllBytes(errorLogFile()), StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Current length of the error log: pass to {@link #errorLogSince(long)}. */
+    public long errorLogMark() {
+        try {
+            return Files.exists(errorLogFile()) ? Files.size(errorLogFile()) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String errorLogSince(long mark) {
+        String all = errorLog();
+        return mark >= all.length() ? "" : all.substring((int) mark);
+    }
+
+    /**
+     * Waits (up to {@code timeout}) until the error log written since {@code mark} matches
+     * {@code regex} (MULTILINE); returns the log since mark either way.
+     */
+    public String awaitErrorLog(long mark, String regex, Duration timeout) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String since = errorLogSince(mark);
+            if (p.matcher(since).find() || System.nanoTime() > deadline) {
+                return since;
+            }
+            sleep(50);
+        }
+    }
+
+    public String errorLogTail(int lines) {
+        String[] all = errorLog().split("\n", -1);
+        int from = Math.max(0, all.length - lines);
+        return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
+    }
+
+    /** Lines of the error log that report a child killed by a signal or a JVM crash. */
+    public List<String> crashLines() {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("^.*(AH00052|AH00051|AH02104|A fatal error has been detected|SIGSEGV|hs_err_pid|Segmentation fault).*$",
+                Pattern.MULTILINE).matcher(errorLog());
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    String diagnostics() {
+        StringBuilder b = new StringBuilder();
+        b.append("---- [").append(name).append("] root ").append(root).append(", port ").append(port).append('\n');
+        b.append("---- tail of ").append(errorLogFile()).append(":\n").append(errorLogTail(80)).append('\n');
+        try {
+            Path out = root.resolve("logs/stdout");
+            if (Files.exists(out) && Files.size(out) > 0) {
+                b.append("---- apache2 stdout/stderr:\n").append(Files.readString(out, StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        } catch (IOException ignored) {
+            // diagnostics only
+        }
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ environment
+
+    public static Path moduleDir() {
+        return Paths.get(System.getProperty("modjvm.moduleDir", "../native/target/module")).toAbsolutePath().normalize();
+    }
+
+    public static Path samplesDir() {
+        return Paths.get(System.getProperty("modjvm.samplesDir", "../conf-samples")).toAbsolutePath().normalize();
+    }
+
+    /** The JDK the module was built against (JvmHome default), from the build. */
+    public static Path jvmHome() {
+        String p = System.getProperty("modjvm.jvmHome");
+        if (p == null || p.isBlank() || p.startsWith("${")) {
+            p = System.getProperty("java.home");
+        }
+        return Paths.get(p);
+    }
+
+    public static void requireModule() {
+        Path so = moduleDir().resolve("mod_jvm.so");
+        if (!Files.isRegularFile(so)) {
+            throw new AssertionError("mod_jvm.so not found at " + so
+                    + " (build it first: cd /work/main && mvn -B install -DskipTests)");
+        }
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private static void chown(Path p, String user) throws IOException {
+        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal u = lookup.lookupPrincipalByName(user);
+        GroupPrincipal g = lookup.lookupPrincipalByGroupName(user);
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        view.setOwner(u);
+        view.setGroup(g);
+    }
+
+    /** dirs 0755, files 0644 (the markers dir stays 0777), so www-data children can read everything. */
+    public void makeReadable(Path start) throws IOException {
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!dir.startsWith(markers()) && !dir.startsWith(cacheDir())) {
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    return FileVisitResult.CONTINUE;
+                }
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteTree(Path p) {
+        try {
+            if (!Files.exists(p)) {
+                return;
+            }
+            Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("could not delete " + p + ": " + e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " @127.0.0.1:" + port + " root " + root;
+    }
+}
