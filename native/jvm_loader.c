@@ -1,0 +1,197 @@
+/* jvm_loader: see jvm_loader.h. */
+#include "jvm_loader.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef jint (JNICALL *create_vm_fn)(JavaVM **, void **, void *);
+
+/* The hooks are process-wide: there is one JVM per process. */
+static const jvm_loader_config *hooks;
+
+/* The JVM prints through vfprintf in pieces; lines are assembled per thread. */
+static __thread char line_buf[1024];
+static __thread size_t line_len;
+
+static void flush_line(void)
+{
+    if (line_len > 0 && hooks && hooks->log_line) {
+        line_buf[line_len] = '\0';
+        hooks->log_line(JVM_LOG_WARNING, line_buf);
+    }
+    line_len = 0;
+}
+
+static jint JNICALL hook_vfprintf(FILE *fp, const char *format, va_list args)
+{
+    char chunk[2048];
+    int n = vsnprintf(chunk, sizeof chunk, format, args);
+    size_t len;
+    if (n < 0) {
+        return n;
+    }
+    len = (size_t)n < sizeof chunk ? (size_t)n : sizeof chunk - 1;
+    for (size_t i = 0; i < len; i++) {
+        if (chunk[i] == '\n') {
+            flush_line();
+        } else {
+            if (line_len >= sizeof line_buf - 1) {
+                flush_line();
+            }
+            line_buf[line_len++] = chunk[i];
+        }
+    }
+    return n;
+}
+
+static void JNICALL hook_exit(jint code)
+{
+    flush_line();
+    if (hooks && hooks->on_exit) {
+        hooks->on_exit((int)code);
+    }
+}
+
+static void JNICALL hook_abort(void)
+{
+    flush_line();
+    if (hooks && hooks->on_abort) {
+        hooks->on_abort();
+    }
+}
+
+char *jvm_loader_libjvm_path(const char *jvm_home, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/lib/server/libjvm.so", jvm_home);
+    return buf;
+}
+
+typedef struct create_job {
+    const jvm_loader_config *cfg;
+    JavaVM *vm;
+    int rc;
+    char *err;
+    size_t errlen;
+} create_job;
+
+static void *create_thread(void *arg)
+{
+    create_job *job = arg;
+    const jvm_loader_config *cfg = job->cfg;
+    char path[4096];
+    void *lib;
+    create_vm_fn create;
+    JavaVMInitArgs args;
+    JavaVMOption *opts;
+    JNIEnv *env = NULL;
+    jint rc;
+    int n = 0;
+
+    jvm_loader_libjvm_path(cfg->jvm_home, path, sizeof path);
+    lib = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (!lib) {
+        snprintf(job->err, job->errlen, "cannot load %s: %s", path, dlerror());
+        return NULL;
+    }
+    create = (create_vm_fn)dlsym(lib, "JNI_CreateJavaVM");
+    if (!create) {
+        snprintf(job->err, job->errlen, "%s has no JNI_CreateJavaVM", path);
+        return NULL;
+    }
+    opts = calloc((size_t)cfg->option_count + 3, sizeof *opts);
+    if (!opts) {
+        snprintf(job->err, job->errlen, "out of memory");
+        return NULL;
+    }
+    for (int i = 0; i < cfg->option_count; i++) {
+        opts[n++].optionString = (char *)cfg->options[i];
+    }
+    opts[n].optionString = "vfprintf";
+    opts[n++].extraInfo = (void *)hook_vfprintf;
+    opts[n].optionString = "exit";
+    opts[n++].extraInfo = (void *)hook_exit;
+    opts[n].optionString = "abort";
+    opts[n++].extraInfo = (void *)hook_abort;
+
+    memset(&args, 0, sizeof args);
+    args.version = JNI_VERSION_10;
+    args.nOptions = n;
+    args.options = opts;
+    args.ignoreUnrecognized = JNI_FALSE;
+    rc = create(&job->vm, (void **)&env, &args);
+    free(opts);
+    flush_line();
+    if (rc != JNI_OK) {
+        snprintf(job->err, job->errlen, "JNI_CreateJavaVM failed (error %d)%s", (int)rc,
+                 rc == JNI_EINVAL ? ": an option in JvmOptions was rejected (see the JVM's message above)" : "");
+        job->vm = NULL;
+        return NULL;
+    }
+    if (cfg->on_created && cfg->on_created(env, cfg->ctx, job->err, job->errlen) != 0) {
+        (*job->vm)->DetachCurrentThread(job->vm);
+        return NULL;
+    }
+    /* This thread is done: workers attach themselves. */
+    (*job->vm)->DetachCurrentThread(job->vm);
+    job->rc = 0;
+    return NULL;
+}
+
+int jvm_loader_create(const jvm_loader_config *cfg, JavaVM **vm, char *err, size_t errlen)
+{
+    static create_job job;
+    pthread_attr_t attr;
+    pthread_t tid;
+
+    if (hooks) {
+        snprintf(err, errlen, "a JVM was already created in this process");
+        return -1;
+    }
+    hooks = cfg;
+    memset(&job, 0, sizeof job);
+    job.cfg = cfg;
+    job.rc = -1;
+    job.err = err;
+    job.errlen = errlen;
+    err[0] = '\0';
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, cfg->thread_stack_size ? cfg->thread_stack_size : 8u << 20);
+    if (pthread_create(&tid, &attr, create_thread, &job) != 0) {
+        pthread_attr_destroy(&attr);
+        snprintf(err, errlen, "cannot start the JVM thread");
+        return -1;
+    }
+    pthread_attr_destroy(&attr);
+    pthread_join(tid, NULL);
+    if (job.rc != 0) {
+        return -1;
+    }
+    *vm = job.vm;
+    return 0;
+}
+
+JNIEnv *jvm_loader_attach(JavaVM *vm, const char *name, int *attached_now)
+{
+    JNIEnv *env = NULL;
+    JavaVMAttachArgs args;
+    jint rc = (*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_10);
+    *attached_now = 0;
+    if (rc == JNI_OK) {
+        return env;
+    }
+    if (rc != JNI_EDETACHED) {
+        return NULL;
+    }
+    args.version = JNI_VERSION_10;
+    args.name = (char *)name;
+    args.group = NULL;
+    if ((*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, &args) != JNI_OK) {
+        return NULL;
+    }
+    *attached_now = 1;
+    return env;
+}

@@ -1,0 +1,462 @@
+/* mod_jvm_config: directives. Every value is checked when the configuration is read, so a
+ * mistake fails `apachectl configtest` with the directive, the value and what is wrong. */
+#include "mod_jvm.h"
+#include "mod_jvm_config.h"
+
+#include "http_core.h"
+#include "http_request.h"
+#include "apr_strings.h"
+#include "apr_file_info.h"
+#include "apr_lib.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+APLOG_USE_MODULE(jvm);
+
+void *jvm_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    jvm_server_conf *sc = apr_pcalloc(p, sizeof *sc);
+    sc->jvm_options = apr_array_make(p, 4, sizeof(const char *));
+    sc->aliases = apr_array_make(p, 2, sizeof(jvm_alias));
+    return sc;
+}
+
+void *jvm_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    jvm_server_conf *base = basev, *add = addv;
+    jvm_server_conf *sc = apr_pcalloc(p, sizeof *sc);
+    sc->jvm_home = add->jvm_home ? add->jvm_home : base->jvm_home;
+    sc->jvm_options = base->jvm_options;
+    sc->class_path = add->class_path ? add->class_path : base->class_path;
+    sc->runtime_dir = add->runtime_dir ? add->runtime_dir : base->runtime_dir;
+    sc->cache_dir = add->cache_dir ? add->cache_dir : base->cache_dir;
+    /* a virtual host's aliases are tried before the main server's, each in config order */
+    sc->aliases = apr_array_append(p, add->aliases, base->aliases);
+    return sc;
+}
+
+void *jvm_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    jvm_dir_conf *dc = apr_pcalloc(p, sizeof *dc);
+    dc->script_reloading = -1;
+    dc->pass_authorization = -1;
+    return dc;
+}
+
+void *jvm_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    jvm_dir_conf *base = basev, *add = addv;
+    jvm_dir_conf *dc = apr_pcalloc(p, sizeof *dc);
+    dc->application_group = add->application_group ? add->application_group : base->application_group;
+    dc->callable_object = add->callable_object ? add->callable_object : base->callable_object;
+    dc->script_reloading = add->script_reloading != -1 ? add->script_reloading : base->script_reloading;
+    dc->pass_authorization = add->pass_authorization != -1 ? add->pass_authorization : base->pass_authorization;
+    return dc;
+}
+
+static jvm_server_conf *server_conf(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &jvm_module);
+}
+
+/* ---- value checks ---------------------------------------------------------------------- */
+
+static int is_java_identifier(const char *s, const char *end)
+{
+    if (s >= end || apr_isdigit(*s)) {
+        return 0;
+    }
+    for (; s < end; s++) {
+        if (!apr_isalnum(*s) && *s != '_' && *s != '$') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* "member" or "com.example.Class::member" */
+static const char *check_callable(apr_pool_t *p, const char *directive, const char *v)
+{
+    const char *sep = strstr(v, "::");
+    const char *member = sep ? sep + 2 : v;
+    if (sep) {
+        const char *part = v;
+        while (part < sep) {
+            const char *dot = memchr(part, '.', (size_t)(sep - part));
+            const char *stop = dot ? dot : sep;
+            if (!is_java_identifier(part, stop)) {
+                return apr_psprintf(p, "%s: '%s' is not a valid callable: '%s' is not a Java class name",
+                                    directive, v, apr_pstrmemdup(p, v, (apr_size_t)(sep - v)));
+            }
+            part = dot ? dot + 1 : sep;
+        }
+    }
+    if (!is_java_identifier(member, member + strlen(member))) {
+        return apr_psprintf(p, "%s: '%s' is not a valid callable: expected a Java identifier "
+                            "such as 'application', or 'com.example.App::application'", directive, v);
+    }
+    return NULL;
+}
+
+static const char *check_application_group(apr_pool_t *p, const char *directive, const char *v)
+{
+    const char *pct = strstr(v, "%{");
+    if (!pct) {
+        return NULL;
+    }
+    if (!strcmp(v, "%{GLOBAL}") || !strcmp(v, "%{RESOURCE}") || !strcmp(v, "%{SERVER}")) {
+        return NULL;
+    }
+    if (!strncmp(v, "%{ENV:", 6) && strlen(v) > 7 && v[strlen(v) - 1] == '}'
+        && !strchr(v + 6, '{') && strchr(v + 6, '}') == v + strlen(v) - 1) {
+        return NULL;
+    }
+    return apr_psprintf(p, "%s: '%s' is not a valid application group: use a name, %%{GLOBAL}, "
+                        "%%{RESOURCE}, %%{SERVER} or %%{ENV:variable}", directive, v);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static const char *check_script(apr_pool_t *p, const char *directive, const char *path)
+{
+    apr_finfo_t fi;
+    apr_status_t rv;
+    if (!has_suffix(path, ".java") && !has_suffix(path, ".jar")) {
+        return apr_psprintf(p, "%s: '%s' is neither a .java source file nor a .jar", directive, path);
+    }
+    rv = apr_stat(&fi, path, APR_FINFO_TYPE, p);
+    if (rv != APR_SUCCESS) {
+        char buf[120];
+        return apr_psprintf(p, "%s: script '%s' cannot be found: %s", directive, path,
+                            apr_strerror(rv, buf, sizeof buf));
+    }
+    if (fi.filetype != APR_REG) {
+        return apr_psprintf(p, "%s: script '%s' is not a regular file", directive, path);
+    }
+    return NULL;
+}
+
+/* ---- JvmScriptAlias / JvmScriptAliasMatch ---------------------------------------------- */
+
+static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const argv[])
+{
+    const char *directive = cmd->cmd->name;
+    int is_match = cmd->info != NULL;
+    jvm_server_conf *sc = server_conf(cmd);
+    jvm_alias *a;
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+    if (err) {
+        return err;
+    }
+    if (argc < 2) {
+        return apr_psprintf(cmd->pool, "%s: needs a %s and a file path", directive,
+                            is_match ? "regular expression" : "URL path");
+    }
+    a = apr_array_push(sc->aliases);
+    memset(a, 0, sizeof *a);
+    a->directive = directive;
+    if (is_match) {
+        a->regex = ap_pregcomp(cmd->pool, argv[0], AP_REG_EXTENDED);
+        if (!a->regex) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular expression", directive, argv[0]);
+        }
+    } else {
+        char *url = apr_pstrdup(cmd->pool, argv[0]);
+        size_t n = strlen(url);
+        if (url[0] != '/') {
+            return apr_psprintf(cmd->pool, "%s: URL path '%s' must start with '/'", directive, argv[0]);
+        }
+        /* "/app/" and "/app" mount the same way; "/" becomes "" (matches everything) */
+        while (n > 0 && url[n - 1] == '/') {
+            url[--n] = '\0';
+        }
+        a->url = url;
+    }
+    a->script = ap_server_root_relative(cmd->pool, argv[1]);
+    if (!a->script) {
+        return apr_psprintf(cmd->pool, "%s: invalid file path '%s'", directive, argv[1]);
+    }
+    if (!is_match || !strchr(a->script, '$')) {
+        if ((err = check_script(cmd->pool, directive, a->script))) {
+            return err;
+        }
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *opt = argv[i];
+        if (!strncmp(opt, "application-group=", 18)) {
+            a->application_group = opt + 18;
+            if ((err = check_application_group(cmd->pool, directive, a->application_group))) {
+                return err;
+            }
+        } else if (!strncmp(opt, "callable=", 9)) {
+            a->callable = opt + 9;
+            if ((err = check_callable(cmd->pool, directive, a->callable))) {
+                return err;
+            }
+        } else {
+            return apr_psprintf(cmd->pool, "%s: unknown option '%s' (known: application-group=NAME, "
+                                "callable=NAME)", directive, opt);
+        }
+    }
+    return NULL;
+}
+
+/* ---- JVM settings (main server only) ----------------------------------------------------- */
+
+static const char *set_jvm_home(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    jvm_server_conf *sc = server_conf(cmd);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *home, *lib;
+    apr_finfo_t fi;
+    if (err) {
+        return err;
+    }
+    home = ap_server_root_relative(cmd->pool, arg);
+    if (!home || apr_stat(&fi, home, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS || fi.filetype != APR_DIR) {
+        return apr_psprintf(cmd->pool, "JvmHome: '%s' is not a directory", arg);
+    }
+    lib = apr_pstrcat(cmd->pool, home, "/lib/server/libjvm.so", NULL);
+    if (apr_stat(&fi, lib, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "JvmHome: '%s' has no lib/server/libjvm.so: not a JDK or JRE "
+                            "home (try /usr/lib/jvm/default-java)", arg);
+    }
+    sc->jvm_home = home;
+    return NULL;
+}
+
+static const char *add_jvm_options(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    jvm_server_conf *sc = server_conf(cmd);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char **tokens;
+    if (err) {
+        return err;
+    }
+    if (apr_tokenize_to_argv(arg, &tokens, cmd->pool) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "JvmOptions: cannot parse '%s'", arg);
+    }
+    for (int i = 0; tokens[i]; i++) {
+        const char *t = tokens[i];
+        if (t[0] != '-') {
+            return apr_psprintf(cmd->pool, "JvmOptions: '%s' is not a JVM option (options start with '-')", t);
+        }
+        if (!strncmp(t, "-Djava.class.path=", 18) || !strcmp(t, "-cp") || !strcmp(t, "-classpath")
+            || !strncmp(t, "--class-path", 12)) {
+            return apr_psprintf(cmd->pool, "JvmOptions: '%s': set the class path with JvmClassPath", t);
+        }
+        if ((!strncmp(t, "-Xmx", 4) || !strncmp(t, "-Xms", 4) || !strncmp(t, "-Xss", 4))) {
+            const char *v = t + 4;
+            char *end;
+            if (!*v || !apr_isdigit(*v) || (apr_strtoi64(v, &end, 10), (*end && (end[1] || !strchr("kKmMgGtT", *end))))) {
+                return apr_psprintf(cmd->pool, "JvmOptions: '%s' is not a valid size (e.g. %.4s64m)", t, t);
+            }
+        }
+        *(const char **)apr_array_push(sc->jvm_options) = t;
+    }
+    return NULL;
+}
+
+static const char *set_class_path(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    jvm_server_conf *sc = server_conf(cmd);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *copy, *state, *entry;
+    const char *out = NULL;
+    if (err) {
+        return err;
+    }
+    copy = apr_pstrdup(cmd->pool, arg);
+    for (entry = apr_strtok(copy, ":", &state); entry; entry = apr_strtok(NULL, ":", &state)) {
+        const char *path = ap_server_root_relative(cmd->pool, entry);
+        const char *check = path;
+        apr_finfo_t fi;
+        size_t n = path ? strlen(path) : 0;
+        if (!path) {
+            return apr_psprintf(cmd->pool, "JvmClassPath: invalid path '%s'", entry);
+        }
+        if (n >= 2 && !strcmp(path + n - 2, "/*")) {
+            check = apr_pstrmemdup(cmd->pool, path, n - 2);
+        }
+        if (apr_stat(&fi, check, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "JvmClassPath: '%s' does not exist", entry);
+        }
+        out = out ? apr_pstrcat(cmd->pool, out, ":", path, NULL) : path;
+    }
+    if (!out) {
+        return "JvmClassPath: empty class path";
+    }
+    sc->class_path = sc->class_path ? apr_pstrcat(cmd->pool, sc->class_path, ":", out, NULL) : out;
+    return NULL;
+}
+
+static const char *set_directory(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    jvm_server_conf *sc = server_conf(cmd);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *path;
+    int runtime = cmd->info != NULL;
+    if (err) {
+        return err;
+    }
+    path = ap_server_root_relative(cmd->pool, arg);
+    if (!path) {
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'", cmd->cmd->name, arg);
+    }
+    if (runtime) {
+        apr_finfo_t fi;
+        const char *jar = apr_pstrcat(cmd->pool, path, "/mod_jvm-runtime.jar", NULL);
+        if (apr_stat(&fi, jar, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "JvmRuntimeDirectory: '%s' does not contain mod_jvm-runtime.jar", arg);
+        }
+        sc->runtime_dir = path;
+    } else {
+        sc->cache_dir = path;
+    }
+    return NULL;
+}
+
+/* ---- per-directory settings ---------------------------------------------------------- */
+
+static const char *set_application_group(cmd_parms *cmd, void *dcv, const char *arg)
+{
+    jvm_dir_conf *dc = dcv;
+    const char *err = check_application_group(cmd->pool, "JvmApplicationGroup", arg);
+    if (err) {
+        return err;
+    }
+    dc->application_group = arg;
+    return NULL;
+}
+
+static const char *set_callable_object(cmd_parms *cmd, void *dcv, const char *arg)
+{
+    jvm_dir_conf *dc = dcv;
+    const char *err = check_callable(cmd->pool, "JvmCallableObject", arg);
+    if (err) {
+        return err;
+    }
+    dc->callable_object = arg;
+    return NULL;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dcv, int on)
+{
+    jvm_dir_conf *dc = dcv;
+    if (cmd->info) {
+        dc->pass_authorization = on;
+    } else {
+        dc->script_reloading = on;
+    }
+    return NULL;
+}
+
+const command_rec jvm_cmds[] = {
+    AP_INIT_TAKE_ARGV("JvmScriptAlias", add_alias, NULL, RSRC_CONF,
+                      "URL-path file-path [application-group=NAME] [callable=NAME]: mount a .java or .jar application"),
+    AP_INIT_TAKE_ARGV("JvmScriptAliasMatch", add_alias, (void *)1, RSRC_CONF,
+                      "regex file-path [options]: mount applications by regular expression ($1 … in the path)"),
+    AP_INIT_TAKE1("JvmHome", set_jvm_home, NULL, RSRC_CONF,
+                  "JDK home holding lib/server/libjvm.so"),
+    AP_INIT_ITERATE("JvmOptions", add_jvm_options, NULL, RSRC_CONF,
+                    "options for the embedded JVM, e.g. \"-Xmx256m -Dfoo=bar\""),
+    AP_INIT_TAKE1("JvmClassPath", set_class_path, NULL, RSRC_CONF,
+                  "class path entries (':'-separated) added to the embedded JVM"),
+    AP_INIT_TAKE1("JvmRuntimeDirectory", set_directory, (void *)1, RSRC_CONF,
+                  "directory holding mod_jvm-runtime.jar and mod_jvm-api.jar"),
+    AP_INIT_TAKE1("JvmCacheDirectory", set_directory, NULL, RSRC_CONF,
+                  "directory where compiled .java scripts are cached"),
+    AP_INIT_TAKE1("JvmApplicationGroup", set_application_group, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "NAME, %{GLOBAL}, %{RESOURCE}, %{SERVER} or %{ENV:var}: the class-loader space of the application"),
+    AP_INIT_TAKE1("JvmCallableObject", set_callable_object, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "name of the public static member called for each request (default: application)"),
+    AP_INIT_FLAG("JvmScriptReloading", set_flag, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                 "On|Off: reload a script when its file changes (default On)"),
+    AP_INIT_FLAG("JvmPassAuthorization", set_flag, (void *)1, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                 "On|Off: pass the Authorization header to the application (default Off)"),
+    { NULL }
+};
+
+/* ---- lookups ----------------------------------------------------------------------------- */
+
+const char *jvm_conf_jvm_home(const jvm_server_conf *sc)
+{
+    return sc->jvm_home ? sc->jvm_home : MOD_JVM_DEFAULT_JVM_HOME;
+}
+
+const char *jvm_conf_cache_dir(apr_pool_t *p, const jvm_server_conf *sc)
+{
+    return sc->cache_dir ? sc->cache_dir : ap_runtime_dir_relative(p, "mod_jvm-cache");
+}
+
+int jvm_conf_any_alias(server_rec *s)
+{
+    for (; s; s = s->next) {
+        jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+        if (sc && sc->aliases->nelts > 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const char *server_group_name(request_rec *r)
+{
+    apr_port_t port = ap_get_server_port(r);
+    const char *name = ap_get_server_name(r);
+    if (port == 80 || port == 443) {
+        return name;
+    }
+    return apr_psprintf(r->pool, "%s:%u", name, (unsigned)port);
+}
+
+const char *jvm_conf_application_group(request_rec *r, const jvm_alias *alias,
+                                       const jvm_dir_conf *dc, const char *script_name)
+{
+    const char *g = alias && alias->application_group ? alias->application_group
+                  : dc->application_group ? dc->application_group : "%{RESOURCE}";
+    if (g[0] != '%') {
+        return g;
+    }
+    if (!strcmp(g, "%{GLOBAL}")) {
+        return "";
+    }
+    if (!strcmp(g, "%{SERVER}")) {
+        return server_group_name(r);
+    }
+    if (!strcmp(g, "%{RESOURCE}")) {
+        return apr_pstrcat(r->pool, server_group_name(r), "|", script_name, NULL);
+    }
+    if (!strncmp(g, "%{ENV:", 6)) {
+        const char *name = apr_pstrmemdup(r->pool, g + 6, strlen(g) - 7);
+        const char *v = apr_table_get(r->subprocess_env, name);
+        return v ? v : "";
+    }
+    return g;
+}
+
+const char *jvm_conf_runtime_dir(apr_pool_t *p, const jvm_server_conf *sc)
+{
+    Dl_info info;
+    apr_finfo_t fi;
+    if (sc->runtime_dir) {
+        return sc->runtime_dir;
+    }
+    /* a module directory (the build's native/target/module, or a package's) holds the jars
+     * next to mod_jvm.so */
+    if (dladdr((void *)&jvm_module, &info) && info.dli_fname) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        if (slash) {
+            const char *dir = apr_pstrmemdup(p, info.dli_fname, (apr_size_t)(slash - info.dli_fname));
+            if (apr_stat(&fi, apr_pstrcat(p, dir, "/mod_jvm-runtime.jar", NULL), APR_FINFO_TYPE, p) == APR_SUCCESS) {
+                return dir;
+            }
+        }
+    }
+    return MOD_JVM_DEFAULT_RUNTIME_DIR;
+}

@@ -1,0 +1,104 @@
+/* mod_jvm_environ: see mod_jvm_environ.h. Semantics follow mod_wsgi: ap_add_common_vars()
+ * for the server, client and HTTP_* variables, then the CGI request variables with
+ * SCRIPT_NAME the mount point ("" for /) and PATH_INFO the rest of the (decoded) path. */
+#include "mod_jvm.h"
+#include "mod_jvm_environ.h"
+
+#include "http_core.h"
+#include "http_protocol.h"
+#include "util_script.h"
+#include "apr_strings.h"
+#include "apr_tables.h"
+
+#include <string.h>
+
+void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
+                         const char *process_group, int thread_id, unsigned long request_seq)
+{
+    jvm_dir_conf *dc = ap_get_module_config(r->per_dir_config, &jvm_module);
+    apr_table_t *env = r->subprocess_env;
+    const char *path_info = r->path_info ? r->path_info : "";
+    const char *uid;
+    int script_len;
+
+    ap_add_common_vars(r);
+
+    /* The CGI request variables (ap_add_cgi_vars would also run a sub-request per request
+     * to find PATH_TRANSLATED; the document root + PATH_INFO is what that gives for a
+     * path no alias maps, at no cost). */
+    script_len = *path_info ? ap_find_path_info(r->uri, path_info) : (int)strlen(r->uri);
+    e->script_name = apr_pstrmemdup(r->pool, r->uri, (apr_size_t)script_len);
+    if (!strcmp(e->script_name, "/")) {
+        e->script_name = "";
+    }
+    apr_table_setn(env, "GATEWAY_INTERFACE", "CGI/1.1");
+    apr_table_setn(env, "SERVER_PROTOCOL", r->protocol);
+    apr_table_setn(env, "REQUEST_METHOD", r->method);
+    apr_table_setn(env, "QUERY_STRING", r->args ? r->args : "");
+    apr_table_setn(env, "REQUEST_URI", r->unparsed_uri);
+    apr_table_setn(env, "SCRIPT_NAME", e->script_name);
+    apr_table_setn(env, "PATH_INFO", path_info);
+    if (*path_info) {
+        apr_table_setn(env, "PATH_TRANSLATED", apr_pstrcat(r->pool, ap_document_root(r), path_info, NULL));
+    }
+    if (dc->pass_authorization == 1) {
+        const char *auth = apr_table_get(r->headers_in, "Authorization");
+        if (auth) {
+            apr_table_setn(env, "HTTP_AUTHORIZATION", auth);
+        }
+    } else {
+        /* CGIPassAuth On would have added it: the module's setting decides */
+        apr_table_unset(env, "HTTP_AUTHORIZATION");
+    }
+
+    e->application_group = jvm_conf_application_group(r, alias, dc, e->script_name);
+    e->callable = alias && alias->callable ? alias->callable
+                : dc->callable_object ? dc->callable_object : "application";
+    e->process_group = process_group ? process_group : "";
+    uid = apr_table_get(env, "UNIQUE_ID");
+    if (!uid) {
+        uid = r->log_id;
+    }
+    e->request_id = uid ? uid : apr_psprintf(r->pool, "%" APR_PID_T_FMT "-%d-%lu",
+                                             getpid(), thread_id, request_seq);
+    e->thread_id = apr_itoa(r->pool, thread_id);
+    e->flags = 0;
+    if (dc->script_reloading != 0) {
+        e->flags |= JVM_FRAME_FLAG_RELOAD;
+    }
+    if (r->read_chunked || r->remaining > 0) {
+        e->flags |= JVM_FRAME_FLAG_HAS_BODY;
+    }
+}
+
+void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)
+{
+    const apr_array_header_t *arr = apr_table_elts(r->subprocess_env);
+    const apr_table_entry_t *elts = (const apr_table_entry_t *)arr->elts;
+    char start[32];
+    uint32_t count = 0;
+    size_t count_at;
+
+    jvm_fw_u32(w, JVM_FRAME_MAGIC);
+    jvm_fw_u32(w, e->flags);
+    jvm_fw_i64(w, r->finfo.filetype == APR_REG ? (int64_t)r->finfo.mtime : 0);
+    jvm_fw_i64(w, r->finfo.filetype == APR_REG ? (int64_t)r->finfo.size : 0);
+    count_at = w->len;
+    jvm_fw_u32(w, 0);
+    for (int i = 0; i < arr->nelts; i++) {
+        if (!elts[i].key || !elts[i].val) {
+            continue;
+        }
+        jvm_fw_kv(w, elts[i].key, strlen(elts[i].key), elts[i].val, strlen(elts[i].val));
+        count++;
+    }
+    apr_snprintf(start, sizeof start, "%" APR_TIME_T_FMT, r->request_time);
+    jvm_fw_kv_str(w, "mod_jvm.process_group", e->process_group);
+    jvm_fw_kv_str(w, "mod_jvm.application_group", e->application_group);
+    jvm_fw_kv_str(w, "mod_jvm.callable_object", e->callable);
+    jvm_fw_kv_str(w, "mod_jvm.request_id", e->request_id);
+    jvm_fw_kv_str(w, "mod_jvm.thread_id", e->thread_id);
+    jvm_fw_kv_str(w, "mod_jvm.request_start", start);
+    count += 6;
+    jvm_fw_patch_u32(w, count_at, count);
+}
