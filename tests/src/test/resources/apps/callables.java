@@ -9,7 +9,8 @@ import org.modjvm.StartResponse;
 public class Callables {
     static Iterable<byte[]> answer(String who, Map<String, Object> environ, StartResponse sr) {
         sr.start("200 OK", List.of(Map.entry("Content-Type", "text/plain")));
-        return List.of((who + " callable=" + environ.get("mod_jvm.callable_object")).getBytes(StandardCharsets.US_ASCII));
+        return List.of((who + " callable=" + environ.get("mod_jvm.callable_object")
+                + " group=" + environ.get("mod_jvm.application_group")).getBytes(StandardCharsets.US_ASCII));
     }
 
     public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse sr) {

@@ -52,6 +52,8 @@ class EnvironTest {
         app = ApacheServer.create().name("environ-app").processes(2);
         Path appScript = app.installApp("environ.java", "environ");
         Path useLib = app.installApp("uselib.java", "uselib");
+        app.installApp("environ.java", "match");
+        app.installApp("pid.java", "match");
         buildGreeterJar(app.root().resolve("lib/greeter.jar"));
         app.writeFile("lib/classes/modjvm-resource.txt", "resource from a JvmClassPath directory");
         app.config("""
@@ -61,6 +63,7 @@ class EnvironTest {
                 JvmPassAuthorization On
                 JvmScriptAlias /app %s
                 JvmScriptAlias /lib %s
+                JvmScriptAliasMatch ^/match/([^/]+) @ROOT@/apps/match/$1.java
                 """.formatted(ApacheServer.jvmHome(), appScript, useLib)).start();
     }
 
@@ -121,6 +124,21 @@ class EnvironTest {
         assertFalse(r.latin1().contains("SCRIPT_NAME"), r::toString);
         RawHttp.Response r2 = RawHttp.get(app.port(), "/appx/y");
         assertEquals(404, r2.status(), r2::toString);
+    }
+
+    @Test
+    void scriptAliasMatchSubstitutesGroupsAndSplitsAtTheMatch() {
+        // mod_wsgi's WSGIScriptAliasMatch: the part of the URL the regex matched is SCRIPT_NAME
+        EnvironDump e = get(app, "/match/environ/x/y?z=1");
+        assertEquals(app.root().resolve("apps/match/environ.java").toString(), e.string("SCRIPT_FILENAME"));
+        assertEquals("/match/environ", e.string("SCRIPT_NAME"));
+        assertEquals("/x/y", e.string("PATH_INFO"));
+        assertEquals("z=1", e.string("QUERY_STRING"));
+        RawHttp.Response pid = RawHttp.get(app.port(), "/match/pid");
+        assertEquals(200, pid.status(), pid::toString);
+        assertTrue(pid.text().matches("\\d+"), pid::toString);
+        RawHttp.Response missing = RawHttp.get(app.port(), "/match/nosuchscript");
+        assertEquals(404, missing.status(), () -> "a substituted script that does not exist is a 404: " + missing);
     }
 
     // ------------------------------------------------------------------ CGI variables

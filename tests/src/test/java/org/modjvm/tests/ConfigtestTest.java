@@ -1,0 +1,116 @@
+package org.modjvm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code apache2 -t} rejects bad mod_jvm configuration with a message naming the directive and
+ * the problem. In the snippets {@code @ROOT@} is the server root, {@code @GOOD@} an existing
+ * script, {@code @FAKEJDK@} a directory that is no JDK (no lib/server/libjvm.so).
+ */
+@ExtendWith(DumpLogOnFailure.class)
+class ConfigtestTest {
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                // description, snippet, directive named in the output, regex of the problem
+                Arguments.of("JvmHome that does not exist",
+                        "JvmHome /nonexistent/jdk-xyz", "JvmHome", "/nonexistent/jdk-xyz"),
+                Arguments.of("JvmHome without lib/server/libjvm.so",
+                        "JvmHome @FAKEJDK@", "JvmHome", "libjvm"),
+                Arguments.of("JvmHome without argument",
+                        "JvmHome", "JvmHome", "(?i)argument"),
+                Arguments.of("JvmScriptAlias to a missing script",
+                        "JvmScriptAlias / @ROOT@/apps/good/missing-script.java", "JvmScriptAlias", "missing-script\\.java"),
+                Arguments.of("JvmScriptAlias with an unknown option",
+                        "JvmScriptAlias / @GOOD@ bogus-option=1", "JvmScriptAlias", "bogus-option"),
+                Arguments.of("JvmScriptAlias with a bad application-group",
+                        "JvmScriptAlias / @GOOD@ application-group=%{BOGUS}", "JvmScriptAlias", "BOGUS"),
+                Arguments.of("JvmScriptAlias with a callable that is no identifier",
+                        "JvmScriptAlias / @GOOD@ callable=not-valid!", "JvmScriptAlias", "not-valid!"),
+                Arguments.of("JvmScriptAlias with one argument",
+                        "JvmScriptAlias /only-one", "JvmScriptAlias", "(?i)argument"),
+                Arguments.of("JvmScriptAlias inside <Location> (server/vhost only)",
+                        "<Location /x>\n  JvmScriptAlias / @GOOD@\n</Location>", "JvmScriptAlias", "(?i)not allowed"),
+                Arguments.of("JvmScriptAliasMatch with a bad regex",
+                        "JvmScriptAliasMatch \"^/x/(unclosed\" @ROOT@/apps/good/$1.java", "JvmScriptAliasMatch",
+                        "(?i)regular expression|regex|pattern|unclosed|\\(unclosed"),
+                Arguments.of("JvmScriptReloading neither On nor Off",
+                        "JvmScriptReloading Maybe", "JvmScriptReloading", "(?i)\\bon\\b.*\\boff\\b|Maybe"),
+                Arguments.of("JvmPassAuthorization neither On nor Off",
+                        "JvmPassAuthorization Sometimes", "JvmPassAuthorization", "(?i)\\bon\\b.*\\boff\\b|Sometimes"),
+                Arguments.of("JvmApplicationGroup %{BOGUS}",
+                        "JvmApplicationGroup %{BOGUS}", "JvmApplicationGroup", "BOGUS"),
+                Arguments.of("JvmCallableObject that is no identifier",
+                        "JvmCallableObject 1nvalid-name", "JvmCallableObject", "1nvalid-name"),
+                Arguments.of("JvmOptions token without a leading '-'",
+                        "JvmOptions \"-Xmx64m Xmx256m\"", "JvmOptions", "(?<!-)\\bXmx256m"),
+                Arguments.of("JvmClassPath entry that does not exist",
+                        "JvmClassPath @ROOT@/apps:@ROOT@/lib/nonexistent.jar", "JvmClassPath", "nonexistent\\.jar"),
+                Arguments.of("JvmRuntimeDirectory that does not exist",
+                        "JvmRuntimeDirectory /nonexistent/runtime-dir", "JvmRuntimeDirectory", "/nonexistent/runtime-dir"));
+    }
+
+    static ApacheServer server(String snippet) throws IOException {
+        ApacheServer s = ApacheServer.create().name("configtest");
+        java.nio.file.Path good = s.installApp("pid.java", "good");
+        Files.createDirectories(s.root().resolve("fakejdk/bin"));
+        Files.createDirectories(s.root().resolve("fakejdk/lib/server"));
+        s.config(snippet.replace("@GOOD@", good.toString())
+                .replace("@FAKEJDK@", s.root().resolve("fakejdk").toString()));
+        return s;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConfigs")
+    void badConfigFailsConfigtest(String description, String snippet, String directive, String problem)
+            throws IOException {
+        try (ApacheServer s = server(snippet)) {
+            ApacheServer.ConfigTest t = s.configtest();
+            String out = t.output();
+            assertNotEquals(0, t.exitCode(), () -> description + ": apache2 -t must fail; output:\n" + out);
+            assertTrue(out.contains(directive), () -> description + ": output must name " + directive + ":\n" + out);
+            assertTrue(Pattern.compile(problem).matcher(out).find(),
+                    () -> description + ": output must say what is wrong (/" + problem + "/):\n" + out);
+        }
+    }
+
+    @Test
+    void goodConfigIsSyntaxOk() throws IOException {
+        String snippet = """
+                JvmHome %s
+                JvmOptions "-Xmx64m -Dfoo=bar"
+                JvmClassPath @ROOT@/apps
+                JvmRuntimeDirectory %s
+                JvmApplicationGroup %%{GLOBAL}
+                JvmCallableObject application
+                JvmScriptReloading On
+                JvmPassAuthorization Off
+                JvmScriptAlias /a @GOOD@ application-group=%%{RESOURCE} callable=application
+                JvmScriptAlias /b @GOOD@ application-group=named
+                JvmScriptAliasMatch ^/m/(\\w+) @ROOT@/apps/good/$1.java
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName vhost.test
+                  JvmApplicationGroup %%{RESOURCE}
+                  JvmScriptReloading Off
+                  JvmScriptAlias / @GOOD@
+                </VirtualHost>
+                """.formatted(ApacheServer.jvmHome(), ApacheServer.moduleDir());
+        try (ApacheServer s = server(snippet)) {
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), t::output);
+            assertTrue(t.output().contains("Syntax OK"), t::output);
+        }
+    }
+}
