@@ -144,6 +144,7 @@ static void *create_thread(void *arg)
 int jvm_loader_create(const jvm_loader_config *cfg, JavaVM **vm, char *err, size_t errlen)
 {
     static create_job job;
+    static jvm_loader_config saved; /* the hooks outlive the caller's copy */
     pthread_attr_t attr;
     pthread_t tid;
 
@@ -151,9 +152,10 @@ int jvm_loader_create(const jvm_loader_config *cfg, JavaVM **vm, char *err, size
         snprintf(err, errlen, "a JVM was already created in this process");
         return -1;
     }
-    hooks = cfg;
+    saved = *cfg;
+    hooks = &saved;
     memset(&job, 0, sizeof job);
-    job.cfg = cfg;
+    job.cfg = &saved;
     job.rc = -1;
     job.err = err;
     job.errlen = errlen;
