@@ -8,6 +8,7 @@
 #include "http_core.h"
 #include "http_request.h"
 #include "apr_strings.h"
+#include "apr_thread_proc.h"
 #include "unixd.h"
 
 #include <string.h>
@@ -104,6 +105,60 @@ static int jvm_handler(request_rec *r)
     return jvm_embedded_handle(r);
 }
 
+/* Runs `<home>/bin/java <options> -version`: the JVM itself judges JvmOptions, so a bad
+ * option fails configtest instead of every child. Returns NULL or the JVM's complaint. */
+static const char *check_jvm_options(apr_pool_t *p, const char *home, const jvm_server_conf *sc)
+{
+    apr_array_header_t *opts = jvm_embedded_options(p, sc, NULL);
+    const char *java = apr_pstrcat(p, home, "/bin/java", NULL);
+    const char **argv = apr_pcalloc(p, (apr_size_t)(opts->nelts + 3) * sizeof *argv);
+    apr_procattr_t *attr;
+    apr_proc_t proc;
+    apr_exit_why_e why;
+    apr_finfo_t fi;
+    char out[2048];
+    apr_size_t len = 0;
+    int code, n = 0;
+
+    if (apr_stat(&fi, java, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    argv[n++] = java;
+    for (int i = 0; i < opts->nelts; i++) {
+        argv[n++] = APR_ARRAY_IDX(opts, i, const char *);
+    }
+    argv[n++] = "-version";
+    if (apr_procattr_create(&attr, p) != APR_SUCCESS
+        || apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_FULL_BLOCK) != APR_SUCCESS
+        || apr_procattr_cmdtype_set(attr, APR_PROGRAM) != APR_SUCCESS
+        || apr_proc_create(&proc, java, argv, NULL, attr, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    /* the JVM's complaints go to stdout or stderr, a few lines at most */
+    for (int i = 0; i < 2; i++) {
+        apr_file_t *f = i == 0 ? proc.out : proc.err;
+        for (;;) {
+            apr_size_t chunk = sizeof out - 1 - len;
+            if (chunk == 0 || apr_file_read(f, out + len, &chunk) != APR_SUCCESS) {
+                break;
+            }
+            len += chunk;
+        }
+        apr_file_close(f);
+    }
+    out[len] = '\0';
+    apr_proc_wait(&proc, &code, &why, APR_WAIT);
+    if (APR_PROC_CHECK_EXIT(why) && code == 0) {
+        return NULL;
+    }
+    for (char *c = out; *c; c++) {
+        if (*c == '\n' || *c == '\r') {
+            *c = ' ';
+        }
+    }
+    return apr_pstrdup(p, out);
+}
+
 /* Configuration checks that need the whole configuration: they run for configtest too. */
 static int jvm_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
@@ -119,6 +174,14 @@ static int jvm_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
                      "JVM00001: JvmHome: the default JDK %s has no lib/server/libjvm.so: set JvmHome to a "
                      "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
         return !OK;
+    }
+    if (sc->jvm_options->nelts > 0) {
+        const char *complaint = check_jvm_options(ptemp, home, sc);
+        if (complaint) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
+            return !OK;
+        }
     }
     runtime_dir = jvm_conf_runtime_dir(ptemp, sc);
     if (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-runtime.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS

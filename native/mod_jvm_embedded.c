@@ -436,7 +436,7 @@ static void thread_state_free(void *p)
     free(t);
 }
 
-static const char *has_option_prefix(apr_array_header_t *opts, const char *prefix)
+static const char *has_option_prefix(const apr_array_header_t *opts, const char *prefix)
 {
     for (int i = 0; i < opts->nelts; i++) {
         const char *o = APR_ARRAY_IDX(opts, i, const char *);
@@ -447,7 +447,7 @@ static const char *has_option_prefix(apr_array_header_t *opts, const char *prefi
     return NULL;
 }
 
-static int user_selects_gc(apr_array_header_t *opts)
+static int user_selects_gc(const apr_array_header_t *opts)
 {
     for (int i = 0; i < opts->nelts; i++) {
         const char *o = APR_ARRAY_IDX(opts, i, const char *);
@@ -459,10 +459,36 @@ static int user_selects_gc(apr_array_header_t *opts)
     return 0;
 }
 
+apr_array_header_t *jvm_embedded_options(apr_pool_t *p, const jvm_server_conf *sc, const char *class_path)
+{
+    apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
+    /* Defaults for a JVM living inside a web server process (README: JvmOptions): Apache keeps
+     * its signals, no attach socket or perf file left in /tmp, a small heap and serial GC. */
+    *(const char **)apr_array_push(opts) = "-Xrs";
+    *(const char **)apr_array_push(opts) = "-XX:+DisableAttachMechanism";
+    *(const char **)apr_array_push(opts) = "-XX:-UsePerfData";
+    *(const char **)apr_array_push(opts) = "-Djava.awt.headless=true";
+    *(const char **)apr_array_push(opts) = "-Dfile.encoding=UTF-8";
+    if (!has_option_prefix(sc->jvm_options, "-Xms")) {
+        *(const char **)apr_array_push(opts) = "-Xms8m";
+    }
+    if (!has_option_prefix(sc->jvm_options, "-Xmx")) {
+        *(const char **)apr_array_push(opts) = "-Xmx64m";
+    }
+    if (!user_selects_gc(sc->jvm_options)) {
+        *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
+    }
+    if (class_path) {
+        *(const char **)apr_array_push(opts) = class_path;
+    }
+    apr_array_cat(opts, sc->jvm_options);
+    return opts;
+}
+
 void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
 {
     jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
-    apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
+    apr_array_header_t *opts;
     const char *runtime_dir, *class_path, *cache_dir, *home;
     static init_ctx ctx;
     jvm_loader_config cfg;
@@ -483,25 +509,7 @@ void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
     class_path = apr_pstrcat(p, "-Djava.class.path=", runtime_dir, "/mod_jvm-runtime.jar:",
                              runtime_dir, "/mod_jvm-api.jar",
                              sc->class_path ? ":" : "", sc->class_path ? sc->class_path : "", NULL);
-
-    /* Defaults for a JVM living inside a web server process (docs: JvmOptions): Apache keeps
-     * its signals, no attach socket or perf file left in /tmp, a small heap and serial GC. */
-    *(const char **)apr_array_push(opts) = "-Xrs";
-    *(const char **)apr_array_push(opts) = "-XX:+DisableAttachMechanism";
-    *(const char **)apr_array_push(opts) = "-XX:-UsePerfData";
-    *(const char **)apr_array_push(opts) = "-Djava.awt.headless=true";
-    *(const char **)apr_array_push(opts) = "-Dfile.encoding=UTF-8";
-    if (!has_option_prefix(sc->jvm_options, "-Xms")) {
-        *(const char **)apr_array_push(opts) = "-Xms8m";
-    }
-    if (!has_option_prefix(sc->jvm_options, "-Xmx")) {
-        *(const char **)apr_array_push(opts) = "-Xmx64m";
-    }
-    if (!user_selects_gc(sc->jvm_options)) {
-        *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
-    }
-    *(const char **)apr_array_push(opts) = class_path;
-    apr_array_cat(opts, sc->jvm_options);
+    opts = jvm_embedded_options(p, sc, class_path);
 
     ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
     ap_mpm_query(AP_MPMQ_MAX_DAEMONS, &max_daemons);

@@ -40,7 +40,7 @@ class ConfigtestTest {
                 Arguments.of("JvmScriptAlias with a callable that is no identifier",
                         "JvmScriptAlias / @GOOD@ callable=not-valid!", "JvmScriptAlias", "not-valid!"),
                 Arguments.of("JvmScriptAlias with one argument",
-                        "JvmScriptAlias /only-one", "JvmScriptAlias", "(?i)argument"),
+                        "JvmScriptAlias /only-one", "JvmScriptAlias", "(?i)argument|needs .*file|missing"),
                 Arguments.of("JvmScriptAlias inside <Location> (server/vhost only)",
                         "<Location /x>\n  JvmScriptAlias / @GOOD@\n</Location>", "JvmScriptAlias", "(?i)not allowed"),
                 Arguments.of("JvmScriptAliasMatch with a bad regex",
@@ -56,6 +56,12 @@ class ConfigtestTest {
                         "JvmCallableObject 1nvalid-name", "JvmCallableObject", "1nvalid-name"),
                 Arguments.of("JvmOptions token without a leading '-'",
                         "JvmOptions \"-Xmx64m Xmx256m\"", "JvmOptions", "(?<!-)\\bXmx256m"),
+                Arguments.of("JvmOptions with a bad heap size",
+                        "JvmOptions \"-Xmx12zz\"", "JvmOptions", "-Xmx12zz"),
+                Arguments.of("JvmOptions setting the class path (JvmClassPath's job)",
+                        "JvmOptions \"-cp /tmp\"", "JvmOptions", "(?i)JvmClassPath|class ?path|'-cp"),
+                Arguments.of("JvmHome inside <VirtualHost> (server config only)",
+                        "<VirtualHost 127.0.0.1:@PORT@>\n  JvmHome /usr\n</VirtualHost>", "JvmHome", "(?i)not allowed"),
                 Arguments.of("JvmClassPath entry that does not exist",
                         "JvmClassPath @ROOT@/apps:@ROOT@/lib/nonexistent.jar", "JvmClassPath", "nonexistent\\.jar"),
                 Arguments.of("JvmRuntimeDirectory that does not exist",
@@ -79,6 +85,7 @@ class ConfigtestTest {
         try (ApacheServer s = server(snippet)) {
             ApacheServer.ConfigTest t = s.configtest();
             String out = t.output();
+            System.out.println("[" + description + "] exit " + t.exitCode() + ": " + out.strip());
             assertNotEquals(0, t.exitCode(), () -> description + ": apache2 -t must fail; output:\n" + out);
             assertTrue(out.contains(directive), () -> description + ": output must name " + directive + ":\n" + out);
             assertTrue(Pattern.compile(problem).matcher(out).find(),
