@@ -1,0 +1,139 @@
+package org.modjvm.runtime;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.modjvm.Application;
+
+/**
+ * An application group: a named class-loader space whose current {@link Generation} holds
+ * the group's scripts. Loading and reloading happen under the group's lock (scripts of one
+ * group share a loader, so their loads are serialized; other groups load in parallel); the
+ * registry reads {@link #current} without locking.
+ */
+final class ApplicationGroup {
+    final String name;
+    private final ScriptLoader scriptLoader;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Generation current;
+
+    ApplicationGroup(String name, ScriptLoader scriptLoader) {
+        this.name = name;
+        this.scriptLoader = scriptLoader;
+        this.current = Generation.first(name);
+    }
+
+    Generation current() {
+        return current;
+    }
+
+    /** The slow path: load, reload or resolve under the lock, re-checking what another thread may have done. */
+    LoadedApplication load(ScriptRequest request, Log log) {
+        lock.lock();
+        try {
+            Generation generation = current;
+            LoadedScript script = generation.scripts.get(request.script());
+            if (script == null || !script.current(request)) {
+                script = refresh(generation, script, request, log);
+                if (script == null) {
+                    return LoadedApplication.failed("cannot read the script");
+                }
+            }
+            LoadedApplication application = script.callables.get(request.callable());
+            if (application == null) {
+                application = resolve(script, request, log);
+                script.callables.put(request.callable(), application);
+            }
+            return application;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads the script and decides: same content (keep), changed (new generation), or first load. */
+    private LoadedScript refresh(Generation generation, LoadedScript previous, ScriptRequest request, Log log) {
+        Path path = Path.of(request.script());
+        ScriptSource source;
+        try {
+            source = ScriptSource.read(path);
+        } catch (ScriptLoadException e) {
+            e.log(log); // not remembered: a read error (permissions, a file being replaced) may pass
+            return null;
+        }
+        if (previous != null && Arrays.equals(previous.sha256, source.sha256())) {
+            LoadedScript same = previous.restamped(request.mtime(), request.size());
+            generation.scripts.put(request.script(), same);
+            if (log.enabled(Log.DEBUG)) {
+                log.log(Log.DEBUG, "JVM01202", request.script() + " has a new modification time or size but the same"
+                        + " content: keeping the loaded version");
+            }
+            return same;
+        }
+        Generation target = generation;
+        if (previous != null && previous.loaded()) {
+            // its old classes are defined in this generation's loader and cannot be replaced there
+            target = generation.next(name);
+            current = target;
+            if (log.enabled(Log.INFO)) {
+                log.log(Log.INFO, "JVM01201", request.script() + " changed: reloading application group '" + name
+                        + "' as generation " + target.number + " (its other scripts reload when next used;"
+                        + " running requests finish on generation " + generation.number + ")");
+            }
+        }
+        return loadInto(target, source, request, log);
+    }
+
+    private LoadedScript loadInto(Generation target, ScriptSource source, ScriptRequest request, Log log) {
+        long start = System.nanoTime();
+        LoadedScript loaded;
+        try {
+            ScriptClasses classes = target.takeCarried(request.script(), source.sha256());
+            if (classes == null) {
+                classes = scriptLoader.classes(source, log);
+            } else {
+                classes = new ScriptClasses(classes.classes(), null, Map.of(),
+                        "reused from generation " + (target.number - 1), false);
+            }
+            target.loader.add(source.path(), classes);
+            if (log.enabled(Log.INFO)) {
+                log.log(Log.INFO, "JVM01200", "loaded " + request.script() + " into application group '" + name
+                        + "' generation " + target.number + ": " + classes.classes().size() + " classes "
+                        + classes.origin() + ", " + ScriptLoader.millis(start) + " ms in all");
+            }
+            // a jar's bytes now live in the loader until defined; keep only what resolving needs
+            ScriptClasses kept = classes.jar()
+                    ? new ScriptClasses(Map.of(), classes.mainClass(), Map.of(), classes.origin(), true) : classes;
+            loaded = LoadedScript.loaded(request.mtime(), request.size(), source.sha256(), kept, target.loader);
+        } catch (ScriptLoadException e) {
+            e.log(log);
+            loaded = LoadedScript.failed(request.mtime(), request.size(), source.sha256(), e.getMessage());
+        }
+        target.scripts.put(request.script(), loaded);
+        return loaded;
+    }
+
+    private LoadedApplication resolve(LoadedScript script, ScriptRequest request, Log log) {
+        if (!script.loaded()) {
+            return LoadedApplication.failed(script.failure);
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(script.loader); // static initializers may use it (ServiceLoader …)
+        long start = System.nanoTime();
+        try {
+            Application application = CallableResolver.resolve(script.loader, Path.of(request.script()), script.classes,
+                    CallableName.parse(request.callable()));
+            if (log.enabled(Log.DEBUG)) {
+                log.log(Log.DEBUG, "JVM01203", "resolved " + application + " of " + request.script()
+                        + " (class initialized in " + ScriptLoader.millis(start) + " ms)");
+            }
+            return LoadedApplication.of(application, script.loader);
+        } catch (ScriptLoadException e) {
+            e.log(log);
+            return LoadedApplication.failed(e.getMessage());
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

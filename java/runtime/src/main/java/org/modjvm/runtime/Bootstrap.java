@@ -1,0 +1,62 @@
+package org.modjvm.runtime;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Entry points of the C module (docs/internals.md, "JVM start"): {@link #init} once per JVM,
+ * {@link #newWorker} once per attached Apache thread. Neither ever throws: a failure is logged
+ * and requests then answer 500.
+ */
+public final class Bootstrap {
+    /** Server-level lines (request handle 0). */
+    private static final LogSink SERVER_LOG = (level, line) -> Natives.log(0, level, line);
+
+    private static volatile RuntimeContext context;
+
+    private Bootstrap() {
+    }
+
+    /** @param config the config key/value block (mod_jvm.version, log_level, cache_dir, uid …) */
+    public static void init(ByteBuffer config) {
+        try {
+            // like mod_wsgi: print output lands in the error log, at error level, line by line
+            System.setOut(logStream(SERVER_LOG));
+            System.setErr(logStream(SERVER_LOG));
+        } catch (Throwable e) {
+            logFailure("cannot redirect System.out and System.err to the error log", e);
+        }
+        try {
+            RuntimeConfig settings = RuntimeConfig.from(Frames.decodeConfig(config));
+            RuntimeContext created = RuntimeContext.create(settings, SERVER_LOG);
+            context = created;
+            Log log = created.serverLog();
+            if (log.enabled(Log.INFO)) {
+                log.log(Log.INFO, "JVM01001", "mod_jvm runtime " + RuntimeVersion.VALUE + " started on Java "
+                        + Runtime.version() + " (" + settings.jvmHome() + "), process group '" + settings.processGroup()
+                        + "', multithread " + settings.multithread() + ", multiprocess " + settings.multiprocess()
+                        + ", compiled-class cache " + (settings.cacheDirectory() == null ? "none" : settings.cacheDirectory()));
+            }
+        } catch (Throwable e) {
+            logFailure("cannot initialize the mod_jvm runtime", e);
+        }
+    }
+
+    /** @return the worker of Apache thread {@code threadId}; one that answers 500 if init failed */
+    public static Worker newWorker(int threadId) {
+        return new Worker(context, threadId);
+    }
+
+    static PrintStream logStream(LogSink sink) {
+        return new PrintStream(new LogLineStream(sink, Log.ERR), false, StandardCharsets.UTF_8);
+    }
+
+    private static void logFailure(String what, Throwable error) {
+        try {
+            new Log(SERVER_LOG, Log.DEBUG).log(Log.ERR, "JVM01002", what + ":", error);
+        } catch (Throwable ignored) {
+            // the natives are not there: nothing can be logged
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.modjvm.runtime;
+
+import java.io.IOException;
+
+/**
+ * The web server reported that the client has gone: thrown by {@code Write.write} and by body
+ * sending, so the application stops producing output. Not an error worth a stack trace.
+ */
+final class ClientGoneException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClientGoneException() {
+        super("the client has gone away: the response cannot be delivered", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this; // expected event, thrown often under load: no stack walk
+    }
+}

@@ -1,0 +1,176 @@
+package org.modjvm.runtime;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Compiled scripts on disk, so that a process (every Apache child, every daemon) loads a
+ * script without loading javac: {@code <directory>/<key>.jar}, key = SHA-256 of the source,
+ * the JVM's feature version and the runtime's version (a new JDK or runtime recompiles).
+ *
+ * <p>Whoever can write this directory can run code in the server, so it is only used when it
+ * is owned by the process's uid and not writable by group or others; otherwise a warning is
+ * logged once and scripts are compiled in memory. Entries are written to a temporary file
+ * (mode 0600) in the same directory and renamed, so readers never see half a file.
+ */
+final class CompiledClassCache {
+    private final Path directory;
+    private final int uid;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    CompiledClassCache(Path directory, int uid) {
+        this.directory = directory;
+        this.uid = uid;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** The cache key of a source: hex SHA-256 over its hash, the JVM's and the runtime's versions. */
+    static String key(byte[] sourceSha256) {
+        byte[] versions = ("\0java=" + Runtime.version().feature() + "\0runtime=" + RuntimeVersion.VALUE
+                + "\0format=" + RuntimeVersion.CACHE_FORMAT).getBytes(StandardCharsets.UTF_8);
+        byte[] key = ScriptSource.sha256(sourceSha256, versions);
+        StringBuilder hex = new StringBuilder(64);
+        for (byte b : key) {
+            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return hex.toString();
+    }
+
+    /** @return the cached classes of {@code key}, or {@code null} (miss, unsafe directory, unreadable entry) */
+    Map<String, byte[]> read(String key, Log log) {
+        if (!safe(log)) {
+            return null;
+        }
+        Path file = directory.resolve(key + ".jar");
+        try {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            String problem = problemWith(file, false);
+            if (problem != null) {
+                log.log(Log.WARNING, "JVM01302", "ignoring cached classes " + file + ": " + problem);
+                return null;
+            }
+            return unzip(Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            log.log(Log.WARNING, "JVM01302", "ignoring unreadable cached classes " + file + ": " + e);
+            return null;
+        }
+    }
+
+    /** Stores {@code classes} under {@code key}; failures only cost a recompile later, so they are logged and ignored. */
+    void write(String key, Map<String, byte[]> classes, Log log) {
+        if (!safe(log)) {
+            return;
+        }
+        Path target = directory.resolve(key + ".jar");
+        Path temporary = null;
+        try {
+            temporary = Files.createTempFile(directory, "." + key + "-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(temporary); ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(entry.getKey().replace('.', '/') + ".class"));
+                    zip.write(entry.getValue());
+                    zip.closeEntry();
+                }
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temporary = null;
+        } catch (IOException | RuntimeException e) {
+            log.log(Log.WARNING, "JVM01301", "cannot write compiled classes to the cache " + target + ": " + e);
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless: its name never matches a key
+                }
+            }
+        }
+    }
+
+    /** Checks the directory (each time: it may change); creates it (0700) if missing. Warns once. */
+    boolean safe(Log log) {
+        String problem;
+        try {
+            if (!Files.exists(directory)) {
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            problem = problemWith(directory, true);
+        } catch (IOException | RuntimeException e) {
+            problem = "it cannot be used: " + e;
+        }
+        if (problem == null) {
+            return true;
+        }
+        if (warned.compareAndSet(false, true)) {
+            log.log(Log.WARNING, "JVM01300", "not using the compiled-class cache " + directory + ": " + problem
+                    + "; scripts are compiled in memory by every process instead");
+        }
+        return false;
+    }
+
+    /** Why {@code path} must not be trusted, or {@code null}: it must belong to our uid and be writable by it alone. */
+    private String problemWith(Path path, boolean isDirectory) throws IOException {
+        Map<String, Object> attributes = isDirectory
+                ? Files.readAttributes(path, "unix:uid,mode")
+                : Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) attributes.get("uid");
+        int mode = (Integer) attributes.get("mode");
+        int type = mode & 0170000;
+        if (isDirectory ? type != 0040000 : type != 0100000) {
+            return "it is not a " + (isDirectory ? "directory" : "regular file");
+        }
+        if (uid < 0) {
+            return "the process uid is unknown, so its owner cannot be checked";
+        }
+        if (owner != uid) {
+            return "it is owned by uid " + owner + ", not by the server's uid " + uid;
+        }
+        if ((mode & 0022) != 0) {
+            return "it is writable by group or others (mode " + Integer.toOctalString(mode & 07777)
+                    + "): anyone who can write there could inject code";
+        }
+        return null;
+    }
+
+    private static Map<String, byte[]> unzip(byte[] jar) throws IOException {
+        Map<String, byte[]> classes = new TreeMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                if (!name.endsWith(".class")) {
+                    throw new IOException("unexpected entry " + name);
+                }
+                classes.put(name.substring(0, name.length() - 6).replace('/', '.'), zip.readAllBytes());
+            }
+        }
+        if (classes.isEmpty()) {
+            throw new IOException("no classes in it");
+        }
+        return classes;
+    }
+}

@@ -1,0 +1,154 @@
+package org.modjvm.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The byte formats shared with the C module (docs/internals.md, "Frames"): little-endian
+ * integers, key/value blocks of ISO-8859-1 strings, the request frame and the response head.
+ */
+final class Frames {
+    static final int REQUEST_MAGIC = 0x4D4A5631; // "MJV1"
+    static final int FLAG_RELOADING = 1;
+    static final int FLAG_HAS_BODY = 2;
+    /** magic, flags, scriptMtime, scriptSize */
+    static final int REQUEST_HEADER_LENGTH = 4 + 4 + 8 + 8;
+
+    private Frames() {
+    }
+
+    static int readInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16
+                | (bytes[at + 3] & 0xFF) << 24;
+    }
+
+    static long readLong(byte[] bytes, int at) {
+        return (readInt(bytes, at) & 0xFFFFFFFFL) | (long) readInt(bytes, at + 4) << 32;
+    }
+
+    static void writeInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) value;
+        bytes[at + 1] = (byte) (value >>> 8);
+        bytes[at + 2] = (byte) (value >>> 16);
+        bytes[at + 3] = (byte) (value >>> 24);
+    }
+
+    /**
+     * Decodes a request frame. The environ map is sized for the frame's variables plus
+     * {@code extraEntries} (the {@code jvm.*} keys the caller adds), so it never rehashes.
+     *
+     * @throws IllegalArgumentException if the frame is malformed
+     */
+    static RequestFrame decodeRequest(byte[] frame, int length, int extraEntries) {
+        if (length < REQUEST_HEADER_LENGTH + 4 || length > frame.length) {
+            throw new IllegalArgumentException("request frame of " + length + " bytes is too short");
+        }
+        int magic = readInt(frame, 0);
+        if (magic != REQUEST_MAGIC) {
+            throw new IllegalArgumentException("request frame has magic 0x" + Integer.toHexString(magic)
+                    + ", expected 0x" + Integer.toHexString(REQUEST_MAGIC));
+        }
+        int flags = readInt(frame, 4);
+        long mtime = readLong(frame, 8);
+        long size = readLong(frame, 16);
+        int count = checkedCount(frame, REQUEST_HEADER_LENGTH, length);
+        HashMap<String, Object> environ = new HashMap<>(capacityFor(count + extraEntries));
+        int end = readKeyValues(frame, REQUEST_HEADER_LENGTH, length, count, environ);
+        if (end != length) {
+            throw new IllegalArgumentException("request frame has " + (length - end) + " bytes after its environ");
+        }
+        return new RequestFrame(flags, mtime, size, environ);
+    }
+
+    /** Decodes the config frame given to {@code Bootstrap.init}: one key/value block. */
+    static Map<String, String> decodeConfig(ByteBuffer config) {
+        ByteBuffer buffer = config.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        buffer.position(0);
+        byte[] bytes = new byte[buffer.limit()];
+        buffer.get(bytes);
+        int count = checkedCount(bytes, 0, bytes.length);
+        HashMap<String, String> values = new HashMap<>(capacityFor(count));
+        readKeyValues(bytes, 0, bytes.length, count, values);
+        return values;
+    }
+
+    /** A HashMap capacity that holds {@code entries} without resizing (load factor 0.75). */
+    static int capacityFor(int entries) {
+        return entries + entries / 3 + 1;
+    }
+
+    private static int checkedCount(byte[] bytes, int at, int end) {
+        if (end - at < 4) {
+            throw new IllegalArgumentException("key/value block is truncated");
+        }
+        int count = readInt(bytes, at);
+        // every entry takes at least 8 bytes: rejects absurd counts before allocating for them
+        if (count < 0 || count > (end - at - 4) / 8) {
+            throw new IllegalArgumentException("key/value block claims " + Integer.toUnsignedString(count)
+                    + " entries in " + (end - at) + " bytes");
+        }
+        return count;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int readKeyValues(byte[] bytes, int at, int end, int count, Map<String, ?> target) {
+        Map<String, Object> out = (Map<String, Object>) target;
+        int position = at + 4;
+        for (int i = 0; i < count; i++) {
+            int keyLength = checkedLength(bytes, position, end);
+            String key = new String(bytes, position + 4, keyLength, StandardCharsets.ISO_8859_1);
+            position += 4 + keyLength;
+            int valueLength = checkedLength(bytes, position, end);
+            String value = new String(bytes, position + 4, valueLength, StandardCharsets.ISO_8859_1);
+            position += 4 + valueLength;
+            out.put(key, value);
+        }
+        return position;
+    }
+
+    private static int checkedLength(byte[] bytes, int at, int end) {
+        if (end - at < 4) {
+            throw new IllegalArgumentException("key/value block is truncated");
+        }
+        int length = readInt(bytes, at);
+        if (length < 0 || length > end - at - 4) {
+            throw new IllegalArgumentException("key/value entry of " + Integer.toUnsignedString(length)
+                    + " bytes overruns the frame");
+        }
+        return length;
+    }
+
+    /**
+     * Encodes a response head: u32 status, u32 length + status line, kv headers. The strings
+     * were validated to hold only chars up to 0xFF, so each char is one byte.
+     */
+    static byte[] encodeHead(int statusCode, String statusLine, String[] names, String[] values, int count) {
+        int size = 4 + 4 + statusLine.length() + 4;
+        for (int i = 0; i < count; i++) {
+            size += 8 + names[i].length() + values[i].length();
+        }
+        byte[] head = new byte[size];
+        writeInt(head, 0, statusCode);
+        int position = putString(head, 4, statusLine);
+        writeInt(head, position, count);
+        position += 4;
+        for (int i = 0; i < count; i++) {
+            position = putString(head, position, names[i]);
+            position = putString(head, position, values[i]);
+        }
+        return head;
+    }
+
+    private static int putString(byte[] out, int at, String value) {
+        int length = value.length();
+        writeInt(out, at, length);
+        at += 4;
+        for (int i = 0; i < length; i++) {
+            out[at + i] = (byte) value.charAt(i);
+        }
+        return at + length;
+    }
+}

@@ -1,0 +1,115 @@
+package org.modjvm.runtime;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The class-loader space of one generation of an application group: every script of the
+ * group loads its classes here, so they see each other's classes and static state, the way
+ * mod_wsgi's scripts share a sub-interpreter. Different groups, and different generations of
+ * one group, never share classes. The parent is the system class loader (the API and
+ * JvmClassPath).
+ *
+ * <p>Classes are held as bytes and defined on first use; the bytes are dropped once defined
+ * (a large jar must not sit twice in a 64 MB heap).
+ */
+final class GroupClassLoader extends ClassLoader {
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final String group;
+    private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
+    private final Map<String, URL> resources = new ConcurrentHashMap<>();
+
+    GroupClassLoader(String group, int generation) {
+        super("mod_jvm application group '" + group + "' generation " + generation, ClassLoader.getSystemClassLoader());
+        this.group = group;
+    }
+
+    /**
+     * Adds the classes of {@code script}, all or none.
+     *
+     * @throws ScriptLoadException if another script of the group already defines one of them,
+     *                             or the class path does (the parent would always win)
+     */
+    synchronized void add(Path script, ScriptClasses classes) throws ScriptLoadException {
+        String scriptName = script.toString();
+        for (String name : classes.classes().keySet()) {
+            Definition existing = definitions.get(name);
+            if (existing != null && !existing.script.equals(scriptName)) {
+                throw new ScriptLoadException("JVM01214", "class " + name + " is defined by both " + existing.script
+                        + " and " + scriptName + " in application group '" + group
+                        + "': rename one, or mount them in different application groups");
+            }
+            if (getParent().getResource(name.replace('.', '/') + ".class") != null) {
+                throw new ScriptLoadException("JVM01214", "class " + name + " of " + scriptName
+                        + " is also on the JVM's class path (JvmClassPath or the JDK), which would always win: rename it");
+            }
+        }
+        ProtectionDomain domain = new ProtectionDomain(new CodeSource(toUrl(script), (Certificate[]) null), null, this, null);
+        for (Map.Entry<String, byte[]> entry : classes.classes().entrySet()) {
+            definitions.put(entry.getKey(), new Definition(scriptName, entry.getValue(), domain));
+        }
+        resources.putAll(classes.resources());
+    }
+
+    /** The script that defined {@code className} in this loader, or {@code null}. */
+    String scriptOf(String className) {
+        Definition definition = definitions.get(className);
+        return definition == null ? null : definition.script;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Definition definition = definitions.get(name);
+        byte[] bytes = definition == null ? null : definition.bytes;
+        if (bytes == null) {
+            // parallel-capable loadClass locks per name: defined once, so no bytes means not ours
+            throw new ClassNotFoundException(name + " (not in application group '" + group + "')");
+        }
+        Class<?> defined = defineClass(name, bytes, 0, bytes.length, definition.domain);
+        definition.bytes = null;
+        return defined;
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        return resources.get(name);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) throws IOException {
+        URL url = resources.get(name);
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(url));
+    }
+
+    private static URL toUrl(Path script) {
+        try {
+            return script.toUri().toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static final class Definition {
+        final String script;
+        final ProtectionDomain domain;
+        volatile byte[] bytes;
+
+        Definition(String script, byte[] bytes, ProtectionDomain domain) {
+            this.script = script;
+            this.bytes = bytes;
+            this.domain = domain;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package org.modjvm.runtime;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import org.modjvm.Application;
+import org.modjvm.Environ;
+
+/**
+ * The request core, independent of how bytes reach the web server: decodes a request frame
+ * into the environ, finds the application, calls it, sends the body through the
+ * {@link Transport}, and turns every failure into the right outcome. One per worker thread
+ * (it owns reusable buffers and the {@code jvm.errors} stream); embedded mode drives it from
+ * {@link Worker}, daemon mode will drive it from a socket.
+ *
+ * <p>Result: 0 (response produced), an HTTP status &gt; 0 (nothing sent, C answers with an
+ * error page), or -1 (failure after the head was sent: C aborts the connection).
+ */
+final class RequestHandler {
+    static final int RESPONSE_SENT = 0;
+    static final int ABORT = -1;
+    static final int INTERNAL_SERVER_ERROR = 500;
+
+    private static final List<Integer> VERSION = List.of(1, 0);
+    /** jvm.* keys added to the frame's variables: sizes the environ map so it never rehashes. */
+    private static final int ADDED_ENTRIES = 10;
+    private static final int INPUT_BUFFER_SIZE = 8192;
+
+    private final RuntimeContext context;
+    private final Transport transport;
+    private final Log log;
+    private final Boolean multithread;
+    private final Boolean multiprocess;
+    private final byte[] inputBuffer = new byte[INPUT_BUFFER_SIZE];
+    private final RequestErrors errorsSink;
+    private final PrintStream errors;
+
+    RequestHandler(RuntimeContext context, Transport transport) {
+        this.context = context;
+        this.transport = transport;
+        this.log = new Log(transport, context.config().logLevel());
+        this.multithread = context.config().multithread();
+        this.multiprocess = context.config().multiprocess();
+        this.errorsSink = new RequestErrors(transport, context.serverLog());
+        this.errors = new PrintStream(new LogLineStream(errorsSink, Log.ERR), false, StandardCharsets.UTF_8);
+    }
+
+    int handle(byte[] frame, int length) {
+        RequestFrame request;
+        try {
+            request = Frames.decodeRequest(frame, length, ADDED_ENTRIES);
+        } catch (IllegalArgumentException e) {
+            log.log(Log.ERR, "JVM01010", "invalid request frame from the web server: " + e.getMessage());
+            return INTERNAL_SERVER_ERROR;
+        }
+        HashMap<String, Object> environ = request.environ();
+        String script = string(environ, "SCRIPT_FILENAME", "");
+        if (script.isEmpty()) {
+            log.log(Log.ERR, "JVM01011", "request frame has no SCRIPT_FILENAME");
+            return INTERNAL_SERVER_ERROR;
+        }
+        String group = string(environ, Environ.APPLICATION_GROUP, script);
+        String callable = string(environ, Environ.CALLABLE_OBJECT, CallableName.DEFAULT_MEMBER);
+        LoadedApplication loaded = context.applications().lookup(new ScriptRequest(script, group, callable,
+                request.scriptMtime(), request.scriptSize(), request.reloading()), log);
+        if (!loaded.ok()) {
+            log.log(Log.ERR, "JVM01107", "application " + script + " (callable " + callable + ", application group '"
+                    + group + "') could not be loaded: answering 500 until it changes (the reason was logged"
+                    + " when loading failed: JVM012xx)");
+            return INTERNAL_SERVER_ERROR;
+        }
+
+        Thread thread = Thread.currentThread();
+        Response response = new Response(transport, thread);
+        RequestBody input = new RequestBody(transport, inputBuffer, request.hasBody(), thread);
+        addJvmEntries(environ, input);
+        // the application may change environ: remember what the log lines need now
+        String method = string(environ, "REQUEST_METHOD", "?");
+        String uri = string(environ, "REQUEST_URI", "?");
+        ClassLoader previousLoader = thread.getContextClassLoader();
+        errorsSink.begin(thread);
+        try {
+            thread.setContextClassLoader(loaded.classLoader());
+            return run(loaded.application(), environ, response, script, method, uri);
+        } finally {
+            response.end();
+            input.end();
+            errors.flush();
+            errorsSink.end();
+            thread.setContextClassLoader(previousLoader);
+            Thread.interrupted(); // an interrupt the application left behind must not hit the next request
+        }
+    }
+
+    private void addJvmEntries(HashMap<String, Object> environ, RequestBody input) {
+        environ.put(Environ.VERSION, VERSION);
+        environ.put(Environ.URL_SCHEME, urlScheme(environ));
+        environ.put(Environ.INPUT, input);
+        environ.put(Environ.INPUT_TERMINATED, Boolean.TRUE);
+        environ.put(Environ.ERRORS, errors);
+        environ.put(Environ.MULTITHREAD, multithread);
+        environ.put(Environ.MULTIPROCESS, multiprocess);
+        environ.put(Environ.RUN_ONCE, Boolean.FALSE);
+        environ.put(Environ.FILE_WRAPPER, StreamFileWrapper.INSTANCE);
+        if (!environ.containsKey(Environ.PROCESS_GROUP)) {
+            environ.put(Environ.PROCESS_GROUP, context.config().processGroup());
+        }
+    }
+
+    private static String urlScheme(HashMap<String, Object> environ) {
+        Object scheme = environ.get("REQUEST_SCHEME");
+        if (scheme instanceof String && !((String) scheme).isEmpty()) {
+            return (String) scheme;
+        }
+        return "on".equalsIgnoreCase(string(environ, "HTTPS", "")) ? "https" : "http";
+    }
+
+    private int run(Application application, HashMap<String, Object> environ, Response response,
+                    String script, String method, String uri) {
+        Iterable<?> body = null;
+        int result;
+        try {
+            body = application.call(environ, response);
+            if (body == null) {
+                throw new ContractViolation("application returned null instead of an Iterable of body chunks");
+            }
+            sendBody(body, response);
+            response.finish();
+            result = RESPONSE_SENT;
+        } catch (Throwable error) {
+            result = failed(error, response, script, method, uri);
+        }
+        if (body instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) body).close();
+            } catch (Throwable error) {
+                log.log(Log.ERR, "JVM01104", "exception closing the body of application " + script + " for " + method
+                        + " " + uri + ":", error);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Sends the chunks as they come. For a Collection the last chunk is known: it goes without
+     * flush (Apache flushes at the end anyway); with any other iterable every chunk is flushed,
+     * because the next one may take a while (streaming).
+     */
+    private static void sendBody(Iterable<?> body, Response response) throws java.io.IOException {
+        if (body instanceof Collection) {
+            int remaining = ((Collection<?>) body).size();
+            for (Object chunk : body) {
+                remaining--;
+                response.sendChunk(chunk, remaining > 0);
+            }
+        } else {
+            for (Object chunk : body) {
+                response.sendChunk(chunk, true);
+            }
+        }
+    }
+
+    private int failed(Throwable error, Response response, String script, String method, String uri) {
+        if (response.clientGone()) {
+            if (error instanceof ClientGoneException) {
+                if (log.enabled(Log.INFO)) {
+                    log.log(Log.INFO, "JVM01105", "client went away during " + method + " " + uri + " (" + script
+                            + "): response abandoned");
+                }
+            } else {
+                log.log(Log.ERR, "JVM01100", "exception in application " + script + " for " + method + " " + uri
+                        + " (after the client went away):", error);
+            }
+            return RESPONSE_SENT; // nothing more to send, and C knows the client is gone
+        }
+        if (error instanceof ContractViolation) {
+            log.log(Log.ERR, "JVM01101", "application " + script + " for " + method + " " + uri + ": " + error.getMessage());
+        } else {
+            log.log(Log.ERR, "JVM01100", "exception in application " + script + " for " + method + " " + uri + ":", error);
+        }
+        return response.headSent() ? ABORT : INTERNAL_SERVER_ERROR;
+    }
+
+    private static String string(HashMap<String, Object> environ, String key, String fallback) {
+        Object value = environ.get(key);
+        return value instanceof String ? (String) value : fallback;
+    }
+
+    /**
+     * Where {@code jvm.errors} lines go: the current request's log while it runs on its
+     * thread; the server log otherwise (another thread, or after the request: the request
+     * handle is then invalid).
+     */
+    private static final class RequestErrors implements LogSink {
+        private final Transport transport;
+        private final Log serverLog;
+        private volatile Thread requestThread;
+
+        RequestErrors(Transport transport, Log serverLog) {
+            this.transport = transport;
+            this.serverLog = serverLog;
+        }
+
+        void begin(Thread thread) {
+            requestThread = thread;
+        }
+
+        void end() {
+            requestThread = null;
+        }
+
+        @Override
+        public void log(int level, byte[] utf8Line) {
+            if (Thread.currentThread() == requestThread) {
+                transport.log(level, utf8Line);
+            } else {
+                serverLog.logRaw(level, utf8Line);
+            }
+        }
+    }
+}

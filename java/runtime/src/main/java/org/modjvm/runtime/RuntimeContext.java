@@ -1,0 +1,16 @@
+package org.modjvm.runtime;
+
+/**
+ * What every worker of the process shares: the configuration, the server-level log and the
+ * applications. Built once by {@link Bootstrap#init} (or by tests, with fakes).
+ */
+record RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup applications) {
+
+    /** The production wiring: a registry over the disk cache (if configured) and a lazily used compiler. */
+    static RuntimeContext create(RuntimeConfig config, LogSink serverSink) {
+        CompiledClassCache cache = config.cacheDirectory() == null ? null
+                : new CompiledClassCache(config.cacheDirectory(), config.uid());
+        ScriptLoader loader = new ScriptLoader(cache, new JavaSourceCompiler(config.jvmHome()));
+        return new RuntimeContext(config, new Log(serverSink, config.logLevel()), new ApplicationRegistry(loader));
+    }
+}

@@ -1,0 +1,67 @@
+package org.modjvm.runtime;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a script's bytes into class bytes: a jar is read; a source is taken from the disk
+ * cache when possible, else compiled (and cached). A source that failed to compile is
+ * remembered by its cache key, so a broken file is not recompiled on every request, and is
+ * compiled again as soon as its content changes.
+ */
+final class ScriptLoader {
+    /** Broken versions remembered; a developer's edit loop creates one per save, so it is bounded. */
+    private static final int MAX_REMEMBERED_FAILURES = 64;
+
+    private final CompiledClassCache cache;
+    private final JavaSourceCompiler compiler;
+    private final Map<String, ScriptLoadException> failures = new ConcurrentHashMap<>();
+
+    /** @param cache the disk cache, or {@code null} for none */
+    ScriptLoader(CompiledClassCache cache, JavaSourceCompiler compiler) {
+        this.cache = cache;
+        this.compiler = compiler;
+    }
+
+    JavaSourceCompiler compiler() {
+        return compiler;
+    }
+
+    ScriptClasses classes(ScriptSource source, Log log) throws ScriptLoadException {
+        if (source.jar()) {
+            return JarReader.read(source);
+        }
+        String key = CompiledClassCache.key(source.sha256());
+        ScriptLoadException failed = failures.get(key);
+        if (failed != null) {
+            throw failed;
+        }
+        long start = System.nanoTime();
+        if (cache != null) {
+            Map<String, byte[]> cached = cache.read(key, log);
+            if (cached != null) {
+                return new ScriptClasses(cached, null, Map.of(),
+                        "read from the cache " + cache.directory() + " in " + millis(start) + " ms", false);
+            }
+        }
+        Map<String, byte[]> compiled;
+        try {
+            compiled = compiler.compile(source.path(), source.bytes());
+        } catch (ScriptLoadException e) {
+            if (failures.size() >= MAX_REMEMBERED_FAILURES) {
+                failures.clear();
+            }
+            failures.put(key, e);
+            throw e;
+        }
+        String origin = "compiled in " + millis(start) + " ms";
+        if (cache != null) {
+            cache.write(key, compiled, log);
+        }
+        return new ScriptClasses(compiled, null, Map.of(), origin, false);
+    }
+
+    static long millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,45 @@
+package org.modjvm.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The bytes of a script as read once, with their SHA-256: everything loaded for this version
+ * comes from this snapshot, so the hash always describes what runs.
+ */
+record ScriptSource(Path path, byte[] bytes, byte[] sha256, boolean jar) {
+
+    static ScriptSource read(Path path) throws ScriptLoadException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException | SecurityException e) {
+            throw new ScriptLoadException("JVM01210", "cannot read script " + path + ": " + e);
+        }
+        return new ScriptSource(path, bytes, sha256(bytes), isJar(path, bytes));
+    }
+
+    /** A .jar by name, or anything that starts like a zip file; all else is Java source. */
+    private static boolean isJar(Path path, byte[] bytes) {
+        String name = String.valueOf(path.getFileName());
+        if (name.regionMatches(true, name.length() - 4, ".jar", 0, 4)) {
+            return true;
+        }
+        return bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+    }
+
+    static byte[] sha256(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.modjvm.runtime;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The connection of one request to the web server: what the request core needs from the
+ * outside. {@link NativeTransport} calls the C module through JNI; tests use a fake; daemon
+ * mode will speak the same frames over a socket. Semantics are those of the natives in
+ * docs/internals.md.
+ */
+interface Transport extends LogSink {
+    /**
+     * Sends the response head (first call only, else {@code null}) and/or body bytes.
+     *
+     * @return 0, or -1 when the client has gone
+     */
+    int write(byte[] head, byte[] data, int offset, int length, boolean flush);
+
+    /** {@link #write} for a direct buffer: {@code length} bytes from absolute index {@code offset}. */
+    int writeDirect(byte[] head, ByteBuffer data, int offset, int length, boolean flush);
+
+    /** @return the number of body bytes read, 0 at the end of the body, -1 on error */
+    int read(byte[] buffer, int offset, int length);
+}

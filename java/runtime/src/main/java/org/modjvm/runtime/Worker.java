@@ -1,0 +1,76 @@
+package org.modjvm.runtime;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The Java side of one Apache worker thread: C creates it with {@link Bootstrap#newWorker} when
+ * the thread attaches and calls {@link #handle} for each request. Keeps the thread's reusable
+ * buffers; used by that one thread only.
+ */
+public final class Worker {
+    private final RuntimeContext context;
+    private final int threadId;
+    private final NativeTransport transport = new NativeTransport();
+    private final RequestHandler handler;
+    private byte[] frame = new byte[8192];
+
+    Worker(RuntimeContext context, int threadId) {
+        this.context = context;
+        this.threadId = threadId;
+        this.handler = context == null ? null : new RequestHandler(context, transport);
+    }
+
+    /**
+     * Handles one request (docs/internals.md, "Per request").
+     *
+     * @param request C's request handle, valid during this call on this thread only
+     * @param frame   the thread's direct buffer holding the request frame
+     * @param length  the frame's length in bytes
+     * @return 0 when the response was produced, an HTTP status for C to answer with (nothing
+     *         was sent), or -1 to abort a response already started
+     */
+    public int handle(long request, ByteBuffer frame, int length) {
+        transport.begin(request);
+        try {
+            if (handler == null) {
+                transport.log(Log.ERR, ("JVM01003: the mod_jvm runtime is not initialized (Bootstrap.init failed,"
+                        + " see JVM01002): answering 500").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return RequestHandler.INTERNAL_SERVER_ERROR;
+            }
+            if (length < 0 || length > frame.capacity()) {
+                transport.log(Log.ERR, ("JVM01010: request frame length " + length + " does not fit its buffer of "
+                        + frame.capacity() + " bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return RequestHandler.INTERNAL_SERVER_ERROR;
+            }
+            byte[] bytes = frameBuffer(length);
+            frame.get(0, bytes, 0, length); // one bulk copy out of native memory, then plain array parsing
+            return handler.handle(bytes, length);
+        } catch (Throwable unexpected) {
+            // the handler catches everything itself; this is the last guard of the Apache thread
+            try {
+                transport.log(Log.ERR, ("JVM01012: internal error in worker " + threadId + ": " + unexpected)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (Throwable ignored) {
+                // nothing left to do
+            }
+            return RequestHandler.INTERNAL_SERVER_ERROR;
+        } finally {
+            transport.end();
+        }
+    }
+
+    private byte[] frameBuffer(int length) {
+        if (frame.length < length) {
+            frame = new byte[Math.max(length, Math.min(Integer.MAX_VALUE - 8, frame.length * 2))];
+        }
+        return frame;
+    }
+
+    int threadId() {
+        return threadId;
+    }
+
+    RuntimeContext context() {
+        return context;
+    }
+}
