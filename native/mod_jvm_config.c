@@ -8,8 +8,14 @@
 #include "apr_strings.h"
 #include "apr_file_info.h"
 #include "apr_lib.h"
+#include "apr_thread_proc.h"
+#include "unixd.h"
+#include "mod_jvm_embedded.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 APLOG_USE_MODULE(jvm);
@@ -460,3 +466,142 @@ const char *jvm_conf_runtime_dir(apr_pool_t *p, const jvm_server_conf *sc)
     }
     return MOD_JVM_DEFAULT_RUNTIME_DIR;
 }
+
+/* ---- start-up checks ------------------------------------------------------------------------ */
+
+/* Runs `<home>/bin/java <options> -version`: the JVM itself judges JvmOptions, so a bad
+ * option fails configtest instead of every child. Returns NULL or the JVM's complaint. */
+static const char *check_jvm_options(apr_pool_t *p, const char *home, const jvm_server_conf *sc)
+{
+    apr_array_header_t *opts = jvm_embedded_options(p, sc, NULL);
+    const char *java = apr_pstrcat(p, home, "/bin/java", NULL);
+    const char **argv = apr_pcalloc(p, (apr_size_t)(opts->nelts + 3) * sizeof *argv);
+    apr_procattr_t *attr;
+    apr_proc_t proc;
+    apr_exit_why_e why;
+    apr_finfo_t fi;
+    char out[2048];
+    apr_size_t len = 0;
+    int code, n = 0;
+
+    if (apr_stat(&fi, java, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    argv[n++] = java;
+    for (int i = 0; i < opts->nelts; i++) {
+        argv[n++] = APR_ARRAY_IDX(opts, i, const char *);
+    }
+    argv[n++] = "-version";
+    if (apr_procattr_create(&attr, p) != APR_SUCCESS
+        || apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_FULL_BLOCK) != APR_SUCCESS
+        || apr_procattr_cmdtype_set(attr, APR_PROGRAM) != APR_SUCCESS
+        || apr_proc_create(&proc, java, argv, NULL, attr, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    /* the JVM's complaints go to stdout or stderr, a few lines at most */
+    for (int i = 0; i < 2; i++) {
+        apr_file_t *f = i == 0 ? proc.out : proc.err;
+        for (;;) {
+            apr_size_t chunk = sizeof out - 1 - len;
+            if (chunk == 0 || apr_file_read(f, out + len, &chunk) != APR_SUCCESS) {
+                break;
+            }
+            len += chunk;
+        }
+        apr_file_close(f);
+    }
+    out[len] = '\0';
+    apr_proc_wait(&proc, &code, &why, APR_WAIT);
+    if (APR_PROC_CHECK_EXIT(why) && code == 0) {
+        return NULL;
+    }
+    for (char *c = out; *c; c++) {
+        if (*c == '\n' || *c == '\r') {
+            *c = ' ';
+        }
+    }
+    return apr_pstrdup(p, out);
+}
+
+/* Configuration checks that need the whole configuration: they run for configtest too. */
+int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *home, *runtime_dir;
+    apr_finfo_t fi;
+    if (!jvm_conf_any_alias(s)) {
+        return OK;
+    }
+    home = jvm_conf_jvm_home(sc);
+    if (apr_stat(&fi, apr_pstrcat(ptemp, home, "/lib/server/libjvm.so", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00001: JvmHome: the default JDK %s has no lib/server/libjvm.so: set JvmHome to a "
+                     "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
+        return !OK;
+    }
+    if (sc->jvm_options->nelts > 0) {
+        const char *complaint = check_jvm_options(ptemp, home, sc);
+        if (complaint) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
+            return !OK;
+        }
+    }
+    runtime_dir = jvm_conf_runtime_dir(ptemp, sc);
+    if (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-runtime.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS
+        || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-api.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00002: JvmRuntimeDirectory: %s does not hold mod_jvm-runtime.jar and mod_jvm-api.jar",
+                     runtime_dir);
+        return !OK;
+    }
+    return OK;
+}
+
+static int is_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') {
+        n--;
+    }
+    return n > 0 && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+int jvm_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *cache;
+    apr_status_t rv;
+    if (!jvm_conf_any_alias(s)) {
+        return OK;
+    }
+    /* The compiled-script cache is written by the children: it belongs to Apache's User and
+     * nobody else may write it (a writable cache would be code injection). */
+    cache = jvm_conf_cache_dir(ptemp, sc);
+    rv = apr_dir_make_recursive(cache, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, ptemp);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "JVM00004: JvmCacheDirectory: cannot create %s: compiled scripts will not be cached", cache);
+    } else if (geteuid() == 0) {
+        if (chown(cache, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 || chmod(cache, 0700) != 0) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
+                         "JVM00004: JvmCacheDirectory: cannot give %s to the Apache user", cache);
+        }
+    }
+    /* A script under DocumentRoot may be served as a file: its source, to anyone. */
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *vsc = ap_get_module_config(vs->module_config, &jvm_module);
+        core_server_config *core = ap_get_core_module_config(vs->module_config);
+        const jvm_alias *a = (const jvm_alias *)vsc->aliases->elts;
+        for (int i = 0; i < vsc->aliases->nelts; i++) {
+            if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
+                             "JVM00003: %s script %s is under DocumentRoot %s: its source may be served "
+                             "as a static file; move it out of DocumentRoot", a[i].directive, a[i].script,
+                             core->ap_document_root);
+            }
+        }
+    }
+    return OK;
+}
+

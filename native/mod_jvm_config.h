@@ -59,4 +59,10 @@ int jvm_conf_any_alias(server_rec *s);
 const char *jvm_conf_application_group(request_rec *r, const jvm_alias *alias,
                                        const jvm_dir_conf *dc, const char *script_name);
 
+/* check_config: JvmHome default, JvmOptions judged by the JVM, runtime jars (configtest too). */
+int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* post_config: creates the compile cache for Apache's User, warns about scripts under DocumentRoot. */
+int jvm_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
 #endif
