@@ -27,5 +27,6 @@ AP_DECLARE_MODULE(jvm) = {
     jvm_create_server_conf,
     jvm_merge_server_conf,
     jvm_cmds,
-    register_hooks
+    register_hooks,
+    AP_MODULE_FLAG_NONE
 };

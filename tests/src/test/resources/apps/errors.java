@@ -56,7 +56,7 @@ public class ErrorsApp {
                 return null;
             case "nullchunk":
                 sr.start("200 OK", TEXT);
-                return Arrays.asList(ok, null);
+                return Arrays.asList(new byte[][] {null, ok}); // null first: nothing sent yet, so a 500
             case "stringchunk":
                 sr.start("200 OK", TEXT);
                 return List.<Object>of("a String is not a chunk");
