@@ -58,6 +58,7 @@ public final class ApacheServer implements AutoCloseable {
     private boolean withModule = true;
     private int processes = 1;
     private int threadsPerChild = 16;
+    private int maxConnectionsPerChild = 0;
     private String logLevel = "info";
     private Process process;
     private String name = "apache";
@@ -107,6 +108,12 @@ public final class ApacheServer implements AutoCloseable {
 
     public ApacheServer threadsPerChild(int n) {
         threadsPerChild = n;
+        return this;
+    }
+
+    /** MaxConnectionsPerChild (0: children are never recycled). */
+    public ApacheServer maxConnectionsPerChild(int n) {
+        maxConnectionsPerChild = n;
         return this;
     }
 
@@ -218,7 +225,7 @@ public final class ApacheServer implements AutoCloseable {
         c.append("MaxRequestWorkers ").append(processes * threadsPerChild).append('\n');
         c.append("MinSpareThreads 1\n");
         c.append("MaxSpareThreads ").append((processes + 1) * threadsPerChild).append('\n');
-        c.append("MaxConnectionsPerChild 0\n");
+        c.append("MaxConnectionsPerChild ").append(maxConnectionsPerChild).append('\n');
         c.append("KeepAliveTimeout 5\n");
         c.append("Timeout 30\n");
         c.append("TypesConfig /etc/mime.types\n");
@@ -334,6 +341,21 @@ public final class ApacheServer implements AutoCloseable {
         List<Long> pids = new ArrayList<>();
         process.toHandle().children().forEach(h -> pids.add(h.pid()));
         return pids;
+    }
+
+    /** Sends a signal (e.g. "USR1" graceful restart, "HUP" restart) to the Apache parent. */
+    public void signal(String name) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (k.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public boolean isRunning() {
