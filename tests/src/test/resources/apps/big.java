@@ -21,7 +21,9 @@ public class Big {
         boolean direct = "1".equals(q.get("direct"));
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         headers.add(Map.entry("Content-Type", "application/octet-stream"));
-        if ("1".equals(q.get("cl"))) headers.add(Map.entry("Content-Length", Long.toString(size)));
+        // clextra: declare a Content-Length that differs from the real size by this many bytes
+        long declared = size + Long.parseLong(q.getOrDefault("clextra", "0"));
+        if ("1".equals(q.get("cl"))) headers.add(Map.entry("Content-Length", Long.toString(declared)));
         startResponse.start("200 OK", headers);
         return () -> new Iterator<Object>() {
             long pos = 0;

@@ -26,10 +26,13 @@ public class Stream {
     static final class Body implements Iterable<byte[]>, AutoCloseable {
         final int n; final long sleep; final String tag; final boolean throwAfterFirst; final PrintStream errors;
         final Path markerDir;
+        final StartResponse sr;
+        final boolean excInfoAfterFirst;
         int produced = 0;
-        Body(int n, long sleep, String tag, boolean throwAfterFirst, PrintStream errors, Path markerDir) {
+        Body(int n, long sleep, String tag, boolean throwAfterFirst, PrintStream errors, Path markerDir,
+                StartResponse sr, boolean excInfoAfterFirst) {
             this.n = n; this.sleep = sleep; this.tag = tag; this.throwAfterFirst = throwAfterFirst;
-            this.errors = errors; this.markerDir = markerDir;
+            this.errors = errors; this.markerDir = markerDir; this.sr = sr; this.excInfoAfterFirst = excInfoAfterFirst;
         }
         public Iterator<byte[]> iterator() {
             return new Iterator<>() {
@@ -38,6 +41,12 @@ public class Stream {
                     if (produced >= n) throw new NoSuchElementException();
                     if (produced > 0) {
                         if (throwAfterFirst) throw new IllegalStateException("stream-failure-after-first-chunk " + tag);
+                        if (excInfoAfterFirst) {
+                            // the head is sent: start with excInfo must rethrow excInfo (PEP 3333)
+                            sr.start("500 Internal Server Error", List.of(Map.entry("Content-Type", "text/plain")),
+                                    new IllegalStateException("late-excinfo " + tag));
+                            return ("start with excInfo returned normally " + tag + "\n").getBytes(StandardCharsets.US_ASCII);
+                        }
                         try { Thread.sleep(sleep); } catch (InterruptedException e) { throw new RuntimeException(e); }
                     }
                     return ("chunk " + (produced++) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -59,6 +68,6 @@ public class Stream {
         startResponse.start("200 OK", List.of(Map.entry("Content-Type", "text/plain")));
         return new Body(Integer.parseInt(q.getOrDefault("n", "3")), Long.parseLong(q.getOrDefault("sleep", "0")),
                 q.get("tag"), "throw".equals(q.get("after")), (PrintStream) environ.get("jvm.errors"),
-                dir == null ? null : Path.of(dir));
+                dir == null ? null : Path.of(dir), startResponse, "excinfo".equals(q.get("after")));
     }
 }

@@ -173,6 +173,57 @@ class StreamingTest {
     }
 
     @Test
+    void startWithExcInfoAfterTheHeadWasSentRethrowsAndAborts() {
+        // PEP 3333: once the head is sent, start_response(..., exc_info) re-raises exc_info;
+        // the response can no longer change, so the connection is aborted
+        long mark = server.errorLogMark();
+        RawHttp.Response r = RawHttp.get(server.port(), "/stream?n=3&after=excinfo&tag=lateexc");
+        assertEquals(200, r.status(), r::toString);
+        assertFalse(r.complete(), () -> "the response must be cut short: " + r);
+        assertEquals("chunk 0\n", r.latin1(), "nothing after the first chunk");
+        String log = server.awaitErrorLog(mark, "late-excinfo lateexc", Duration.ofSeconds(10));
+        assertTrue(log.contains("late-excinfo lateexc"), () -> "the rethrown excInfo is logged:\n" + log);
+        assertTrue(awaitFile(server.markers().resolve("closed-lateexc"), Duration.ofSeconds(10)), "close() called");
+    }
+
+    @Test
+    void bodyShorterThanContentLengthIsCutShort() {
+        // the client must see a short (broken) response, never a complete-looking one
+        long mark = server.errorLogMark();
+        RawHttp.Response r = RawHttp.get(server.port(), "/big?size=100000&cl=1&clextra=100");
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("100100", r.header("Content-Length"));
+        assertFalse(r.complete(), () -> "a body shorter than its Content-Length must not look complete: " + r);
+        assertEquals(100000, r.body().length);
+        String log = server.awaitErrorLog(mark, "JVM\\d{5}: .*100000", Duration.ofSeconds(10));
+        assertTrue(log.matches("(?s).*JVM\\d{5}: .*100000.*"), () -> "logged with the sizes:\n" + log);
+    }
+
+    @Test
+    void bytesBeyondContentLengthAreDropped() throws Exception {
+        long mark = server.errorLogMark();
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            c.sendHead("GET", "/big?size=100000&cl=1&clextra=-100");
+            RawHttp.Response r = c.readResponse();
+            assertEquals(200, r.status(), r::toString);
+            assertTrue(r.complete(), r::toString);
+            assertEquals(99900, r.body().length);
+            for (int i = 0; i < r.body().length; i++) {
+                assertEquals((byte) (i % 251), r.body()[i], "byte " + i);
+            }
+            // the excess must not leak into the connection as the start of a next response
+            c.sendHead("GET", "/pid", "Connection: close");
+            RawHttp.Response next = c.readResponse();
+            assertEquals(200, next.status(), next::toString);
+            assertTrue(next.text().matches("\\d+"), next::toString);
+        } catch (java.io.UncheckedIOException closed) {
+            // closing the connection after the excess is also acceptable; the excess was not sent
+        }
+        String log = server.awaitErrorLog(mark, "JVM\\d{5}: ", Duration.ofSeconds(10));
+        assertTrue(log.matches("(?s).*JVM\\d{5}: .*"), () -> "the excess is logged:\n" + log);
+    }
+
+    @Test
     void writeCallableOutputPrecedesTheReturnedBody() {
         RawHttp.Response r = RawHttp.get(server.port(), "/features?case=write");
         assertEquals(200, r.status(), r::toString);
