@@ -6,6 +6,7 @@
 #include "mod_jvm_config.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_environ.h"
+#include "mod_jvm_response.h"
 #include "jvm_frame.h"
 #include "jvm_loader.h"
 
@@ -59,13 +60,7 @@ typedef struct jvm_req {
     unsigned magic;         /* JVM_REQ_MAGIC while the request runs */
     request_rec *r;
     jvm_thread *t;
-    apr_bucket_brigade *bb; /* output not yet passed on */
-    apr_off_t expected;     /* Content-Length from the application, or -1 */
-    apr_off_t sent;         /* body bytes accepted so far */
-    int head_sent;          /* the head has been applied to r */
-    int head_invalid;       /* the head was rejected: answer 500 */
-    int gone;               /* the client went away or output failed */
-    int truncated_logged;   /* the Content-Length overflow was logged */
+    jvm_response resp;      /* what was sent so far */
     int read_started;       /* ap_should_client_block was called */
     int read_eof;           /* the body was read to its end */
 } jvm_req;
@@ -98,113 +93,29 @@ static jvm_req *req_of(jlong handle)
     return rq && rq->magic == JVM_REQ_MAGIC ? rq : NULL;
 }
 
-typedef struct head_ctx {
-    jvm_req *rq;
-    const char *problem;    /* set when a known header has a bad value */
-} head_ctx;
-
-static int apply_header(void *ctxv, const jvm_head_field *f)
-{
-    head_ctx *ctx = ctxv;
-    request_rec *r = ctx->rq->r;
-    char *name = apr_pstrmemdup(r->pool, f->name, f->name_len);
-    char *value = apr_pstrmemdup(r->pool, f->value, f->value_len);
-    if (!strcasecmp(name, "Content-Type")) {
-        ap_set_content_type(r, value);
-    } else if (!strcasecmp(name, "Content-Length")) {
-        apr_off_t n;
-        char *end;
-        if (!*value || apr_strtoff(&n, value, &end, 10) != APR_SUCCESS || *end || n < 0) {
-            ctx->problem = "Content-Length is not a non-negative integer";
-            return 1;
-        }
-        if (ctx->rq->expected >= 0 && ctx->rq->expected != n) {
-            ctx->problem = "two different Content-Length headers";
-            return 1;
-        }
-        ctx->rq->expected = n;
-        apr_table_setn(r->headers_out, "Content-Length", value);
-    } else {
-        apr_table_addn(r->headers_out, name, value);
-    }
-    return 0;
-}
-
-/* Applies the encoded head to r. Returns 0, or -1 (logged; the request answers 500). */
+/* Copies a response head out of its Java array and applies it. */
 static int apply_head(JNIEnv *env, jvm_req *rq, jbyteArray head)
 {
-    request_rec *r = rq->r;
-    jsize n = (*env)->GetArrayLength(env, head);
+    jsize n;
     unsigned char *data;
-    const char *status_line, *err = NULL;
-    size_t status_len;
-    int status;
-    head_ctx ctx = { rq, NULL };
-    jvm_head_field bad = { "", 0, "", 0 };
-
-    if (rq->head_sent || rq->head_invalid) {
-        return rq->head_invalid ? -1 : 0;
+    if (rq->resp.head_sent || rq->resp.head_invalid) {
+        return rq->resp.head_invalid ? -1 : 0;
     }
-    data = apr_palloc(r->pool, (apr_size_t)n + 1);
+    n = (*env)->GetArrayLength(env, head);
+    data = apr_palloc(rq->r->pool, (apr_size_t)n + 1);
     (*env)->GetByteArrayRegion(env, head, 0, n, (jbyte *)data);
     if ((*env)->ExceptionCheck(env)) {
-        rq->head_invalid = 1;
+        rq->resp.head_invalid = 1;
         return -1;
     }
-    if (jvm_head_decode(data, (size_t)n, &status, &status_line, &status_len,
-                        apply_header, &ctx, &err, &bad) != 0 || status < 200) {
-        rq->head_invalid = 1;
-        apr_table_clear(r->headers_out);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00031: invalid response from the application %s: %s (%s%s%s)", r->filename,
-                      ctx.problem ? ctx.problem : err ? err : "status below 200 cannot end a request",
-                      ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, bad.name, bad.name_len)),
-                      bad.name_len ? ": " : "",
-                      ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, bad.value, bad.value_len)));
-        return -1;
-    }
-    r->status = status;
-    r->status_line = apr_pstrmemdup(r->pool, status_line, status_len);
-    rq->head_sent = 1;
-    return 0;
-}
-
-static int body_write(jvm_req *rq, const void *data, apr_size_t n, int flush)
-{
-    request_rec *r = rq->r;
-    if (rq->expected >= 0 && rq->sent + (apr_off_t)n > rq->expected) {
-        if (!rq->truncated_logged) {
-            rq->truncated_logged = 1;
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          "JVM00032: the application %s sent more than its Content-Length of %" APR_OFF_T_FMT
-                          " bytes: the excess is dropped", r->filename, rq->expected);
-        }
-        n = (apr_size_t)(rq->expected - rq->sent);
-    }
-    if (!rq->bb) {
-        rq->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    }
-    if (n > 0 && ap_fwrite(r->output_filters, rq->bb, data, n) != APR_SUCCESS) {
-        rq->gone = 1;
-        return -1;
-    }
-    rq->sent += (apr_off_t)n;
-    if (flush && ap_fflush(r->output_filters, rq->bb) != APR_SUCCESS) {
-        rq->gone = 1;
-        return -1;
-    }
-    if (r->connection->aborted) {
-        rq->gone = 1;
-        return -1;
-    }
-    return 0;
+    return jvm_response_head(&rq->resp, data, (size_t)n);
 }
 
 static jint JNICALL native_write(JNIEnv *env, jclass cls, jlong handle, jbyteArray head,
                                  jbyteArray data, jint offset, jint length, jboolean flush)
 {
     jvm_req *rq = req_of(handle);
-    if (!rq || (head && apply_head(env, rq, head) != 0) || rq->gone) {
+    if (!rq || (head && apply_head(env, rq, head) != 0) || rq->resp.gone) {
         return -1;
     }
     if (data && length > 0) {
@@ -220,13 +131,13 @@ static jint JNICALL native_write(JNIEnv *env, jclass cls, jlong handle, jbyteArr
             }
             offset += n;
             length -= n;
-            if (body_write(rq, rq->t->io, (apr_size_t)n, flush && length == 0) != 0) {
+            if (jvm_response_write(&rq->resp, rq->t->io, (apr_size_t)n, flush && length == 0) != 0) {
                 return -1;
             }
         }
         return 0;
     }
-    return body_write(rq, NULL, 0, flush);
+    return jvm_response_write(&rq->resp, NULL, 0, flush);
 }
 
 static jint JNICALL native_write_direct(JNIEnv *env, jclass cls, jlong handle, jbyteArray head,
@@ -235,18 +146,18 @@ static jint JNICALL native_write_direct(JNIEnv *env, jclass cls, jlong handle, j
     jvm_req *rq = req_of(handle);
     const unsigned char *base;
     jlong capacity;
-    if (!rq || (head && apply_head(env, rq, head) != 0) || rq->gone) {
+    if (!rq || (head && apply_head(env, rq, head) != 0) || rq->resp.gone) {
         return -1;
     }
     if (!data || length <= 0) {
-        return body_write(rq, NULL, 0, flush);
+        return jvm_response_write(&rq->resp, NULL, 0, flush);
     }
     base = (*env)->GetDirectBufferAddress(env, data);
     capacity = (*env)->GetDirectBufferCapacity(env, data);
     if (!base || offset < 0 || length < 0 || (jlong)offset + length > capacity) {
         return -1;
     }
-    return body_write(rq, base + offset, (apr_size_t)length, flush);
+    return jvm_response_write(&rq->resp, base + offset, (apr_size_t)length, flush);
 }
 
 static jint JNICALL native_read(JNIEnv *env, jclass cls, jlong handle, jbyteArray buffer,
@@ -648,21 +559,6 @@ static int grow_frame(jvm_thread *t, size_t need)
     return t->frame_buf ? 0 : -1;
 }
 
-/* Ends a response whose head was sent but whose body cannot be completed: the client must
- * see a broken response (no last chunk, connection closed), never a short "complete" one. */
-static void abort_response(jvm_req *rq)
-{
-    request_rec *r = rq->r;
-    conn_rec *c = r->connection;
-    if (!rq->bb) {
-        rq->bb = apr_brigade_create(r->pool, c->bucket_alloc);
-    }
-    APR_BRIGADE_INSERT_TAIL(rq->bb, ap_bucket_error_create(HTTP_BAD_GATEWAY, NULL, r->pool, c->bucket_alloc));
-    APR_BRIGADE_INSERT_TAIL(rq->bb, apr_bucket_eos_create(c->bucket_alloc));
-    ap_pass_brigade(r->output_filters, rq->bb);
-    c->keepalive = AP_CONN_CLOSE;
-}
-
 int jvm_embedded_handle(request_rec *r)
 {
     jvm_request_conf *rc = ap_get_module_config(r->request_config, &jvm_module);
@@ -706,7 +602,7 @@ int jvm_embedded_handle(request_rec *r)
     rq.magic = JVM_REQ_MAGIC;
     rq.r = r;
     rq.t = t;
-    rq.expected = -1;
+    jvm_response_init(&rq.resp, r);
     if ((*env)->PushLocalFrame(env, 32) != 0) {
         (*env)->ExceptionClear(env);
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -716,44 +612,9 @@ int jvm_embedded_handle(request_rec *r)
         char err[1024];
         take_exception(env, err, sizeof err, "Worker.handle");
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00022: the runtime failed for %s: %s", r->filename, err);
-        result = rq.head_sent ? -1 : HTTP_INTERNAL_SERVER_ERROR;
+        result = rq.resp.head_sent ? -1 : HTTP_INTERNAL_SERVER_ERROR;
     }
     (*env)->PopLocalFrame(env, NULL);
     rq.magic = 0;
-
-    if (result <= 0 && !rq.head_sent && !rq.head_invalid && !rq.gone) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00036: the runtime ended the request for %s without a response", r->filename);
-        result = HTTP_INTERNAL_SERVER_ERROR;
-    }
-    if (result > 0 || rq.head_invalid) {
-        if (rq.head_sent && rq.bb && rq.sent > 0) {
-            abort_response(&rq);
-            return OK;
-        }
-        apr_table_clear(r->headers_out);
-        return result > 0 ? (int)result : HTTP_INTERNAL_SERVER_ERROR;
-    }
-    if (rq.gone || r->connection->aborted) {
-        return OK;
-    }
-    if (result < 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "JVM00034: response from %s aborted after %" APR_OFF_T_FMT " body bytes", r->filename, rq.sent);
-        abort_response(&rq);
-        return OK;
-    }
-    if (rq.expected >= 0 && rq.sent < rq.expected && !r->header_only) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00033: the application %s sent %" APR_OFF_T_FMT " bytes but its Content-Length "
-                      "is %" APR_OFF_T_FMT ": connection closed", r->filename, rq.sent, rq.expected);
-        abort_response(&rq);
-        return OK;
-    }
-    if (!rq.bb) {
-        rq.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    }
-    APR_BRIGADE_INSERT_TAIL(rq.bb, apr_bucket_eos_create(r->connection->bucket_alloc));
-    ap_pass_brigade(r->output_filters, rq.bb);
-    return OK;
+    return jvm_response_finish(&rq.resp, (int)result);
 }

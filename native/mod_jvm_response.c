@@ -1,0 +1,172 @@
+/* mod_jvm_response: see mod_jvm_response.h. */
+#include "mod_jvm.h"
+#include "mod_jvm_response.h"
+#include "jvm_frame.h"
+
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+#include "apr_strings.h"
+
+#include <string.h>
+
+APLOG_USE_MODULE(jvm);
+
+void jvm_response_init(jvm_response *resp, request_rec *r)
+{
+    memset(resp, 0, sizeof *resp);
+    resp->r = r;
+    resp->expected = -1;
+}
+
+typedef struct head_ctx {
+    jvm_response *resp;
+    const char *problem;    /* set when a known header has a bad value */
+} head_ctx;
+
+static int apply_header(void *ctxv, const jvm_head_field *f)
+{
+    head_ctx *ctx = ctxv;
+    request_rec *r = ctx->resp->r;
+    char *name = apr_pstrmemdup(r->pool, f->name, f->name_len);
+    char *value = apr_pstrmemdup(r->pool, f->value, f->value_len);
+    if (!strcasecmp(name, "Content-Type")) {
+        ap_set_content_type(r, value);
+    } else if (!strcasecmp(name, "Content-Length")) {
+        apr_off_t n;
+        char *end;
+        if (!*value || apr_strtoff(&n, value, &end, 10) != APR_SUCCESS || *end || n < 0) {
+            ctx->problem = "Content-Length is not a non-negative integer";
+            return 1;
+        }
+        if (ctx->resp->expected >= 0 && ctx->resp->expected != n) {
+            ctx->problem = "two different Content-Length headers";
+            return 1;
+        }
+        ctx->resp->expected = n;
+        apr_table_setn(r->headers_out, "Content-Length", value);
+    } else {
+        apr_table_addn(r->headers_out, name, value);
+    }
+    return 0;
+}
+
+int jvm_response_head(jvm_response *resp, const void *head, size_t len)
+{
+    request_rec *r = resp->r;
+    const char *status_line, *err = NULL;
+    size_t status_len;
+    int status;
+    head_ctx ctx = { resp, NULL };
+    jvm_head_field bad = { "", 0, "", 0 };
+
+    if (resp->head_sent || resp->head_invalid) {
+        return resp->head_invalid ? -1 : 0;
+    }
+    if (jvm_head_decode(head, len, &status, &status_line, &status_len,
+                        apply_header, &ctx, &err, &bad) != 0 || status < 200) {
+        resp->head_invalid = 1;
+        resp->expected = -1;
+        apr_table_clear(r->headers_out);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "JVM00031: invalid response from the application %s: %s (%s%s%s)", r->filename,
+                      ctx.problem ? ctx.problem : err ? err : "status below 200 cannot end a request",
+                      ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, bad.name, bad.name_len)),
+                      bad.name_len ? ": " : "",
+                      ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, bad.value, bad.value_len)));
+        return -1;
+    }
+    r->status = status;
+    r->status_line = apr_pstrmemdup(r->pool, status_line, status_len);
+    resp->head_sent = 1;
+    return 0;
+}
+
+int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int flush)
+{
+    request_rec *r = resp->r;
+    if (resp->gone || !resp->head_sent) {
+        return -1;
+    }
+    if (resp->expected >= 0 && resp->sent + (apr_off_t)n > resp->expected) {
+        if (!resp->truncated_logged) {
+            resp->truncated_logged = 1;
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "JVM00032: the application %s sent more than its Content-Length of %" APR_OFF_T_FMT
+                          " bytes: the excess is dropped", r->filename, resp->expected);
+        }
+        n = (apr_size_t)(resp->expected - resp->sent);
+    }
+    if (!resp->bb) {
+        resp->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    }
+    if (n > 0 && ap_fwrite(r->output_filters, resp->bb, data, n) != APR_SUCCESS) {
+        resp->gone = 1;
+        return -1;
+    }
+    resp->sent += (apr_off_t)n;
+    if (flush && ap_fflush(r->output_filters, resp->bb) != APR_SUCCESS) {
+        resp->gone = 1;
+        return -1;
+    }
+    if (r->connection->aborted) {
+        resp->gone = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends a response whose head was sent but whose body cannot be completed: the client must
+ * see a broken response (no last chunk, connection closed), never a short "complete" one. */
+static void abort_response(jvm_response *resp)
+{
+    request_rec *r = resp->r;
+    conn_rec *c = r->connection;
+    if (!resp->bb) {
+        resp->bb = apr_brigade_create(r->pool, c->bucket_alloc);
+    }
+    APR_BRIGADE_INSERT_TAIL(resp->bb, ap_bucket_error_create(HTTP_BAD_GATEWAY, NULL, r->pool, c->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(resp->bb, apr_bucket_eos_create(c->bucket_alloc));
+    ap_pass_brigade(r->output_filters, resp->bb);
+    c->keepalive = AP_CONN_CLOSE;
+}
+
+int jvm_response_finish(jvm_response *resp, int result)
+{
+    request_rec *r = resp->r;
+    if (result <= 0 && !resp->head_sent && !resp->head_invalid && !resp->gone) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "JVM00036: the application side ended the request for %s without a response", r->filename);
+        result = HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (result > 0 || resp->head_invalid) {
+        if (resp->head_sent && resp->sent > 0) {
+            abort_response(resp);
+            return OK;
+        }
+        apr_table_clear(r->headers_out);
+        return result > 0 ? result : HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (resp->gone || r->connection->aborted) {
+        return OK;
+    }
+    if (result < 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "JVM00034: response from %s aborted after %" APR_OFF_T_FMT " body bytes", r->filename, resp->sent);
+        abort_response(resp);
+        return OK;
+    }
+    if (resp->expected >= 0 && resp->sent < resp->expected && !r->header_only) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "JVM00033: the application %s sent %" APR_OFF_T_FMT " bytes but its Content-Length "
+                      "is %" APR_OFF_T_FMT ": connection closed", r->filename, resp->sent, resp->expected);
+        abort_response(resp);
+        return OK;
+    }
+    if (!resp->bb) {
+        resp->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    }
+    APR_BRIGADE_INSERT_TAIL(resp->bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    ap_pass_brigade(r->output_filters, resp->bb);
+    return OK;
+}
