@@ -317,6 +317,38 @@ class EnvironTest {
         assertEquals("0", e.value("@body.length"));
     }
 
+    @Test
+    void concurrentRequestsDoNotSeeEachOthersEnvironOrBody() throws Exception {
+        // 16 worker threads, each with its own buffers: no request may see another's data
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<String>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                int n = i;
+                fs.add(pool.submit(() -> {
+                    byte[] body = new byte[1000 + n * 997 % 50_000];
+                    new Random(n).nextBytes(body);
+                    RawHttp.Response r = RawHttp.request(root.port(), "PUT", "/req/" + n + "?n=" + n, body,
+                            "X-Request-Number: " + n);
+                    EnvironDump e = EnvironDump.of(r);
+                    assertEquals("/req/" + n, e.string("PATH_INFO"));
+                    assertEquals("n=" + n, e.string("QUERY_STRING"));
+                    assertEquals(Integer.toString(n), e.string("HTTP_X_REQUEST_NUMBER"));
+                    assertEquals("PUT", e.string("REQUEST_METHOD"));
+                    assertEquals(sha256(body), e.value("@body.sha256"), "body of request " + n);
+                    return e.string("mod_jvm.request_id");
+                }));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> f : fs) {
+                ids.add(f.get());
+            }
+            assertEquals(240, ids.size(), "request ids are unique");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ------------------------------------------------------------------ JVM configuration
 
     @Test

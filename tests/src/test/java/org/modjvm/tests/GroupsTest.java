@@ -31,6 +31,7 @@ class GroupsTest {
         Path counter = server.installApp("counter.java", "counter");
         Path callables = server.installApp("callables.java", "callables");
         Path field = server.installApp("fieldapp.java", "field");
+        Path peek = server.installApp("peek.java", "peek");
         server.config("""
                 <VirtualHost 127.0.0.1:@PORT@>
                   ServerName main.test
@@ -44,6 +45,9 @@ class GroupsTest {
                   JvmScriptAlias /c/handler %2$s callable=handler
                   JvmScriptAlias /c/missing %2$s callable=nosuchcallable
                   JvmScriptAlias /field %3$s
+                  JvmScriptAlias /p/counter-three %1$s application-group=three
+                  JvmScriptAlias /p/peek-three %4$s application-group=three
+                  JvmScriptAlias /p/peek-four %4$s application-group=four
                 </VirtualHost>
                 <VirtualHost 127.0.0.1:@PORT@>
                   ServerName directives.test
@@ -52,7 +56,7 @@ class GroupsTest {
                   JvmScriptAlias /c %2$s
                   JvmScriptAlias /override %2$s application-group=from-option callable=handler
                 </VirtualHost>
-                """.formatted(counter, callables, field)).start();
+                """.formatted(counter, callables, field, peek)).start();
     }
 
     @AfterAll
@@ -104,6 +108,16 @@ class GroupsTest {
         assertNotEquals(t1.get("class"), g1.get("class"));
         assertEquals("4", b2.get("count"));
         assertEquals("2", t2.get("count"));
+    }
+
+    @Test
+    void differentScriptsInOneGroupSeeEachOthersStaticState() {
+        // README: "applications in the same group share one class loader, so they see each
+        // other's static state; different groups never share classes"
+        counter("/p/counter-three");
+        counter("/p/counter-three");
+        assertEquals("count=2", text("main.test", "/p/peek-three"), "peek.java finds counter.java's class in group three");
+        assertEquals("no Counter", text("main.test", "/p/peek-four"), "group four has no counter.java loaded");
     }
 
     @Test

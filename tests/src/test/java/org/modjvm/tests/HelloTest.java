@@ -84,6 +84,24 @@ class HelloTest {
     }
 
     @Test
+    void unreadRequestBodyDoesNotBreakKeepAlive() {
+        // hello never reads jvm.input: the body must be discarded, not parsed as the next request
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            byte[] body = new byte[300_000];
+            java.util.Arrays.fill(body, (byte) 'G');
+            c.sendHead("POST", "/", "Content-Length: " + body.length, "Content-Type: text/plain");
+            c.send(body);
+            RawHttp.Response first = c.readResponse();
+            assertEquals(200, first.status(), first::toString);
+            assertEquals("Hello World!", first.text());
+            c.sendHead("GET", "/again", "Connection: close");
+            RawHttp.Response second = c.readResponse();
+            assertEquals(200, second.status(), second::toString);
+            assertEquals("Hello World!", second.text());
+        }
+    }
+
+    @Test
     void aliasFaviconWinsOverTheScriptAliasAtRoot() {
         RawHttp.Response r = RawHttp.get(server.port(), "/favicon.ico");
         assertEquals(200, r.status(), r::toString);

@@ -212,12 +212,18 @@ class StreamingTest {
                 assertEquals((byte) (i % 251), r.body()[i], "byte " + i);
             }
             // the excess must not leak into the connection as the start of a next response
-            c.sendHead("GET", "/pid", "Connection: close");
-            RawHttp.Response next = c.readResponse();
-            assertEquals(200, next.status(), next::toString);
-            assertTrue(next.text().matches("\\d+"), next::toString);
-        } catch (java.io.UncheckedIOException closed) {
-            // closing the connection after the excess is also acceptable; the excess was not sent
+            RawHttp.Response next;
+            try {
+                c.sendHead("GET", "/pid", "Connection: close");
+                next = c.readResponse();
+            } catch (java.io.UncheckedIOException closed) {
+                next = null; // the server closed the connection after the response: acceptable
+            }
+            if (next != null) {
+                RawHttp.Response n = next;
+                assertEquals(200, n.status(), n::toString);
+                assertTrue(n.text().matches("\\d+"), n::toString);
+            }
         }
         String log = server.awaitErrorLog(mark, "JVM\\d{5}: ", Duration.ofSeconds(10));
         assertTrue(log.matches("(?s).*JVM\\d{5}: .*"), () -> "the excess is logged:\n" + log);
