@@ -23,3 +23,10 @@ public class Callables {
 
     public static final Application handler = (environ, sr) -> answer("field:handler", environ, sr);
 }
+
+// a second top-level class: reachable with callable=Helper::application
+class Helper {
+    public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse sr) {
+        return Callables.answer("Helper::application", environ, sr);
+    }
+}

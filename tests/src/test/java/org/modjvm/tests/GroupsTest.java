@@ -44,6 +44,10 @@ class GroupsTest {
                   JvmScriptAlias /c/other %2$s callable=other
                   JvmScriptAlias /c/handler %2$s callable=handler
                   JvmScriptAlias /c/missing %2$s callable=nosuchcallable
+                  JvmScriptAlias /c/helper %2$s callable=Helper::application
+                  SetEnv MODJVM_GROUP from-env
+                  JvmScriptAlias /g/server %1$s application-group=%%{SERVER}
+                  JvmScriptAlias /g/env %1$s application-group=%%{ENV:MODJVM_GROUP}
                   JvmScriptAlias /field %3$s
                   JvmScriptAlias /p/counter-three %1$s application-group=three
                   JvmScriptAlias /p/peek-three %4$s application-group=three
@@ -134,6 +138,24 @@ class GroupsTest {
         assertTrue(text("main.test", "/c/other").startsWith("method:other callable=other "));
         assertTrue(text("main.test", "/c/handler").startsWith("field:handler callable=handler "),
                 "a static field implementing org.modjvm.Application");
+    }
+
+    @Test
+    void classQualifiedCallable() {
+        assertTrue(text("main.test", "/c/helper").startsWith("Helper::application callable=Helper::application "),
+                "callable=Class::member names a member of another class of the script");
+    }
+
+    @Test
+    void serverAndEnvGroups() {
+        // README: %{SERVER} is the server name with :port unless 80 or 443; %{ENV:var} a variable's value
+        // the port is Apache's ap_get_server_port (as in mod_wsgi): the Host header's port, else
+        // the ServerName's (none here: 80)
+        assertEquals("main.test", counter("/g/server").get("group"));
+        RawHttp.Response r = RawHttp.get(server.port(), "/g/server", "Host: main.test:" + server.port());
+        assertEquals(200, r.status(), r::toString);
+        assertTrue(r.text().contains("\ngroup=main.test:" + server.port() + "\n"), r::toString);
+        assertEquals("from-env", counter("/g/env").get("group"));
     }
 
     private static String groupOf(String path) {
