@@ -98,7 +98,8 @@ final class ApplicationGroup {
             target.loader.add(source.path(), classes);
             if (log.enabled(Log.INFO)) {
                 log.log(Log.INFO, "JVM01200", "loaded " + request.script() + " into application group '" + name
-                        + "' generation " + target.number + ": " + classes.classes().size() + " classes "
+                        + "' generation " + target.number + ": " + classes.classes().size()
+                        + (classes.classes().size() == 1 ? " class " : " classes ")
                         + classes.origin() + ", " + ScriptLoader.millis(start) + " ms in all");
             }
             // a jar's bytes now live in the loader until defined; keep only what resolving needs

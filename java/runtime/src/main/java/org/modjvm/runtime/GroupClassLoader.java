@@ -32,7 +32,8 @@ final class GroupClassLoader extends ClassLoader {
     private final Map<String, URL> resources = new ConcurrentHashMap<>();
 
     GroupClassLoader(String group, int generation) {
-        super("mod_jvm application group '" + group + "' generation " + generation, ClassLoader.getSystemClassLoader());
+        // the name shows in stack traces ("group#2//App.application(app.java:8)"): short, and says which version ran
+        super(group + "#" + generation, ClassLoader.getSystemClassLoader());
         this.group = group;
     }
 

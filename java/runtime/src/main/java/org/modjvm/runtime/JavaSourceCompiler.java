@@ -123,10 +123,10 @@ final class JavaSourceCompiler {
             if (line > 0 && line <= lines.length) {
                 String sourceLine = lines[(int) line - 1];
                 out.append('\n').append(sourceLine);
-                long column = diagnostic.getColumnNumber();
-                if (column > 0 && column <= sourceLine.length() + 1) {
+                int index = charIndex(sourceLine, diagnostic.getColumnNumber());
+                if (index >= 0) {
                     StringBuilder caret = new StringBuilder();
-                    for (int i = 0; i < column - 1; i++) {
+                    for (int i = 0; i < index; i++) {
                         caret.append(sourceLine.charAt(i) == '\t' ? '\t' : ' ');
                     }
                     out.append('\n').append(caret).append('^');
@@ -134,6 +134,21 @@ final class JavaSourceCompiler {
             }
         }
         return out.toString();
+    }
+
+    /** javac's column numbers count a tab as up to the next multiple of 8: back to a char index, or -1. */
+    static int charIndex(String line, long column) {
+        if (column <= 0) {
+            return -1;
+        }
+        long expanded = 1;
+        for (int i = 0; i < line.length(); i++) {
+            if (expanded >= column) {
+                return i;
+            }
+            expanded = line.charAt(i) == '\t' ? ((expanded - 1) / 8 + 1) * 8 + 1 : expanded + 1;
+        }
+        return expanded >= column ? line.length() : -1;
     }
 
     /** The script as a source file object. The file name need not match the public class. */

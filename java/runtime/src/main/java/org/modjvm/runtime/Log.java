@@ -3,8 +3,6 @@ package org.modjvm.runtime;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -78,9 +76,7 @@ final class Log {
         log(level, code, header);
         String trace;
         try {
-            StringWriter text = new StringWriter(1024);
-            error.printStackTrace(new PrintWriter(text));
-            trace = text.toString();
+            trace = StackTraces.format(error);
         } catch (Throwable unprintable) {
             // e.g. OutOfMemoryError while formatting: say at least what it was
             trace = String.valueOf(error.getClass().getName());
