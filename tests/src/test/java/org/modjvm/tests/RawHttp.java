@@ -28,20 +28,57 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    private RawHttp(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout(READ_TIMEOUT_MS);
-        socket.setTcpNoDelay(true);
+    private RawHttp(int port, boolean tls) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        plain.setSoTimeout(READ_TIMEOUT_MS);
+        plain.setTcpNoDelay(true);
+        if (tls) {
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) trustAll().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", port, true);
+            ssl.startHandshake();
+            socket = ssl;
+        } else {
+            socket = plain;
+        }
         in = new BufferedInputStream(socket.getInputStream(), 65536);
         out = socket.getOutputStream();
     }
 
     public static RawHttp connect(int port) {
+        return connect(port, false);
+    }
+
+    /** Connects, over TLS (trusting any certificate: the tests' self-signed one) when {@code tls}. */
+    public static RawHttp connect(int port, boolean tls) {
         try {
-            return new RawHttp(port);
+            return new RawHttp(port, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trustAll() {
+        try {
+            javax.net.ssl.TrustManager[] all = {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }};
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, all, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
