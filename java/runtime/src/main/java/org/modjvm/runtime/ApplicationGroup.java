@@ -2,6 +2,7 @@ package org.modjvm.runtime;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.modjvm.Application;
@@ -95,7 +96,12 @@ final class ApplicationGroup {
                 classes = new ScriptClasses(classes.classes(), null, Map.of(),
                         "reused from generation " + (target.number - 1), false);
             }
-            target.loader.add(source.path(), classes);
+            List<String> shadowed = target.loader.add(source.path(), classes);
+            if (!shadowed.isEmpty()) {
+                log.log(Log.WARNING, "JVM01218", request.script() + ": " + shadowed.size() + " of its classes are on the"
+                        + " JVM's class path already, which wins (e.g. " + shadowed.get(0) + "); the jar's copies are"
+                        + " not used (do not bundle mod_jvm-api or JvmClassPath libraries in the jar)");
+            }
             if (log.enabled(Log.INFO)) {
                 log.log(Log.INFO, "JVM01200", "loaded " + request.script() + " into application group '" + name
                         + "' generation " + target.number + ": " + classes.classes().size()

@@ -2,7 +2,6 @@ package org.modjvm.runtime;
 
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Entry points of the C module (docs/internals.md, "JVM start"): {@link #init} once per JVM,
@@ -49,7 +48,7 @@ public final class Bootstrap {
     }
 
     static PrintStream logStream(LogSink sink) {
-        return new PrintStream(new LogLineStream(sink, Log.ERR), false, StandardCharsets.UTF_8);
+        return new LogPrintStream(sink, Log.ERR);
     }
 
     private static void logFailure(String what, Throwable error) {

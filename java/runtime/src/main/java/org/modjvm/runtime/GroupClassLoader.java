@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,30 +42,41 @@ final class GroupClassLoader extends ClassLoader {
     }
 
     /**
-     * Adds the classes of {@code script}, all or none.
+     * Adds the classes of {@code script}, all or none. The parent loader always wins, so a
+     * class the class path already has would never be used: a jar's copy (e.g. a bundled
+     * mod_jvm-api) is skipped, a source's is an error.
      *
-     * @throws ScriptLoadException if another script of the group already defines one of them,
-     *                             or the class path does (the parent would always win)
+     * @return the names of the jar classes skipped because the class path has them
+     * @throws ScriptLoadException if another script of the group already defines one of the
+     *                             classes, or a source defines a class of the class path
      */
-    synchronized void add(Path script, ScriptClasses classes) throws ScriptLoadException {
+    synchronized List<String> add(Path script, ScriptClasses classes) throws ScriptLoadException {
         String scriptName = script.toString();
+        Set<String> shadowed = new TreeSet<>();
         for (String name : classes.classes().keySet()) {
+            if (getParent().getResource(name.replace('.', '/') + ".class") != null) {
+                if (!classes.jar()) {
+                    throw new ScriptLoadException("JVM01214", "class " + name + " of " + scriptName
+                            + " is also on the JVM's class path (JvmClassPath or the JDK), which would always win: rename it");
+                }
+                shadowed.add(name);
+                continue;
+            }
             Definition existing = definitions.get(name);
             if (existing != null && !existing.script.equals(scriptName)) {
                 throw new ScriptLoadException("JVM01214", "class " + name + " is defined by both " + existing.script
                         + " and " + scriptName + " in application group '" + group
                         + "': rename one, or mount them in different application groups");
             }
-            if (getParent().getResource(name.replace('.', '/') + ".class") != null) {
-                throw new ScriptLoadException("JVM01214", "class " + name + " of " + scriptName
-                        + " is also on the JVM's class path (JvmClassPath or the JDK), which would always win: rename it");
-            }
         }
         ProtectionDomain domain = new ProtectionDomain(new CodeSource(toUrl(script), (Certificate[]) null), null, this, null);
         for (Map.Entry<String, byte[]> entry : classes.classes().entrySet()) {
-            definitions.put(entry.getKey(), new Definition(scriptName, entry.getValue(), domain));
+            if (!shadowed.contains(entry.getKey())) {
+                definitions.put(entry.getKey(), new Definition(scriptName, entry.getValue(), domain));
+            }
         }
         resources.putAll(classes.resources());
+        return new ArrayList<>(shadowed);
     }
 
     /** The script that defined {@code className} in this loader, or {@code null}. */
@@ -91,7 +106,7 @@ final class GroupClassLoader extends ClassLoader {
     @Override
     protected Enumeration<URL> findResources(String name) throws IOException {
         URL url = resources.get(name);
-        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(url));
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(url));
     }
 
     private static URL toUrl(Path script) {

@@ -1,7 +1,6 @@
 package org.modjvm.runtime;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class RequestHandler {
         this.multithread = context.config().multithread();
         this.multiprocess = context.config().multiprocess();
         this.errorsSink = new RequestErrors(transport, context.serverLog());
-        this.errors = new PrintStream(new LogLineStream(errorsSink, Log.ERR), false, StandardCharsets.UTF_8);
+        this.errors = new LogPrintStream(errorsSink, Log.ERR);
     }
 
     int handle(byte[] frame, int length) {

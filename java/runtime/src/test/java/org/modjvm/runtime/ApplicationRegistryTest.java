@@ -502,4 +502,26 @@ class ApplicationRegistryTest {
         assertTrue(lines.stream().noneMatch(line -> line.contains("org.modjvm.runtime.")), String.join("\n", lines));
         assertTrue(lines.get(lines.size() - 1).matches("\t\\.\\.\\. \\d+ more"), lines.get(lines.size() - 1));
     }
+
+    @Test
+    void jarCopiesOfClassPathClassesAreSkippedWithAWarning() throws Exception {
+        Map<String, byte[]> classes = new java.util.HashMap<>(compile("App.java", JAR_APP));
+        try (var in = org.modjvm.Application.class.getResourceAsStream("Application.class")) {
+            classes.put("org.modjvm.Application", in.readAllBytes()); // a jar that bundles the API
+        }
+        Path jar = dir.resolve("fat.jar");
+        Scripts.jar(jar, classes, "com.example.App", Map.of("greeting.txt", "still works"));
+        assertBody("still works", get(registry(), jar));
+        assertTrue(requestLog.logged(Log.WARNING, "JVM01218: " + jar + ": 1 of its classes are on the JVM's class path"
+                + " already, which wins (e.g. org.modjvm.Application)"), requestLog.logText());
+    }
+
+    @Test
+    void aSourceDefiningAClassPathClassIsAnError() throws IOException {
+        Path script = Scripts.write(dir.resolve("clash.java"), "package org.modjvm.runtime;\n"
+                + Scripts.hello("Clash", "\"x\"") + "class TestHooks {}\n");
+        assertEquals(500, get(registry(), script).result());
+        assertTrue(requestLog.logged(Log.ERR, "JVM01214: class org.modjvm.runtime.TestHooks of " + script
+                + " is also on the JVM's class path"), requestLog.logText());
+    }
 }
