@@ -64,6 +64,16 @@ int jvm_fw_fits(const jvm_fw *w)
     return w->len <= w->cap;
 }
 
+void jvm_msg_header(unsigned char out[5], unsigned type, size_t payload_len)
+{
+    uint32_t n = (uint32_t)payload_len + 1;
+    out[0] = (unsigned char)n;
+    out[1] = (unsigned char)(n >> 8);
+    out[2] = (unsigned char)(n >> 16);
+    out[3] = (unsigned char)(n >> 24);
+    out[4] = (unsigned char)type;
+}
+
 void jvm_fr_init(jvm_fr *r, const void *data, size_t len)
 {
     r->p = data;

@@ -12,6 +12,26 @@
 #define JVM_FRAME_FLAG_RELOAD   0x1u /* script reloading is on */
 #define JVM_FRAME_FLAG_HAS_BODY 0x2u /* the request has a body */
 
+/* Daemon mode: messages on the socket (docs/internals.md), each `u32 length` (of type and
+ * payload), `u8 type`, payload. */
+#define JVM_MSG_HELLO_MAGIC 0x4D4A4431u /* "MJD1" */
+#define JVM_MSG_SECRET_LEN 32
+#define JVM_MSG_MAX (16u * 1024 * 1024)
+enum jvm_msg_type {
+    JVM_MSG_HELLO = 1,      /* Apache → daemon: magic, secret */
+    JVM_MSG_REQUEST = 2,    /* Apache → daemon: request frame */
+    JVM_MSG_HEAD = 3,       /* daemon → Apache: response head */
+    JVM_MSG_DATA = 4,       /* daemon → Apache: u8 flags (1: flush), bytes */
+    JVM_MSG_READ = 5,       /* daemon → Apache: u32 max */
+    JVM_MSG_BODY = 6,       /* Apache → daemon: bytes (empty: end of body) */
+    JVM_MSG_BODY_ERROR = 7, /* Apache → daemon: the body cannot be read */
+    JVM_MSG_LOG = 8,        /* daemon → Apache: u32 level, UTF-8 text */
+    JVM_MSG_END = 9         /* daemon → Apache: i32 result */
+};
+
+/* Writes a message header (5 bytes) for a payload of `payload_len` bytes. */
+void jvm_msg_header(unsigned char out[5], unsigned type, size_t payload_len);
+
 /* A frame writer over a caller-owned buffer. Writing never overflows: once the buffer is
  * full, `len` keeps counting the bytes that would have been written, so the caller can grow
  * the buffer to `len` and write the frame again. */

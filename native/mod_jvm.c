@@ -4,6 +4,7 @@
  * child); jvm_frame.c and jvm_loader.c are the httpd-free core. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_daemon.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_mount.h"
 
@@ -12,8 +13,10 @@
 static void register_hooks(apr_pool_t *p)
 {
     static const char *const after_alias[] = { "mod_alias.c", NULL };
+    ap_hook_pre_config(jvm_config_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(jvm_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(jvm_daemon_post_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(jvm_embedded_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_alias: an Alias for static files next to a JvmScriptAlias wins */
     ap_hook_translate_name(jvm_mount_translate_name, after_alias, NULL, APR_HOOK_MIDDLE);

@@ -11,8 +11,12 @@
 #include "apr_thread_proc.h"
 #include "unixd.h"
 #include "mod_jvm_embedded.h"
+#include "mod_jvm_daemon.h"
 
 #include <dlfcn.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +29,8 @@ void *jvm_create_server_conf(apr_pool_t *p, server_rec *s)
     jvm_server_conf *sc = apr_pcalloc(p, sizeof *sc);
     sc->jvm_options = apr_array_make(p, 4, sizeof(const char *));
     sc->aliases = apr_array_make(p, 2, sizeof(jvm_alias));
+    sc->daemons = apr_array_make(p, 1, sizeof(jvm_daemon_group *));
+    sc->restrict_embedded = -1;
     return sc;
 }
 
@@ -39,6 +45,9 @@ void *jvm_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->cache_dir = add->cache_dir ? add->cache_dir : base->cache_dir;
     /* a virtual host's aliases are tried before the main server's, each in config order */
     sc->aliases = apr_array_append(p, add->aliases, base->aliases);
+    sc->daemons = add->daemons;
+    sc->restrict_embedded = add->restrict_embedded != -1 ? add->restrict_embedded : base->restrict_embedded;
+    sc->socket_prefix = add->socket_prefix ? add->socket_prefix : base->socket_prefix;
     return sc;
 }
 
@@ -58,6 +67,7 @@ void *jvm_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->callable_object = add->callable_object ? add->callable_object : base->callable_object;
     dc->script_reloading = add->script_reloading != -1 ? add->script_reloading : base->script_reloading;
     dc->pass_authorization = add->pass_authorization != -1 ? add->pass_authorization : base->pass_authorization;
+    dc->process_group = add->process_group ? add->process_group : base->process_group;
     return dc;
 }
 
@@ -199,6 +209,11 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
             if ((err = check_application_group(cmd->pool, directive, a->application_group))) {
                 return err;
             }
+        } else if (!strncmp(opt, "process-group=", 14)) {
+            a->process_group = opt + 14;
+            if (!*a->process_group) {
+                return apr_psprintf(cmd->pool, "%s: process-group= needs a name", directive);
+            }
         } else if (!strncmp(opt, "callable=", 9)) {
             a->callable = opt + 9;
             if ((err = check_callable(cmd->pool, directive, a->callable))) {
@@ -206,7 +221,7 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
             }
         } else {
             return apr_psprintf(cmd->pool, "%s: unknown option '%s' (known: application-group=NAME, "
-                                "callable=NAME)", directive, opt);
+                                "process-group=NAME, callable=NAME)", directive, opt);
         }
     }
     return NULL;
@@ -214,90 +229,100 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
 
 /* ---- JVM settings (main server only) ----------------------------------------------------- */
 
-static const char *set_jvm_home(cmd_parms *cmd, void *dummy, const char *arg)
+/* The value checks below are shared by the main-server directives and the options of
+ * JvmDaemonProcess (java-home=, jvm-options=, class-path=); `what` names the one at fault. */
+
+static const char *check_jvm_home(apr_pool_t *p, const char *what, const char *arg, const char **out)
 {
-    jvm_server_conf *sc = server_conf(cmd);
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    const char *home, *lib;
+    const char *home = ap_server_root_relative(p, arg);
     apr_finfo_t fi;
-    if (err) {
-        return err;
+    if (!home || apr_stat(&fi, home, APR_FINFO_TYPE, p) != APR_SUCCESS || fi.filetype != APR_DIR) {
+        return apr_psprintf(p, "%s: '%s' is not a directory", what, arg);
     }
-    home = ap_server_root_relative(cmd->pool, arg);
-    if (!home || apr_stat(&fi, home, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS || fi.filetype != APR_DIR) {
-        return apr_psprintf(cmd->pool, "JvmHome: '%s' is not a directory", arg);
+    if (apr_stat(&fi, apr_pstrcat(p, home, "/lib/server/libjvm.so", NULL), APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return apr_psprintf(p, "%s: '%s' has no lib/server/libjvm.so: not a JDK or JRE "
+                            "home (try /usr/lib/jvm/default-java)", what, arg);
     }
-    lib = apr_pstrcat(cmd->pool, home, "/lib/server/libjvm.so", NULL);
-    if (apr_stat(&fi, lib, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "JvmHome: '%s' has no lib/server/libjvm.so: not a JDK or JRE "
-                            "home (try /usr/lib/jvm/default-java)", arg);
-    }
-    sc->jvm_home = home;
+    *out = home;
     return NULL;
 }
 
-static const char *add_jvm_options(cmd_parms *cmd, void *dummy, const char *arg)
+static const char *parse_jvm_options(apr_pool_t *p, const char *what, const char *arg, apr_array_header_t *into)
 {
-    jvm_server_conf *sc = server_conf(cmd);
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
     char **tokens;
-    if (err) {
-        return err;
-    }
-    if (apr_tokenize_to_argv(arg, &tokens, cmd->pool) != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "JvmOptions: cannot parse '%s'", arg);
+    if (apr_tokenize_to_argv(arg, &tokens, p) != APR_SUCCESS) {
+        return apr_psprintf(p, "%s: cannot parse '%s'", what, arg);
     }
     for (int i = 0; tokens[i]; i++) {
         const char *t = tokens[i];
         if (t[0] != '-') {
-            return apr_psprintf(cmd->pool, "JvmOptions: '%s' is not a JVM option (options start with '-')", t);
+            return apr_psprintf(p, "%s: '%s' is not a JVM option (options start with '-')", what, t);
         }
         if (!strncmp(t, "-Djava.class.path=", 18) || !strcmp(t, "-cp") || !strcmp(t, "-classpath")
             || !strncmp(t, "--class-path", 12)) {
-            return apr_psprintf(cmd->pool, "JvmOptions: '%s': set the class path with JvmClassPath", t);
+            return apr_psprintf(p, "%s: '%s': set the class path with %s", what, t,
+                                strcmp(what, "JvmOptions") ? "class-path=" : "JvmClassPath");
         }
         if ((!strncmp(t, "-Xmx", 4) || !strncmp(t, "-Xms", 4) || !strncmp(t, "-Xss", 4))) {
             const char *v = t + 4;
             char *end;
             if (!*v || !apr_isdigit(*v) || (apr_strtoi64(v, &end, 10), (*end && (end[1] || !strchr("kKmMgGtT", *end))))) {
-                return apr_psprintf(cmd->pool, "JvmOptions: '%s' is not a valid size (e.g. %.4s64m)", t, t);
+                return apr_psprintf(p, "%s: '%s' is not a valid size (e.g. %.4s64m)", what, t, t);
             }
         }
-        *(const char **)apr_array_push(sc->jvm_options) = t;
+        *(const char **)apr_array_push(into) = t;
     }
     return NULL;
+}
+
+static const char *parse_class_path(apr_pool_t *p, const char *what, const char *arg, const char **out)
+{
+    char *copy = apr_pstrdup(p, arg), *state, *entry;
+    const char *result = NULL;
+    for (entry = apr_strtok(copy, ":", &state); entry; entry = apr_strtok(NULL, ":", &state)) {
+        const char *path = ap_server_root_relative(p, entry);
+        const char *check = path;
+        apr_finfo_t fi;
+        size_t n = path ? strlen(path) : 0;
+        if (!path) {
+            return apr_psprintf(p, "%s: invalid path '%s'", what, entry);
+        }
+        if (n >= 2 && !strcmp(path + n - 2, "/*")) {
+            check = apr_pstrmemdup(p, path, n - 2);
+        }
+        if (apr_stat(&fi, check, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+            return apr_psprintf(p, "%s: '%s' does not exist", what, entry);
+        }
+        result = result ? apr_pstrcat(p, result, ":", path, NULL) : path;
+    }
+    if (!result) {
+        return apr_psprintf(p, "%s: empty class path", what);
+    }
+    *out = result;
+    return NULL;
+}
+
+static const char *set_jvm_home(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    return err ? err : check_jvm_home(cmd->pool, "JvmHome", arg, &server_conf(cmd)->jvm_home);
+}
+
+static const char *add_jvm_options(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    return err ? err : parse_jvm_options(cmd->pool, "JvmOptions", arg, server_conf(cmd)->jvm_options);
 }
 
 static const char *set_class_path(cmd_parms *cmd, void *dummy, const char *arg)
 {
     jvm_server_conf *sc = server_conf(cmd);
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    char *copy, *state, *entry;
-    const char *out = NULL;
-    if (err) {
+    const char *cp;
+    if (err || (err = parse_class_path(cmd->pool, "JvmClassPath", arg, &cp))) {
         return err;
     }
-    copy = apr_pstrdup(cmd->pool, arg);
-    for (entry = apr_strtok(copy, ":", &state); entry; entry = apr_strtok(NULL, ":", &state)) {
-        const char *path = ap_server_root_relative(cmd->pool, entry);
-        const char *check = path;
-        apr_finfo_t fi;
-        size_t n = path ? strlen(path) : 0;
-        if (!path) {
-            return apr_psprintf(cmd->pool, "JvmClassPath: invalid path '%s'", entry);
-        }
-        if (n >= 2 && !strcmp(path + n - 2, "/*")) {
-            check = apr_pstrmemdup(cmd->pool, path, n - 2);
-        }
-        if (apr_stat(&fi, check, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS) {
-            return apr_psprintf(cmd->pool, "JvmClassPath: '%s' does not exist", entry);
-        }
-        out = out ? apr_pstrcat(cmd->pool, out, ":", path, NULL) : path;
-    }
-    if (!out) {
-        return "JvmClassPath: empty class path";
-    }
-    sc->class_path = sc->class_path ? apr_pstrcat(cmd->pool, sc->class_path, ":", out, NULL) : out;
+    sc->class_path = sc->class_path ? apr_pstrcat(cmd->pool, sc->class_path, ":", cp, NULL) : cp;
     return NULL;
 }
 
@@ -324,6 +349,234 @@ static const char *set_directory(cmd_parms *cmd, void *dummy, const char *arg)
     } else {
         sc->cache_dir = path;
     }
+    return NULL;
+}
+
+/* ---- daemon process groups ------------------------------------------------------------ */
+
+/* Every JvmDaemonProcess of the configuration being read (allocated from pconf, forgotten in
+ * pre_config when the configuration is read again). */
+static apr_array_header_t *daemon_groups;
+
+apr_array_header_t *jvm_daemon_groups(void)
+{
+    return daemon_groups;
+}
+
+int jvm_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    daemon_groups = apr_array_make(pconf, 2, sizeof(jvm_daemon_group *));
+    return OK;
+}
+
+static const char *parse_count(apr_pool_t *p, const char *option, const char *v, int min, int max, int *out)
+{
+    char *end;
+    apr_int64_t n = apr_strtoi64(v, &end, 10);
+    if (!*v || *end || n < min || n > max) {
+        return apr_psprintf(p, "JvmDaemonProcess: %s must be a whole number from %d to %d, not '%s'",
+                            option, min, max, v);
+    }
+    *out = (int)n;
+    return NULL;
+}
+
+static const char *parse_seconds(apr_pool_t *p, const char *option, const char *v, apr_interval_time_t *out)
+{
+    int n;
+    const char *err = parse_count(p, option, v, 0, 86400 * 365, &n);
+    if (err) {
+        return apr_psprintf(p, "%s (seconds)", err);
+    }
+    *out = apr_time_from_sec(n);
+    return NULL;
+}
+
+static int group_name_valid(const char *name)
+{
+    if (!*name || strlen(name) > 64) {
+        return 0;
+    }
+    for (const char *c = name; *c; c++) {
+        if (!apr_isalnum(*c) && !strchr("._-", *c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, char *const argv[])
+{
+    jvm_server_conf *sc = server_conf(cmd);
+    apr_pool_t *p = cmd->pool;
+    jvm_daemon_group *g;
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+    if (err) {
+        return err;
+    }
+    if (argc < 1) {
+        return "JvmDaemonProcess: needs a group name";
+    }
+    if (!group_name_valid(argv[0])) {
+        return apr_psprintf(p, "JvmDaemonProcess: '%s' is not a valid group name (letters, digits, "
+                            "'.', '_' and '-', at most 64)", argv[0]);
+    }
+    for (int i = 0; i < daemon_groups->nelts; i++) {
+        jvm_daemon_group *other = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+        if (!strcmp(other->name, argv[0])) {
+            return apr_psprintf(p, "JvmDaemonProcess: group '%s' is defined twice (names must be unique "
+                                "in the whole configuration)", argv[0]);
+        }
+    }
+    g = apr_pcalloc(p, sizeof *g);
+    g->name = apr_pstrdup(p, argv[0]);
+    g->server = cmd->server;
+    g->processes = 1;
+    g->threads = 15;
+    g->umask = -1;
+    g->listen_backlog = 100;
+    g->graceful_timeout = apr_time_from_sec(15);
+    g->shutdown_timeout = apr_time_from_sec(5);
+    g->connect_timeout = apr_time_from_sec(15);
+    g->jvm_options = apr_array_make(p, 4, sizeof(const char *));
+    g->preloads = apr_array_make(p, 1, sizeof(const char *));
+    for (int i = 1; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        const char *key, *v;
+        if (!eq || eq == argv[i]) {
+            return apr_psprintf(p, "JvmDaemonProcess: '%s' is not an option (expected name=value)", argv[i]);
+        }
+        key = apr_pstrmemdup(p, argv[i], (apr_size_t)(eq - argv[i]));
+        v = eq + 1;
+        err = NULL;
+        if (!strcmp(key, "processes")) {
+            err = parse_count(p, key, v, 1, 256, &g->processes);
+        } else if (!strcmp(key, "threads")) {
+            err = parse_count(p, key, v, 1, 10000, &g->threads);
+        } else if (!strcmp(key, "display-name")) {
+            g->display_name = !strcmp(v, "%{GROUP}") ? apr_psprintf(p, "(jvm:%s)", g->name) : v;
+            if (!*v) {
+                err = "JvmDaemonProcess: display-name= needs a value";
+            }
+        } else if (!strcmp(key, "user")) {
+            struct passwd *pw = *v == '#' ? getpwuid((uid_t)atol(v + 1)) : getpwnam(v);
+            if (!pw) {
+                err = apr_psprintf(p, "JvmDaemonProcess: user '%s' does not exist", v);
+            } else if (pw->pw_uid == 0) {
+                err = apr_psprintf(p, "JvmDaemonProcess: user '%s' is root: daemon processes never run as root", v);
+            }
+            g->user = v;
+        } else if (!strcmp(key, "group")) {
+            struct group *gr = *v == '#' ? getgrgid((gid_t)atol(v + 1)) : getgrnam(v);
+            if (!gr) {
+                err = apr_psprintf(p, "JvmDaemonProcess: group '%s' does not exist", v);
+            }
+            g->group = v;
+        } else if (!strcmp(key, "home")) {
+            apr_finfo_t fi;
+            g->home = ap_server_root_relative(p, v);
+            if (!g->home || apr_stat(&fi, g->home, APR_FINFO_TYPE, p) != APR_SUCCESS || fi.filetype != APR_DIR) {
+                err = apr_psprintf(p, "JvmDaemonProcess: home '%s' is not a directory", v);
+            }
+        } else if (!strcmp(key, "java-home")) {
+            err = check_jvm_home(p, "JvmDaemonProcess: java-home", v, &g->java_home);
+        } else if (!strcmp(key, "class-path")) {
+            err = parse_class_path(p, "JvmDaemonProcess: class-path", v, &g->class_path);
+        } else if (!strcmp(key, "jvm-options")) {
+            err = parse_jvm_options(p, "JvmDaemonProcess: jvm-options", v, g->jvm_options);
+        } else if (!strcmp(key, "umask")) {
+            char *end;
+            long m = strtol(v, &end, 8);
+            if (!*v || *end || m < 0 || m > 0777) {
+                err = apr_psprintf(p, "JvmDaemonProcess: umask must be octal from 0 to 0777, not '%s'", v);
+            }
+            g->umask = (int)m;
+        } else if (!strcmp(key, "maximum-requests")) {
+            err = parse_count(p, key, v, 0, 2000000000, &g->maximum_requests);
+        } else if (!strcmp(key, "listen-backlog")) {
+            err = parse_count(p, key, v, 1, 65535, &g->listen_backlog);
+        } else if (!strcmp(key, "restart-interval")) {
+            err = parse_seconds(p, key, v, &g->restart_interval);
+        } else if (!strcmp(key, "inactivity-timeout")) {
+            err = parse_seconds(p, key, v, &g->inactivity_timeout);
+        } else if (!strcmp(key, "request-timeout")) {
+            err = parse_seconds(p, key, v, &g->request_timeout);
+        } else if (!strcmp(key, "graceful-timeout")) {
+            err = parse_seconds(p, key, v, &g->graceful_timeout);
+        } else if (!strcmp(key, "shutdown-timeout")) {
+            err = parse_seconds(p, key, v, &g->shutdown_timeout);
+        } else if (!strcmp(key, "queue-timeout")) {
+            err = parse_seconds(p, key, v, &g->queue_timeout);
+        } else if (!strcmp(key, "connect-timeout")) {
+            err = parse_seconds(p, key, v, &g->connect_timeout);
+        } else if (!strcmp(key, "socket-timeout")) {
+            err = parse_seconds(p, key, v, &g->socket_timeout);
+        } else if (!strcmp(key, "startup-timeout")) {
+            err = parse_seconds(p, key, v, &g->startup_timeout);
+        } else {
+            err = apr_psprintf(p, "JvmDaemonProcess: unknown option '%s' (see the documentation of "
+                               "JvmDaemonProcess for the options)", key);
+        }
+        if (err) {
+            return err;
+        }
+    }
+    g->index = daemon_groups->nelts;
+    *(jvm_daemon_group **)apr_array_push(daemon_groups) = g;
+    *(jvm_daemon_group **)apr_array_push(sc->daemons) = g;
+    return NULL;
+}
+
+static const char *set_restrict_embedded(cmd_parms *cmd, void *dummy, int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    if (err) {
+        return err;
+    }
+    server_conf(cmd)->restrict_embedded = on;
+    return NULL;
+}
+
+static const char *set_socket_prefix(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *path;
+    apr_finfo_t fi;
+    char *dir;
+    if (err) {
+        return err;
+    }
+    path = ap_runtime_dir_relative(cmd->pool, arg);
+    if (!path) {
+        return apr_psprintf(cmd->pool, "JvmSocketPrefix: invalid path '%s'", arg);
+    }
+    /* room for ".<pid>.<generation>.<index>.sock" in a sockaddr_un */
+    if (strlen(path) > 70) {
+        return apr_psprintf(cmd->pool, "JvmSocketPrefix: '%s' is too long for a UNIX socket path "
+                            "(at most 70 characters)", path);
+    }
+    dir = apr_pstrdup(cmd->pool, path);
+    if (strrchr(dir, '/')) {
+        *strrchr(dir, '/') = '\0';
+    }
+    if (*dir && (apr_stat(&fi, dir, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS || fi.filetype != APR_DIR)) {
+        return apr_psprintf(cmd->pool, "JvmSocketPrefix: directory '%s' does not exist", dir);
+    }
+    server_conf(cmd)->socket_prefix = path;
+    return NULL;
+}
+
+static const char *set_process_group(cmd_parms *cmd, void *dcv, const char *arg)
+{
+    jvm_dir_conf *dc = dcv;
+    if (!strcmp(arg, "%{GLOBAL}")) {
+        dc->process_group = "";
+        return NULL;
+    }
+    if (!group_name_valid(arg)) {
+        return apr_psprintf(cmd->pool, "JvmProcessGroup: '%s' is not a valid group name", arg);
+    }
+    dc->process_group = arg;
     return NULL;
 }
 
@@ -377,6 +630,14 @@ const command_rec jvm_cmds[] = {
                   "directory holding mod_jvm-runtime.jar and mod_jvm-api.jar"),
     AP_INIT_TAKE1("JvmCacheDirectory", set_directory, NULL, RSRC_CONF,
                   "directory where compiled .java scripts are cached"),
+    AP_INIT_TAKE_ARGV("JvmDaemonProcess", add_daemon_process, NULL, RSRC_CONF,
+                      "name [option=value …]: a supervised group of daemon JVM processes"),
+    AP_INIT_TAKE1("JvmProcessGroup", set_process_group, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "NAME|%{GLOBAL}: the daemon process group applications run in (%{GLOBAL}: embedded)"),
+    AP_INIT_FLAG("JvmRestrictEmbedded", set_restrict_embedded, NULL, RSRC_CONF,
+                 "On|Off: no JVM in Apache's children; only daemon mode (default Off)"),
+    AP_INIT_TAKE1("JvmSocketPrefix", set_socket_prefix, NULL, RSRC_CONF,
+                  "path prefix of the daemon sockets (default: <DefaultRuntimeDir>/jvm)"),
     AP_INIT_TAKE1("JvmApplicationGroup", set_application_group, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
                   "NAME, %{GLOBAL}, %{RESOURCE}, %{SERVER} or %{ENV:var}: the class-loader space of the application"),
     AP_INIT_TAKE1("JvmCallableObject", set_callable_object, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
@@ -409,6 +670,46 @@ int jvm_conf_any_alias(server_rec *s)
         }
     }
     return 0;
+}
+
+int jvm_conf_embedded_wanted(server_rec *s)
+{
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    return sc->restrict_embedded != 1 && jvm_conf_any_alias(s);
+}
+
+const char *jvm_conf_socket_prefix(apr_pool_t *p, server_rec *main_server)
+{
+    jvm_server_conf *sc = ap_get_module_config(main_server->module_config, &jvm_module);
+    return sc->socket_prefix ? sc->socket_prefix : ap_runtime_dir_relative(p, "jvm");
+}
+
+/* A group defined in server `s`, or in the main server (visible to every virtual host). */
+static jvm_daemon_group *find_group(server_rec *s, const char *name)
+{
+    for (int i = 0; daemon_groups && i < daemon_groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+        if (!strcmp(g->name, name) && (g->server == s || g->server->is_virtual == 0)) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+jvm_daemon_group *jvm_conf_process_group(request_rec *r, const jvm_alias *alias, const char **err)
+{
+    jvm_dir_conf *dc = ap_get_module_config(r->per_dir_config, &jvm_module);
+    const char *name = alias && alias->process_group ? alias->process_group : dc->process_group;
+    jvm_daemon_group *g;
+    *err = NULL;
+    if (!name || !*name) {
+        return NULL;
+    }
+    if (!(g = find_group(r->server, name))) {
+        *err = apr_psprintf(r->pool, "process group '%s' is not defined for server %s", name,
+                            r->server->server_hostname);
+    }
+    return g;
 }
 
 static const char *server_group_name(request_rec *r)
@@ -471,9 +772,8 @@ const char *jvm_conf_runtime_dir(apr_pool_t *p, const jvm_server_conf *sc)
 
 /* Runs `<home>/bin/java <options> -version`: the JVM itself judges JvmOptions, so a bad
  * option fails configtest instead of every child. Returns NULL or the JVM's complaint. */
-static const char *check_jvm_options(apr_pool_t *p, const char *home, const jvm_server_conf *sc)
+static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_array_header_t *opts)
 {
-    apr_array_header_t *opts = jvm_embedded_options(p, sc, NULL);
     const char *java = apr_pstrcat(p, home, "/bin/java", NULL);
     const char **argv = apr_pcalloc(p, (apr_size_t)(opts->nelts + 3) * sizeof *argv);
     apr_procattr_t *attr;
@@ -524,12 +824,63 @@ static const char *check_jvm_options(apr_pool_t *p, const char *home, const jvm_
 }
 
 /* Configuration checks that need the whole configuration: they run for configtest too. */
+/* Checks the process groups named by JvmScriptAlias options and server-level JvmProcessGroup,
+ * and collects the scripts daemons preload (both process-group= and application-group= given,
+ * as mod_wsgi does). JvmProcessGroup in <Directory> or .htaccess is checked per request. */
+static int check_process_groups(apr_pool_t *p, server_rec *s)
+{
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        if (dc->process_group && *dc->process_group && !find_group(vs, dc->process_group)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                         "JVM00006: JvmProcessGroup: process group '%s' is not defined for server %s "
+                         "(JvmDaemonProcess in this virtual host or the main server)",
+                         dc->process_group, vs->server_hostname ? vs->server_hostname : "(main)");
+            return !OK;
+        }
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            jvm_daemon_group *g;
+            const char *preload;
+            int seen = 0;
+            if (!a[i].process_group) {
+                continue;
+            }
+            if (!(g = find_group(vs, a[i].process_group))) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                             "JVM00006: %s %s: process group '%s' is not defined for server %s",
+                             a[i].directive, a[i].url ? (*a[i].url ? a[i].url : "/") : "(regex)",
+                             a[i].process_group, vs->server_hostname ? vs->server_hostname : "(main)");
+                return !OK;
+            }
+            if (!a[i].application_group || !a[i].url
+                || (strstr(a[i].application_group, "%{") && strcmp(a[i].application_group, "%{GLOBAL}"))) {
+                continue;
+            }
+            preload = apr_pstrcat(p, a[i].script, "|",
+                                  strcmp(a[i].application_group, "%{GLOBAL}") ? a[i].application_group : "",
+                                  "|", a[i].callable ? a[i].callable : "application", NULL);
+            for (int k = 0; k < g->preloads->nelts; k++) {
+                seen |= !strcmp(APR_ARRAY_IDX(g->preloads, k, const char *), preload);
+            }
+            if (!seen) {
+                *(const char **)apr_array_push(g->preloads) = preload;
+            }
+        }
+    }
+    return OK;
+}
+
 int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
     const char *home, *runtime_dir;
     apr_finfo_t fi;
-    if (!jvm_conf_any_alias(s)) {
+    if (check_process_groups(pconf, s) != OK) {
+        return !OK;
+    }
+    if (!jvm_conf_any_alias(s) && daemon_groups->nelts == 0) {
         return OK;
     }
     home = jvm_conf_jvm_home(sc);
@@ -539,11 +890,25 @@ int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, ser
                      "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
         return !OK;
     }
-    if (sc->jvm_options->nelts > 0) {
-        const char *complaint = check_jvm_options(ptemp, home, sc);
+    if (sc->jvm_options->nelts > 0 && jvm_conf_embedded_wanted(s)) {
+        const char *complaint = check_jvm_options(ptemp, home, jvm_embedded_options(ptemp, sc, NULL));
         if (complaint) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
+            return !OK;
+        }
+    }
+    for (int i = 0; i < daemon_groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+        const char *ghome = g->java_home ? g->java_home : home;
+        const char *complaint;
+        if (g->jvm_options->nelts == 0) {
+            continue;
+        }
+        if ((complaint = check_jvm_options(ptemp, ghome, jvm_daemon_jvm_options(ptemp, g)))) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00005: JvmDaemonProcess %s: jvm-options: the JVM in %s rejects these options: %s",
+                         g->name, ghome, complaint);
             return !OK;
         }
     }

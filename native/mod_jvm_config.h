@@ -13,8 +13,44 @@ typedef struct jvm_alias {
     const char *script;            /* file path (with $n references in the Match form) */
     const char *application_group; /* application-group= option, or NULL (use the dir config) */
     const char *callable;          /* callable= option, or NULL (use the dir config) */
+    const char *process_group;     /* process-group= option, or NULL (use the dir config) */
     const char *directive;         /* "JvmScriptAlias" or "JvmScriptAliasMatch", for messages */
 } jvm_alias;
+
+struct jvm_daemon_runtime;
+
+/* One JvmDaemonProcess: a supervised group of daemon JVM processes (mod_jvm_daemon.c). The
+ * meanings and defaults are mod_wsgi's WSGIDaemonProcess options of the same names. */
+typedef struct jvm_daemon_group {
+    const char *name;               /* the group's name, unique in the whole configuration */
+    server_rec *server;             /* the server it was defined in (visible there and, if the
+                                       main server, everywhere) */
+    int index;                      /* position in jvm_daemon_groups() */
+    int processes;                  /* processes=, default 1 */
+    int threads;                    /* threads=: requests run at once per process, default 15 */
+    const char *display_name;       /* display-name= as shown by ps (argv[0]); NULL: (jvm:NAME) */
+    const char *user;               /* user=; NULL: Apache's User */
+    const char *group;              /* group=; NULL: Apache's Group (or the user's group) */
+    const char *home;               /* home=: working directory; NULL: the user's home */
+    const char *java_home;          /* java-home=; NULL: JvmHome */
+    const char *class_path;         /* class-path=, ':'-separated, NULL: none */
+    apr_array_header_t *jvm_options; /* jvm-options=, split (const char *) */
+    int umask;                      /* umask=; -1: inherit Apache's */
+    int maximum_requests;           /* maximum-requests=: recycle after N requests, 0: never */
+    int listen_backlog;             /* listen-backlog=, default 100 */
+    apr_interval_time_t restart_interval;   /* restart-interval=: recycle after, 0: never */
+    apr_interval_time_t inactivity_timeout; /* inactivity-timeout=: recycle when idle, 0: never */
+    apr_interval_time_t request_timeout;    /* request-timeout=: 504 and recycle if stuck, 0: never */
+    apr_interval_time_t graceful_timeout;   /* graceful-timeout=: drain limit when recycling, 15 s */
+    apr_interval_time_t shutdown_timeout;   /* shutdown-timeout=: drain limit on stop, 5 s */
+    apr_interval_time_t queue_timeout;      /* queue-timeout=: 503 when waited longer, 0: never */
+    apr_interval_time_t connect_timeout;    /* connect-timeout=: Apache → daemon connect, 15 s */
+    apr_interval_time_t socket_timeout;     /* socket-timeout=: reads from the daemon; 0: Timeout */
+    apr_interval_time_t startup_timeout;    /* startup-timeout=: loading preloaded apps, 0: none */
+    apr_array_header_t *preloads;   /* "script|application group|callable" loaded at start */
+    struct jvm_daemon_runtime *rt;  /* processes, socket and secret (parent and children) */
+    int generation;                 /* Apache's configuration generation it was started in */
+} jvm_daemon_group;
 
 /* Per-server configuration. The JVM settings are read from the main server only (one JVM
  * per process); their directives are refused inside <VirtualHost>. */
@@ -25,6 +61,9 @@ typedef struct jvm_server_conf {
     const char *runtime_dir;         /* JvmRuntimeDirectory; NULL: next to mod_jvm.so */
     const char *cache_dir;           /* JvmCacheDirectory; NULL: <DefaultRuntimeDir>/mod_jvm-cache */
     apr_array_header_t *aliases;     /* jvm_alias, this server's first, then the main server's */
+    apr_array_header_t *daemons;     /* jvm_daemon_group *, defined in this server only */
+    int restrict_embedded;           /* JvmRestrictEmbedded (main server); -1: unset (Off) */
+    const char *socket_prefix;       /* JvmSocketPrefix (main server); NULL: <DefaultRuntimeDir>/jvm */
 } jvm_server_conf;
 
 /* Per-directory configuration (also per location, .htaccess where FileInfo is allowed). */
@@ -33,6 +72,7 @@ typedef struct jvm_dir_conf {
     const char *callable_object;   /* JvmCallableObject; NULL: "application" */
     int script_reloading;          /* JvmScriptReloading; -1: unset (On) */
     int pass_authorization;        /* JvmPassAuthorization; -1: unset (Off) */
+    const char *process_group;     /* JvmProcessGroup; NULL: unset; "": %{GLOBAL} (embedded) */
 } jvm_dir_conf;
 
 /* What translate_name found for a request, kept in r->request_config. */
@@ -52,8 +92,24 @@ const char *jvm_conf_jvm_home(const jvm_server_conf *sc);
 const char *jvm_conf_runtime_dir(apr_pool_t *p, const jvm_server_conf *sc);
 const char *jvm_conf_cache_dir(apr_pool_t *p, const jvm_server_conf *sc);
 
-/* Whether any server has a JvmScriptAlias (then children need a JVM). */
+/* Whether any server has a JvmScriptAlias. */
 int jvm_conf_any_alias(server_rec *s);
+
+/* Whether children need an embedded JVM: some alias and not JvmRestrictEmbedded. */
+int jvm_conf_embedded_wanted(server_rec *s);
+
+/* Every JvmDaemonProcess of the configuration (jvm_daemon_group *), in order. */
+apr_array_header_t *jvm_daemon_groups(void);
+
+/* pre_config: forgets the daemon groups of the previous configuration. */
+int jvm_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+
+/* The daemon group a request runs in: NULL for embedded mode. *err is set (and NULL
+ * returned) when the configured group is not defined for the request's server. */
+jvm_daemon_group *jvm_conf_process_group(request_rec *r, const jvm_alias *alias, const char **err);
+
+/* The effective JvmSocketPrefix. */
+const char *jvm_conf_socket_prefix(apr_pool_t *p, server_rec *main_server);
 
 /* The application group for a request: option > JvmApplicationGroup > %{RESOURCE}, expanded. */
 const char *jvm_conf_application_group(request_rec *r, const jvm_alias *alias,

@@ -411,7 +411,7 @@ void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
     char err[1024];
 
     jvm.server = s;
-    if (!jvm_conf_any_alias(s)) {
+    if (!jvm_conf_embedded_wanted(s)) {
         return;
     }
     home = jvm_conf_jvm_home(sc);

@@ -2,10 +2,12 @@
  * translate_name, the way mod_alias maps ScriptAlias, and hands them to the mode that runs them. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_daemon.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_mount.h"
 
 #include "http_core.h"
+#include "http_main.h"
 #include "http_request.h"
 #include "apr_strings.h"
 
@@ -96,6 +98,24 @@ int jvm_mount_handler(request_rec *r)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "JVM00030: script %s for %s does not exist or is not a regular file", r->filename, r->uri);
         return HTTP_NOT_FOUND;
+    }
+    {
+        const char *err;
+        jvm_daemon_group *g = jvm_conf_process_group(r, rc->alias, &err);
+        jvm_server_conf *main_sc = ap_get_module_config(ap_server_conf->module_config, &jvm_module);
+        if (err) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00041: cannot run %s: %s", r->filename, err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (g) {
+            return jvm_daemon_handle(r, g, rc->alias);
+        }
+        if (main_sc->restrict_embedded == 1) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "JVM00042: %s would run embedded, but JvmRestrictEmbedded is On: give it a "
+                          "JvmProcessGroup", r->filename);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
     return jvm_embedded_handle(r);
 }

@@ -1,0 +1,422 @@
+/* mod_jvm_daemon: starts and supervises the daemon processes of each JvmDaemonProcess group,
+ * from the Apache parent. Each process is forked from the parent, drops to the group's user
+ * (never root), and execs <java-home>/bin/java with the listening socket as its fd 0 and
+ * Apache's error log as its stdout/stderr. The parent learns of a death through APR's
+ * "other child" mechanism (the MPM reaps it) and starts a replacement at once; when the
+ * configuration generation ends (restart, graceful, stop) the processes get SIGTERM and
+ * drain their in-flight requests before exiting. */
+#include "mod_jvm.h"
+#include "mod_jvm_config.h"
+#include "mod_jvm_daemon.h"
+
+#include "http_core.h"
+#include "ap_mpm.h"
+#include "mpm_common.h"
+#include "unixd.h"
+#include "apr_strings.h"
+#include "apr_thread_proc.h"
+#include "apr_portable.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+APLOG_USE_MODULE(jvm);
+
+/* One process slot of a group. */
+typedef struct jvm_daemon_proc {
+    jvm_daemon_group *g;
+    int slot;               /* 0 … processes-1 */
+    apr_proc_t proc;        /* the running process (pid 0: none) */
+    apr_time_t started;     /* when it was started */
+    int quick_deaths;       /* deaths in a row within a second of starting */
+} jvm_daemon_proc;
+
+static server_rec *main_server;
+
+apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
+{
+    apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
+    int xms = 0, xmx = 0, gc = 0;
+    for (int i = 0; i < g->jvm_options->nelts; i++) {
+        const char *o = APR_ARRAY_IDX(g->jvm_options, i, const char *);
+        size_t n = strlen(o);
+        xms |= !strncmp(o, "-Xms", 4);
+        xmx |= !strncmp(o, "-Xmx", 4);
+        gc |= !strncmp(o, "-XX:+Use", 8) && n > 2 && !strcmp(o + n - 2, "GC");
+    }
+    /* A small server of its own (README: JvmDaemonProcess): no perf file or attach socket
+     * left in /tmp, a small heap that grows on demand, exit (and be replaced) on OOM. */
+    *(const char **)apr_array_push(opts) = "-XX:-UsePerfData";
+    *(const char **)apr_array_push(opts) = "-XX:+DisableAttachMechanism";
+    *(const char **)apr_array_push(opts) = "-XX:+ExitOnOutOfMemoryError";
+    *(const char **)apr_array_push(opts) = "-Djava.awt.headless=true";
+    *(const char **)apr_array_push(opts) = "-Dfile.encoding=UTF-8";
+    if (!xms) {
+        *(const char **)apr_array_push(opts) = "-Xms8m";
+    }
+    if (!xmx) {
+        *(const char **)apr_array_push(opts) = "-Xmx64m";
+    }
+    if (!gc) {
+        *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
+    }
+    apr_array_cat(opts, g->jvm_options);
+    return opts;
+}
+
+/* ---- the forked process ---------------------------------------------------------------- */
+
+static void close_from(int lowest)
+{
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)lowest, ~0u, 0) == 0) {
+        return;
+    }
+#endif
+    for (long fd = lowest, max = sysconf(_SC_OPEN_MAX); fd < max; fd++) {
+        close((int)fd);
+    }
+}
+
+/* In the forked child: becomes the daemon process. Never returns. */
+static void exec_daemon(jvm_daemon_proc *dp)
+{
+    jvm_daemon_runtime *rt = dp->g->rt;
+    sigset_t all;
+    int devnull;
+
+    /* signals as a fresh program expects them (Apache ignores and blocks some) */
+    for (int sig = 1; sig < NSIG; sig++) {
+        signal(sig, SIG_DFL);
+    }
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+
+    if (dp->quick_deaths > 0) {
+        /* it keeps dying at start: do not spin (the delay is spent here, not in the parent) */
+        sleep((unsigned)(dp->quick_deaths < 4 ? 1u << dp->quick_deaths : 10));
+    }
+    devnull = open("/dev/null", O_RDWR);
+    if (dup2(rt->listen_fd, 0) < 0
+        || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 1) < 0
+        || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 2) < 0) {
+        _exit(126);
+    }
+    close_from(3);
+
+    if (geteuid() == 0) {
+        if (setgid(rt->gid) != 0 || initgroups(rt->user, rt->gid) != 0 || setuid(rt->uid) != 0) {
+            dprintf(2, "JVM00052: daemon process %s: cannot switch to user %s: %s\n",
+                    dp->g->name, rt->user, strerror(errno));
+            _exit(126);
+        }
+    }
+    if (getuid() == 0 || geteuid() == 0) {
+        dprintf(2, "JVM00052: daemon process %s refuses to run as root\n", dp->g->name);
+        _exit(126);
+    }
+    /* die with the Apache parent (set after the user change, which clears it) */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != rt->parent) {
+        _exit(0);
+    }
+    if (dp->g->umask >= 0) {
+        umask((mode_t)dp->g->umask);
+    }
+    if (chdir(rt->home) != 0 && chdir("/") != 0) {
+        _exit(126);
+    }
+    execve(rt->java, (char *const *)rt->argv, (char *const *)rt->envp);
+    dprintf(2, "JVM00052: daemon process %s: cannot run %s: %s\n", dp->g->name, rt->java, strerror(errno));
+    _exit(127);
+}
+
+/* ---- supervision ------------------------------------------------------------------------ */
+
+static void maintenance(int reason, void *data, apr_wait_t status);
+
+static void spawn(jvm_daemon_proc *dp)
+{
+    jvm_daemon_runtime *rt = dp->g->rt;
+    apr_status_t rv = apr_proc_fork(&dp->proc, rt->pool);
+    if (rv == APR_INCHILD) {
+        exec_daemon(dp);
+    }
+    if (rv != APR_INPARENT) {
+        dp->proc.pid = 0;
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, main_server,
+                     "JVM00053: cannot fork daemon process %d of group %s", dp->slot, dp->g->name);
+        return;
+    }
+    dp->started = apr_time_now();
+    apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
+                 "JVM00050: started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
+                 dp->slot, dp->g->name, dp->proc.pid);
+}
+
+static void maintenance(int reason, void *data, apr_wait_t status)
+{
+    jvm_daemon_proc *dp = data;
+    int stopping = 0;
+    switch (reason) {
+    case APR_OC_REASON_DEATH:
+    case APR_OC_REASON_LOST:
+        apr_proc_other_child_unregister(dp);
+        ap_mpm_query(AP_MPMQ_MPM_STATE, &stopping);
+        if (reason == APR_OC_REASON_DEATH && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
+                         "JVM00054: daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
+                         dp->slot, dp->g->name, dp->proc.pid);
+        } else {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                         "JVM00051: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died (%s %d): "
+                         "starting a new one", dp->slot, dp->g->name, dp->proc.pid,
+                         reason == APR_OC_REASON_LOST ? "lost" : WIFSIGNALED(status) ? "signal" : "exit status",
+                         reason == APR_OC_REASON_LOST ? 0 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        }
+        dp->quick_deaths = apr_time_now() - dp->started < apr_time_from_sec(1) ? dp->quick_deaths + 1 : 0;
+        dp->proc.pid = 0;
+        if (stopping != AP_MPMQ_STOPPING) {
+            spawn(dp);
+        }
+        break;
+    case APR_OC_REASON_RESTART:
+    case APR_OC_REASON_UNREGISTER:
+        /* the generation ends: the process drains and exits (it enforces shutdown-timeout);
+         * the MPM reaps it as an extra process of the old generation */
+        if (dp->proc.pid > 0) {
+            kill(dp->proc.pid, SIGTERM);
+            ap_register_extra_mpm_process(dp->proc.pid, dp->g->generation);
+            dp->proc.pid = 0;
+        }
+        if (reason == APR_OC_REASON_RESTART) {
+            apr_proc_other_child_unregister(dp);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- start-up ----------------------------------------------------------------------------- */
+
+static apr_status_t remove_socket(void *data)
+{
+    jvm_daemon_runtime *rt = data;
+    unlink(rt->socket_path);
+    if (rt->listen_fd >= 0) {
+        close(rt->listen_fd);
+        rt->listen_fd = -1;
+    }
+    return APR_SUCCESS;
+}
+
+static const char *create_socket(apr_pool_t *p, jvm_daemon_group *g, const char *prefix, int generation)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    struct sockaddr_un addr;
+    mode_t old;
+    int fd;
+
+    rt->socket_path = apr_psprintf(p, "%s.%" APR_PID_T_FMT ".%d.%d.sock", prefix, getpid(), generation, g->index);
+    if (strlen(rt->socket_path) >= sizeof addr.sun_path) {
+        return apr_psprintf(p, "socket path %s is too long (JvmSocketPrefix)", rt->socket_path);
+    }
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(addr.sun_path, rt->socket_path);
+    unlink(rt->socket_path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return apr_psprintf(p, "socket(): %s", strerror(errno));
+    }
+    old = umask(0077);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        umask(old);
+        close(fd);
+        return apr_psprintf(p, "cannot bind %s: %s", rt->socket_path, strerror(errno));
+    }
+    umask(old);
+    if (listen(fd, g->listen_backlog) != 0) {
+        close(fd);
+        return apr_psprintf(p, "cannot listen on %s: %s", rt->socket_path, strerror(errno));
+    }
+    /* only Apache's children (its User) may connect */
+    if (geteuid() == 0 && chown(rt->socket_path, ap_unixd_config.user_id, (gid_t)-1) != 0) {
+        close(fd);
+        return apr_psprintf(p, "cannot give %s to the Apache user: %s", rt->socket_path, strerror(errno));
+    }
+    chmod(rt->socket_path, 0600);
+    rt->listen_fd = fd;
+    apr_pool_cleanup_register(p, rt, remove_socket, apr_pool_cleanup_null);
+    return NULL;
+}
+
+static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    struct passwd *pw;
+    const char *user = g->user ? g->user : ap_unixd_config.user_name;
+    if (geteuid() != 0) {
+        /* Apache runs unprivileged: the daemons run as its user */
+        pw = getpwuid(geteuid());
+        if (g->user && (!pw || (strcmp(g->user, pw->pw_name) && *g->user != '#'))) {
+            return apr_psprintf(p, "user=%s needs Apache to start as root", g->user);
+        }
+    } else {
+        pw = user && *user == '#' ? getpwuid((uid_t)atol(user + 1)) : getpwnam(user ? user : "");
+    }
+    if (!pw) {
+        return apr_psprintf(p, "user '%s' does not exist", user ? user : "");
+    }
+    if (pw->pw_uid == 0) {
+        return "refusing to run a daemon process as root (set user= or Apache's User)";
+    }
+    rt->uid = pw->pw_uid;
+    rt->user = apr_pstrdup(p, pw->pw_name);
+    rt->gid = pw->pw_gid;
+    if (g->group) {
+        struct group *gr = *g->group == '#' ? getgrgid((gid_t)atol(g->group + 1)) : getgrnam(g->group);
+        if (!gr) {
+            return apr_psprintf(p, "group '%s' does not exist", g->group);
+        }
+        rt->gid = gr->gr_gid;
+    } else if (!g->user && geteuid() == 0) {
+        rt->gid = ap_unixd_config.group_id;
+    }
+    rt->home = g->home ? g->home : apr_pstrdup(p, pw->pw_dir);
+    return NULL;
+}
+
+static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtime_dir,
+                          const char *cache_dir, const char *default_home)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    apr_array_header_t *argv = apr_array_make(p, 32, sizeof(const char *));
+    apr_array_header_t *envp = apr_array_make(p, 8, sizeof(const char *));
+    apr_array_header_t *opts = jvm_daemon_jvm_options(p, g);
+    const char *java_home = g->java_home ? g->java_home : default_home;
+    char hex[2 * sizeof rt->secret + 1];
+
+    rt->java = apr_pstrcat(p, java_home, "/bin/java", NULL);
+    *(const char **)apr_array_push(argv) = g->display_name ? g->display_name : apr_psprintf(p, "(jvm:%s)", g->name);
+    apr_array_cat(argv, opts);
+    *(const char **)apr_array_push(argv) = "-cp";
+    *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
+                                                       "/mod_jvm-api.jar", g->class_path ? ":" : "",
+                                                       g->class_path ? g->class_path : "", NULL);
+    *(const char **)apr_array_push(argv) = "org.modjvm.runtime.daemon.DaemonMain";
+#define ARG(fmt, ...) (*(const char **)apr_array_push(argv) = apr_psprintf(p, fmt, __VA_ARGS__))
+    ARG("group=%s", g->name);
+    ARG("processes=%d", g->processes);
+    ARG("threads=%d", g->threads);
+    ARG("maximum-requests=%d", g->maximum_requests);
+    ARG("restart-interval=%" APR_TIME_T_FMT, apr_time_as_msec(g->restart_interval));
+    ARG("inactivity-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->inactivity_timeout));
+    ARG("request-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->request_timeout));
+    ARG("graceful-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->graceful_timeout));
+    ARG("shutdown-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->shutdown_timeout));
+    ARG("queue-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));
+    ARG("startup-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->startup_timeout));
+    ARG("log-level=%d", main_server->log.level);
+    ARG("cache-dir=%s", apr_pstrcat(p, cache_dir, ".", g->name, NULL));
+    ARG("multithread=%d", g->threads > 1 ? 1 : 0);
+    ARG("multiprocess=%d", g->processes > 1 ? 1 : 0);
+    ARG("socket=%s", rt->socket_path);
+    for (int i = 0; i < g->preloads->nelts; i++) {
+        ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
+    }
+#undef ARG
+    *(const char **)apr_array_push(argv) = NULL;
+    rt->argv = (const char *const *)argv->elts;
+
+    for (size_t i = 0; i < sizeof rt->secret; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", rt->secret[i]);
+    }
+    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_SECRET=", hex, NULL);
+    *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
+    *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
+    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "HOME=", rt->home, NULL);
+    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "USER=", rt->user, NULL);
+    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "JAVA_HOME=", java_home, NULL);
+    *(const char **)apr_array_push(envp) = NULL;
+    rt->envp = (const char *const *)envp->elts;
+}
+
+/* The per-group compile cache belongs to the group's user. */
+static void make_cache_dir(apr_pool_t *p, jvm_daemon_group *g, const char *cache_dir)
+{
+    const char *dir = apr_pstrcat(p, cache_dir, ".", g->name, NULL);
+    if (apr_dir_make_recursive(dir, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, p) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, main_server,
+                     "JVM00004: cannot create %s: group %s will not cache compiled scripts", dir, g->name);
+        return;
+    }
+    if (geteuid() == 0 && (chown(dir, g->rt->uid, g->rt->gid) != 0 || chmod(dir, 0700) != 0)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, main_server,
+                     "JVM00004: cannot give %s to user %s", dir, g->rt->user);
+    }
+}
+
+int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *groups = jvm_daemon_groups();
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *prefix, *runtime_dir, *cache_dir;
+    apr_os_file_t log_fd = -1;
+    int generation = ap_state_query(AP_SQ_CONFIG_GEN);
+
+    main_server = s;
+    if (!groups || groups->nelts == 0) {
+        return OK;
+    }
+    /* The first pass of Apache's start-up only checks the configuration. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    prefix = jvm_conf_socket_prefix(ptemp, s);
+    runtime_dir = jvm_conf_runtime_dir(pconf, sc);
+    cache_dir = jvm_conf_cache_dir(pconf, sc);
+    if (s->error_log) {
+        apr_os_file_get(&log_fd, s->error_log);
+    }
+    for (int i = 0; i < groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+        jvm_daemon_runtime *rt = apr_pcalloc(pconf, sizeof *rt);
+        const char *err;
+        g->rt = rt;
+        g->generation = generation;
+        rt->pool = pconf;
+        rt->listen_fd = -1;
+        rt->error_log_fd = log_fd;
+        rt->parent = getpid();
+        if (apr_generate_random_bytes(rt->secret, sizeof rt->secret) != APR_SUCCESS
+            || (err = resolve_user(pconf, g)) || (err = create_socket(pconf, g, prefix, generation))) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00055: JvmDaemonProcess %s: %s", g->name, err ? err : "no random bytes");
+            return !OK;
+        }
+        make_cache_dir(ptemp, g, cache_dir);
+        build_command(pconf, g, runtime_dir, cache_dir, jvm_conf_jvm_home(sc));
+        rt->procs = apr_pcalloc(pconf, (apr_size_t)g->processes * sizeof *rt->procs);
+        for (int k = 0; k < g->processes; k++) {
+            rt->procs[k].g = g;
+            rt->procs[k].slot = k;
+            spawn(&rt->procs[k]);
+        }
+    }
+    return OK;
+}

@@ -1,0 +1,38 @@
+/* mod_jvm_daemon: daemon mode. The Apache parent starts each JvmDaemonProcess group's Java
+ * processes, supervises and restarts them (mod_jvm_daemon.c); Apache's children send them
+ * requests over the group's UNIX socket (mod_jvm_daemon_client.c). */
+#ifndef MOD_JVM_DAEMON_H
+#define MOD_JVM_DAEMON_H
+
+#include "httpd.h"
+#include "mod_jvm_config.h"
+
+/* What the parent prepared for a group; read by the children after fork. */
+typedef struct jvm_daemon_runtime {
+    const char *socket_path;        /* the group's listening socket */
+    int listen_fd;                  /* its descriptor (parent only) */
+    unsigned char secret[32];       /* this generation's secret, sent in HELLO */
+    struct jvm_daemon_proc *procs;  /* g->processes slots */
+    const char *java;               /* <java-home>/bin/java */
+    const char *const *argv;        /* the command line of a daemon process */
+    const char *const *envp;        /* its environment */
+    uid_t uid;                      /* user the processes run as */
+    gid_t gid;                      /* and group */
+    const char *user;               /* user name (initgroups) */
+    const char *home;               /* working directory */
+    int error_log_fd;               /* where their stdout and stderr go */
+    apr_pool_t *pool;               /* pconf of the generation */
+    pid_t parent;                   /* the Apache parent */
+} jvm_daemon_runtime;
+
+/* The JVM options a daemon process starts with: defaults, then jvm-options=. */
+apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g);
+
+/* post_config (parent): creates each group's socket and starts its processes. Skipped in the
+ * first pass of Apache's start-up (that configuration is thrown away). */
+int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* Runs a request in group g (Apache child). */
+int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias);
+
+#endif

@@ -1,0 +1,448 @@
+/* mod_jvm_daemon_client: runs a request in a daemon process group (Apache child side). Each
+ * worker thread keeps one connection per group and reuses it; the request goes out as one
+ * message, then the daemon's messages (head, body pieces, reads of the request body, log
+ * lines, end) are applied to the Apache response with the same code as embedded mode. */
+#include "mod_jvm.h"
+#include "mod_jvm_config.h"
+#include "mod_jvm_daemon.h"
+#include "mod_jvm_environ.h"
+#include "mod_jvm_response.h"
+#include "jvm_frame.h"
+
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "apr_strings.h"
+#include "apr_atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+APLOG_USE_MODULE(jvm);
+
+#define READ_BUF (64 * 1024)
+
+/* Per worker thread: its connections (one per group) and buffers. */
+typedef struct client_thread {
+    int *fds;               /* by group index; -1: none */
+    int nfds;               /* size of fds */
+    unsigned char *out;     /* outgoing request message */
+    size_t out_cap;
+    unsigned char in[READ_BUF]; /* buffered reads from the daemon */
+    size_t in_pos, in_len;
+    int id;                 /* thread number (mod_jvm.thread_id) */
+    unsigned long requests;
+} client_thread;
+
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static apr_uint32_t thread_ids;
+
+static void client_thread_free(void *p)
+{
+    client_thread *t = p;
+    for (int i = 0; i < t->nfds; i++) {
+        if (t->fds[i] >= 0) {
+            close(t->fds[i]);
+        }
+    }
+    free(t->fds);
+    free(t->out);
+    free(t);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&thread_key, client_thread_free);
+}
+
+static client_thread *thread_state(void)
+{
+    client_thread *t;
+    int n = jvm_daemon_groups()->nelts;
+    pthread_once(&key_once, make_key);
+    t = pthread_getspecific(thread_key);
+    if (t) {
+        return t;
+    }
+    t = calloc(1, sizeof *t);
+    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->out = malloc(16 * 1024))) {
+        if (t) {
+            free(t->fds);
+        }
+        free(t);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        t->fds[i] = -1;
+    }
+    t->nfds = n;
+    t->out_cap = 16 * 1024;
+    t->id = (int)apr_atomic_inc32(&thread_ids) + 1;
+    pthread_setspecific(thread_key, t);
+    return t;
+}
+
+static int send_all(int fd, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int send_msg(int fd, unsigned type, const void *payload, size_t n)
+{
+    unsigned char head[5];
+    jvm_msg_header(head, type, n);
+    if (n == 0) {
+        return send_all(fd, head, 5);
+    }
+    if (n <= 4096) {
+        unsigned char one[5 + 4096];
+        memcpy(one, head, 5);
+        memcpy(one + 5, payload, n);
+        return send_all(fd, one, 5 + n);
+    }
+    return send_all(fd, head, 5) == 0 ? send_all(fd, payload, n) : -1;
+}
+
+/* Connects to the group's socket within connect-timeout and says HELLO. */
+static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    struct sockaddr_un addr;
+    apr_time_t deadline = apr_time_now() + g->connect_timeout;
+    apr_interval_time_t timeout = g->socket_timeout ? g->socket_timeout : r->server->timeout;
+    struct timeval tv;
+    unsigned char hello[4 + JVM_MSG_SECRET_LEN];
+    int fd;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strncpy(addr.sun_path, rt->socket_path, sizeof addr.sun_path - 1);
+    for (;;) {
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+            *why = strerror(errno);
+            return -1;
+        }
+        if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
+            break;
+        }
+        /* EAGAIN: the listen backlog is full (all daemons busy or starting): wait a little */
+        *why = apr_pstrdup(r->pool, strerror(errno));
+        close(fd);
+        if ((errno != EAGAIN && errno != ECONNREFUSED && errno != ENOENT) || apr_time_now() >= deadline) {
+            return -1;
+        }
+        apr_sleep(apr_time_from_msec(20));
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    tv.tv_sec = (time_t)apr_time_sec(timeout);
+    tv.tv_usec = (suseconds_t)(timeout % APR_USEC_PER_SEC);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    hello[0] = (unsigned char)JVM_MSG_HELLO_MAGIC;
+    hello[1] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 8);
+    hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
+    hello[3] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 24);
+    memcpy(hello + 4, rt->secret, JVM_MSG_SECRET_LEN);
+    if (send_msg(fd, JVM_MSG_HELLO, hello, sizeof hello) != 0) {
+        *why = apr_pstrdup(r->pool, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Outcome of reading from the daemon. */
+enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3 };
+
+/* Refills the thread's (empty) read buffer from the daemon. */
+static int refill(client_thread *t, int fd, int *got_any)
+{
+    for (;;) {
+        ssize_t got = recv(fd, t->in, sizeof t->in, 0);
+        if (got > 0) {
+            *got_any = 1;
+            t->in_pos = 0;
+            t->in_len = (size_t)got;
+            return IO_OK;
+        }
+        if (got == 0) {
+            return IO_CLOSED;
+        }
+        if (errno != EINTR) {
+            return errno == EAGAIN || errno == EWOULDBLOCK ? IO_TIMEOUT : IO_ERROR;
+        }
+    }
+}
+
+/* Reads exactly n bytes (through the thread's buffer); dst NULL skips them. */
+static int read_exact(client_thread *t, int fd, void *dst, size_t n, int *got_any)
+{
+    unsigned char *d = dst;
+    while (n > 0) {
+        size_t avail = t->in_len - t->in_pos;
+        if (avail == 0) {
+            int rc = refill(t, fd, got_any);
+            if (rc != IO_OK) {
+                return rc;
+            }
+            avail = t->in_len;
+        }
+        if (avail > n) {
+            avail = n;
+        }
+        if (d) {
+            memcpy(d, t->in + t->in_pos, avail);
+            d += avail;
+        }
+        t->in_pos += avail;
+        n -= avail;
+    }
+    return IO_OK;
+}
+
+static uint32_t le32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+}
+
+/* Answers a READ: up to `max` bytes of the request body. */
+static int answer_read(request_rec *r, int fd, uint32_t max, int *read_started, int *read_eof)
+{
+    char buf[READ_BUF];
+    long got;
+    if (!*read_started) {
+        *read_started = 1;
+        if (!ap_should_client_block(r)) {
+            *read_eof = 1;
+        }
+    }
+    if (*read_eof || max == 0) {
+        return send_msg(fd, JVM_MSG_BODY, NULL, 0);
+    }
+    got = ap_get_client_block(r, buf, max < sizeof buf ? max : sizeof buf);
+    if (got < 0) {
+        return send_msg(fd, JVM_MSG_BODY_ERROR, NULL, 0);
+    }
+    if (got == 0) {
+        *read_eof = 1;
+    }
+    return send_msg(fd, JVM_MSG_BODY, buf, (size_t)got);
+}
+
+/* Runs the conversation of one request on fd. Returns the handler's result, or one of the
+ * IO_* codes when the connection failed (then *got_any tells if any reply byte arrived). */
+static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *g,
+                    jvm_response *resp, int *got_any, int *reusable)
+{
+    int read_started = 0, read_eof = 0;
+    *reusable = 0;
+    for (;;) {
+        unsigned char head[5];
+        uint32_t len;
+        unsigned type;
+        int rc = read_exact(t, fd, head, 5, got_any);
+        if (rc != IO_OK) {
+            return rc;
+        }
+        len = le32(head);
+        type = head[4];
+        if (len < 1 || len > JVM_MSG_MAX) {
+            return IO_ERROR;
+        }
+        len -= 1;
+        switch (type) {
+        case JVM_MSG_HEAD: {
+            unsigned char *data = apr_palloc(r->pool, len + 1);
+            if ((rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
+                return rc;
+            }
+            jvm_response_head(resp, data, len);
+            break;
+        }
+        case JVM_MSG_DATA: {
+            unsigned char flags;
+            if (len < 1 || (rc = read_exact(t, fd, &flags, 1, got_any)) != IO_OK) {
+                return rc != IO_OK ? rc : IO_ERROR;
+            }
+            len -= 1;
+            /* stream the bytes straight from the read buffer */
+            while (len > 0) {
+                size_t avail = t->in_len - t->in_pos;
+                if (avail == 0) {
+                    if ((rc = refill(t, fd, got_any)) != IO_OK) {
+                        return rc;
+                    }
+                    avail = t->in_len;
+                }
+                if (avail > len) {
+                    avail = len;
+                }
+                if (jvm_response_write(resp, t->in + t->in_pos, avail, (flags & 1) && avail == len) != 0
+                    && resp->gone) {
+                    /* client gone: drop this connection, the daemon sees its writes fail */
+                    return OK;
+                }
+                t->in_pos += avail;
+                len -= (uint32_t)avail;
+            }
+            if ((flags & 1) && resp->head_sent && !resp->gone) {
+                jvm_response_write(resp, NULL, 0, 1);
+            }
+            break;
+        }
+        case JVM_MSG_READ: {
+            unsigned char b[4];
+            if (len != 4 || (rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
+                return rc != IO_OK ? rc : IO_ERROR;
+            }
+            if (answer_read(r, fd, le32(b), &read_started, &read_eof) != 0) {
+                return IO_ERROR;
+            }
+            break;
+        }
+        case JVM_MSG_LOG: {
+            unsigned char *data = apr_palloc(r->pool, len + 1);
+            if (len < 4 || (rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
+                return rc != IO_OK ? rc : IO_ERROR;
+            }
+            data[len] = '\0';
+            {
+                int level = (int)le32(data);
+                if (level < APLOG_EMERG || level > APLOG_TRACE8) {
+                    level = APLOG_ERR;
+                }
+                ap_log_rerror(APLOG_MARK, level, 0, r, "(jvm:%s) %s", g->name, (const char *)data + 4);
+            }
+            break;
+        }
+        case JVM_MSG_END: {
+            unsigned char b[4];
+            int result;
+            if (len != 4 || (rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
+                return rc != IO_OK ? rc : IO_ERROR;
+            }
+            result = (int)(int32_t)le32(b);
+            /* a connection is reused only after a clean exchange with nothing left unread */
+            *reusable = result == 0 && t->in_pos == t->in_len && !resp->gone;
+            return jvm_response_finish(resp, result);
+        }
+        default:
+            return IO_ERROR;
+        }
+    }
+}
+
+int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias)
+{
+    client_thread *t;
+    jvm_environ e;
+    jvm_response resp;
+    jvm_fw w;
+    int status;
+
+    if (!g->rt) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "JVM00060: daemon process group %s was not started", g->name);
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if ((status = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+        return status;
+    }
+    if (!(t = thread_state())) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    t->requests++;
+    jvm_environ_prepare(r, alias, &e, g->name, t->id, t->requests);
+    for (;;) {
+        jvm_fw_init(&w, t->out, t->out_cap);
+        jvm_fw_u32(&w, 0);
+        jvm_fw_bytes(&w, "\x02", 1);
+        jvm_environ_write(r, &e, &w);
+        if (jvm_fw_fits(&w)) {
+            break;
+        }
+        if (w.len > JVM_MSG_MAX) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00035: request environ too large (%lu bytes)",
+                          (unsigned long)w.len);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        free(t->out);
+        t->out_cap = w.len;
+        if (!(t->out = malloc(t->out_cap))) {
+            t->out_cap = 0;
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    jvm_fw_patch_u32(&w, 0, (uint32_t)(w.len - 4));
+
+    for (int attempt = 0;; attempt++) {
+        int fd = t->fds[g->index];
+        int reused = fd >= 0, got_any = 0, reusable = 0, rc;
+        const char *why = NULL;
+        if (fd < 0) {
+            fd = connect_group(r, g, &why);
+            if (fd < 0) {
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                              "JVM00061: cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
+                              " s: %s", g->name, g->rt->socket_path, apr_time_sec(g->connect_timeout), why);
+                return HTTP_SERVICE_UNAVAILABLE;
+            }
+            t->fds[g->index] = fd;
+        }
+        t->in_pos = t->in_len = 0;
+        jvm_response_init(&resp, r);
+        if (send_all(fd, t->out, w.len) != 0) {
+            close(fd);
+            t->fds[g->index] = -1;
+            if (reused && attempt == 0) {
+                continue; /* a stale connection (the daemon restarted or recycled): once more */
+            }
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, errno, r,
+                          "JVM00062: cannot send the request to daemon process group %s", g->name);
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        rc = converse(r, t, fd, g, &resp, &got_any, &reusable);
+        if (!reusable) {
+            close(fd);
+            t->fds[g->index] = -1;
+        }
+        if (rc >= 0) {
+            return rc;
+        }
+        if (!got_any && reused && attempt == 0 && rc != IO_TIMEOUT) {
+            continue; /* closed before answering anything: the request never ran; once more */
+        }
+        if (rc == IO_TIMEOUT) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "JVM00063: timeout waiting for daemon process group %s (socket-timeout) for %s",
+                          g->name, r->uri);
+            return jvm_response_finish(&resp, resp.head_sent ? -1 : HTTP_GATEWAY_TIME_OUT);
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "JVM00064: daemon process group %s %s while handling %s (the process died or was "
+                      "restarted)", g->name, rc == IO_CLOSED ? "closed the connection" : "failed",
+                      r->uri);
+        return jvm_response_finish(&resp, resp.head_sent ? -1 : HTTP_BAD_GATEWAY);
+    }
+}
