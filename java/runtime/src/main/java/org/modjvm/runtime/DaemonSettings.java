@@ -1,0 +1,81 @@
+package org.modjvm.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the Apache parent passes a daemon process on its command line ({@code key=value}
+ * arguments, see mod_jvm_daemon.c) and in its environment (the secret). Times are in
+ * milliseconds, 0 meaning "never".
+ */
+record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
+                      long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
+                      long queueTimeout, long startupTimeout, int logLevel, Path cacheDirectory, boolean multithread,
+                      boolean multiprocess, String socket, List<String> preloads, byte[] secret) {
+
+    static DaemonSettings parse(String[] args, String secretHex) {
+        Map<String, String> values = new HashMap<>();
+        List<String> preloads = new ArrayList<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("argument '" + arg + "' is not key=value");
+            }
+            String key = arg.substring(0, eq);
+            String value = arg.substring(eq + 1);
+            if (key.equals("preload")) {
+                preloads.add(value);
+            } else {
+                values.put(key, value);
+            }
+        }
+        String cache = values.getOrDefault("cache-dir", "");
+        return new DaemonSettings(values.getOrDefault("group", ""), integer(values, "processes", 1),
+                integer(values, "threads", 15), integer(values, "maximum-requests", 0),
+                number(values, "restart-interval"), number(values, "inactivity-timeout"),
+                number(values, "request-timeout"), number(values, "graceful-timeout"),
+                number(values, "shutdown-timeout"), number(values, "queue-timeout"),
+                number(values, "startup-timeout"), integer(values, "log-level", Log.WARNING),
+                cache.isEmpty() ? null : Path.of(cache), "1".equals(values.get("multithread")),
+                "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), List.copyOf(preloads),
+                hex(secretHex));
+    }
+
+    /** The settings the request core reads (the embedded config frame's keys). */
+    RuntimeConfig runtimeConfig(int uid) {
+        Map<String, String> values = new HashMap<>();
+        values.put("mod_jvm.version", RuntimeVersion.VALUE);
+        values.put("mod_jvm.process_group", group);
+        values.put("mod_jvm.multithread", multithread ? "1" : "0");
+        values.put("mod_jvm.multiprocess", multiprocess ? "1" : "0");
+        values.put("mod_jvm.log_level", Integer.toString(logLevel));
+        values.put("mod_jvm.cache_dir", cacheDirectory == null ? "" : cacheDirectory.toString());
+        values.put("mod_jvm.uid", Integer.toString(uid));
+        values.put("mod_jvm.jvm_home", System.getProperty("java.home"));
+        return RuntimeConfig.from(values);
+    }
+
+    private static int integer(Map<String, String> values, String key, int fallback) {
+        String v = values.get(key);
+        return v == null ? fallback : Integer.parseInt(v);
+    }
+
+    private static long number(Map<String, String> values, String key) {
+        String v = values.get(key);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static byte[] hex(String hex) {
+        if (hex == null || hex.length() % 2 != 0) {
+            return new byte[0];
+        }
+        byte[] out = new byte[hex.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return out;
+    }
+}
