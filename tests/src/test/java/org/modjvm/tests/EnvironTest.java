@@ -349,6 +349,44 @@ class EnvironTest {
         }
     }
 
+    @Test
+    void manyAndLargeHeadersAndALongUrl() {
+        // an environ far bigger than a first guess of a buffer size: 90 headers of 200 bytes,
+        // one of 8000 bytes, a 2700-byte path of 300-byte segments (longer than NAME_MAX; the
+        // whole stays under PATH_MAX, beyond which plain Apache answers 403 "File name too long")
+        List<String> headers = new java.util.ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            headers.add("X-Many-" + i + ": " + Integer.toString(i).repeat(200).substring(0, 200));
+        }
+        String big = "v".repeat(8000);
+        headers.add("X-Big: " + big);
+        String path = ("/" + "p".repeat(299)).repeat(9);
+        EnvironDump e = get(root, path + "?q=" + "x".repeat(500), headers.toArray(String[]::new));
+        for (int i = 0; i < 90; i++) {
+            assertEquals(Integer.toString(i).repeat(200).substring(0, 200), e.string("HTTP_X_MANY_" + i));
+        }
+        assertEquals(big, e.string("HTTP_X_BIG"));
+        assertEquals(path, e.string("PATH_INFO"));
+        assertEquals("q=" + "x".repeat(500), e.string("QUERY_STRING"));
+    }
+
+    @Test
+    void clientsThatDisappearMidUploadDoNotHoldThreads() throws Exception {
+        // more aborted uploads than worker threads (16); the server must keep answering
+        for (int i = 0; i < 20; i++) {
+            try (RawHttp c = RawHttp.connect(root.port())) {
+                c.sendHead("POST", "/abandoned/" + i, "Content-Length: 1000000");
+                c.send(new byte[10_000]);
+                c.abort();
+            }
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        EnvironDump e = get(root, "/after-abandoned");
+        assertTrue(System.nanoTime() < deadline, "answered in time");
+        assertEquals("/after-abandoned", e.string("PATH_INFO"));
+        assertTrue(root.crashLines().isEmpty(), () -> "crash lines: " + root.crashLines());
+    }
+
     // ------------------------------------------------------------------ JVM configuration
 
     @Test

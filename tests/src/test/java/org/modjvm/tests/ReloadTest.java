@@ -54,6 +54,15 @@ class ReloadTest {
         Files.setLastModifiedTime(p, FileTime.fromMillis(clock));
     }
 
+    /** Replaces the file atomically (write a temporary file, rename it over), as a careful deploy does. */
+    static void atomicRewrite(Path p, String content) throws IOException {
+        Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        clock += 5000;
+        Files.setLastModifiedTime(tmp, FileTime.fromMillis(clock));
+        Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     @BeforeAll
     static void start() throws IOException {
         server = ApacheServer.create().name("reload");
@@ -65,6 +74,7 @@ class ReloadTest {
                   ServerName main.test
                   JvmScriptAlias /reload %s
                   JvmScriptAlias /cached %s
+                  JvmScriptAliasMatch ^/m/([a-z]+) @ROOT@/apps/$1/$1.java
                 </VirtualHost>
                 <VirtualHost 127.0.0.1:@PORT@>
                   ServerName noreload.test
@@ -122,6 +132,61 @@ class ReloadTest {
         String v4 = get("main.test", "/reload");
         assertTrue(v4.startsWith("version 4 (fixed) count=1 "), v4);
         assertEquals(pid, pidOf(v4), "still the same process");
+    }
+
+    @Test
+    void deletedScriptIs404AndComesBackWhenRestored() throws IOException {
+        Path gone = server.writeFile("apps/gone/gone.java", script("g1"));
+        // mounted through JvmScriptAliasMatch (a JvmScriptAlias target must exist at configtest)
+        String g1 = get("main.test", "/m/gone");
+        assertTrue(g1.startsWith("version g1 "), g1);
+        Files.delete(gone);
+        long mark = server.errorLogMark();
+        RawHttp.Response r = RawHttp.get(server.port(), "/m/gone", "Host: main.test");
+        assertEquals(404, r.status(), () -> "README: a script that is gone is a 404 (JVM00030): " + r);
+        String log = server.awaitErrorLog(mark, "JVM00030", Duration.ofSeconds(5));
+        assertTrue(log.contains("JVM00030"), log);
+        rewrite(gone, script("g2"));
+        String g2 = get("main.test", "/m/gone");
+        assertTrue(g2.startsWith("version g2 "), g2);
+    }
+
+    @Test
+    void reloadUnderConcurrentLoadNeverFails() throws Exception {
+        Path busy = server.writeFile("apps/busy/busy.java", script("b0"));
+        assertTrue(get("main.test", "/m/busy").startsWith("version b0 "));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<String> bad = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int t = 0; t < 6; t++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        RawHttp.Response r = RawHttp.get(server.port(), "/m/busy", "Host: main.test");
+                        if (r.status() != 200 || !r.text().matches("version b[0-5] count=\\d+ pid=\\d+")) {
+                            bad.add(r.toString());
+                        }
+                        served.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            for (int v = 1; v <= 5; v++) {
+                ApacheServer.sleep(400);
+                // atomic: a reader never sees a half-written file (a non-atomic rewrite can be
+                // read half-written, compile-fail and answer 500 until the file changes again)
+                atomicRewrite(busy, script("b" + v));
+            }
+            ApacheServer.sleep(1500);
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertTrue(bad.isEmpty(), () -> bad.size() + " bad responses, e.g. " + bad.get(0));
+        assertTrue(served.get() > 20, "requests served: " + served);
+        assertTrue(get("main.test", "/m/busy").startsWith("version b5 "), "the last version is served");
     }
 
     @Test
