@@ -32,6 +32,8 @@ class GroupsTest {
         Path callables = server.installApp("callables.java", "callables");
         Path field = server.installApp("fieldapp.java", "field");
         Path peek = server.installApp("peek.java", "peek");
+        Path dupA = server.writeFile("apps/dup-a/site.java", sameNamedClass("A"));
+        Path dupB = server.writeFile("apps/dup-b/site.java", sameNamedClass("B"));
         server.config("""
                 <VirtualHost 127.0.0.1:@PORT@>
                   ServerName main.test
@@ -52,6 +54,8 @@ class GroupsTest {
                   JvmScriptAlias /p/counter-three %1$s application-group=three
                   JvmScriptAlias /p/peek-three %4$s application-group=three
                   JvmScriptAlias /p/peek-four %4$s application-group=four
+                  JvmScriptAlias /dup/a %5$s application-group=dup
+                  JvmScriptAlias /dup/b %6$s application-group=dup
                 </VirtualHost>
                 <VirtualHost 127.0.0.1:@PORT@>
                   ServerName directives.test
@@ -60,7 +64,23 @@ class GroupsTest {
                   JvmScriptAlias /c %2$s
                   JvmScriptAlias /override %2$s application-group=from-option callable=handler
                 </VirtualHost>
-                """.formatted(counter, callables, field, peek)).start();
+                """.formatted(counter, callables, field, peek, dupA, dupB)).start();
+    }
+
+    /** A script whose public class is named "Site", like every copy of the hello sample. */
+    static String sameNamedClass(String who) {
+        return """
+                import java.util.List;
+                import java.util.Map;
+                import org.modjvm.StartResponse;
+
+                public class Site {
+                    public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse sr) {
+                        sr.start("200 OK", List.of(Map.entry("Content-Type", "text/plain")));
+                        return List.of("site %s".getBytes());
+                    }
+                }
+                """.formatted(who);
     }
 
     @AfterAll
@@ -122,6 +142,36 @@ class GroupsTest {
         counter("/p/counter-three");
         assertEquals("count=2", text("main.test", "/p/peek-three"), "peek.java finds counter.java's class in group three");
         assertEquals("no Counter", text("main.test", "/p/peek-four"), "group four has no counter.java loaded");
+    }
+
+    @Test
+    void twoScriptsWithTheSameClassNameInOneGroupNeverAnswerForEachOther() {
+        // two apps made from the same template (public class Site) in one group: mod_wsgi keeps
+        // scripts apart by file; here each must run its own code, or fail with a clear 500 —
+        // never answer with the other script's class
+        long start = server.errorLogMark();
+        boolean failed = false;
+        for (int round = 0; round < 2; round++) {
+            for (String who : new String[] {"a", "b"}) {
+                long mark = server.errorLogMark();
+                RawHttp.Response r = RawHttp.get(server.port(), "/dup/" + who, "Host: main.test");
+                if (r.status() == 200) {
+                    assertEquals("site " + who.toUpperCase(), r.text(), "/dup/" + who + " ran the other script's class");
+                } else {
+                    assertEquals(500, r.status(), r::toString);
+                    failed = true;
+                    String log = server.awaitErrorLog(mark, "JVM\\d{5}: ", Duration.ofSeconds(5));
+                    assertTrue(log.matches("(?s).*JVM\\d{5}: .*"), () -> "a numbered log line:\n" + log);
+                }
+            }
+        }
+        if (failed) {
+            // the first failure says why: the class name and both files
+            String log = server.errorLogSince(start);
+            assertTrue(log.matches("(?s).*JVM\\d{5}: [^\n]*Site[^\n]*dup-a/site\\.java[^\n]*dup-b/site\\.java.*")
+                    || log.matches("(?s).*JVM\\d{5}: [^\n]*Site[^\n]*dup-b/site\\.java[^\n]*dup-a/site\\.java.*"),
+                    () -> "the reason, naming the class and both scripts:\n" + log);
+        }
     }
 
     @Test
