@@ -318,7 +318,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
                                                        "/mod_jvm-api.jar", g->class_path ? ":" : "",
                                                        g->class_path ? g->class_path : "", NULL);
-    *(const char **)apr_array_push(argv) = "org.modjvm.runtime.daemon.DaemonMain";
+    *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
 #define ARG(fmt, ...) (*(const char **)apr_array_push(argv) = apr_psprintf(p, fmt, __VA_ARGS__))
     ARG("group=%s", g->name);
     ARG("processes=%d", g->processes);

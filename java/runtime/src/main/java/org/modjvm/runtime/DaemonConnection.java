@@ -1,0 +1,397 @@
+package org.modjvm.runtime;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection from an Apache worker thread to this daemon process (docs/internals.md,
+ * "Daemon mode: the socket protocol"): checks the HELLO, then runs the requests that arrive
+ * on it, one at a time, through the request core, with this object as their {@link Transport}.
+ * Output is buffered and sent at the end of the request or when the application flushes, so a
+ * small response is one write.
+ */
+final class DaemonConnection implements Transport, Runnable {
+    static final int HELLO = 1, REQUEST = 2, HEAD = 3, DATA = 4, READ = 5, BODY = 6, BODY_ERROR = 7, LOG = 8, END = 9;
+    static final int HELLO_MAGIC = 0x4D4A4431; // "MJD1"
+    static final int MAX_MESSAGE = 16 << 20;
+    private static final int FLUSH_AT = 64 * 1024;
+    private static final int IDLE = 0, BUSY = 1, CLOSED = 2;
+
+    private final DaemonServer server;
+    private final SocketChannel channel;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer header = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN);
+    /** Guards the output side: the request's thread and the watchdog (request-timeout). */
+    private final ReentrantLock output = new ReentrantLock();
+    private ByteBuffer out = ByteBuffer.allocate(16 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private byte[] frame = new byte[8192];
+    private RequestHandler handler;
+
+    // state of the current request (output fields under `output`)
+    private volatile long requestStart; // System.nanoTime() when it started running, 0: none
+    private boolean headSent;
+    private boolean writeFailed;
+    private volatile boolean timedOut;
+
+    DaemonConnection(DaemonServer server, SocketChannel channel) {
+        this.server = server;
+        this.channel = channel;
+        in.flip();
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (!hello()) {
+                return;
+            }
+            handler = new RequestHandler(server.context(), this);
+            while (true) {
+                int type = readHeader();
+                if (type < 0 || !state.compareAndSet(IDLE, BUSY)) {
+                    return; // Apache closed it, or it was closed while idle (drain)
+                }
+                if (type != REQUEST) {
+                    server.log().log(Log.ERR, "JVM01311", "protocol error: message type " + type + " where a request was expected");
+                    return;
+                }
+                int length = header.getInt(0) - 1;
+                readPayload(length);
+                int result = serve(length);
+                boolean keep = finish(result);
+                if (!keep) {
+                    return;
+                }
+                state.set(IDLE);
+                if (server.draining() && state.compareAndSet(IDLE, CLOSED)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the connection went away (Apache closed it, or a drain closed it): nothing to answer
+        } catch (RuntimeException e) {
+            server.log().log(Log.ERR, "JVM01312", "daemon connection failed:", e);
+        } finally {
+            close();
+            server.closed(this);
+        }
+    }
+
+    private boolean hello() throws IOException {
+        int type = readHeader();
+        int length = header.getInt(0) - 1;
+        if (type != HELLO || length != 4 + 32) {
+            server.log().log(Log.ERR, "JVM01301", "connection rejected: it did not start with a HELLO");
+            return false;
+        }
+        readPayload(length);
+        byte[] secret = new byte[32];
+        System.arraycopy(frame, 4, secret, 0, 32);
+        if (Frames.readInt(frame, 0) != HELLO_MAGIC || !MessageDigest.isEqual(secret, server.settings().secret())) {
+            server.log().log(Log.ERR, "JVM01301", "connection rejected: wrong secret (not from this Apache generation)");
+            return false;
+        }
+        return true;
+    }
+
+    private int serve(int length) {
+        long queued = System.nanoTime();
+        long queueTimeout = server.settings().queueTimeout();
+        try {
+            if (queueTimeout > 0) {
+                if (!server.permits().tryAcquire(queueTimeout, TimeUnit.MILLISECONDS)) {
+                    server.log().log(Log.ERR, "JVM01313", "all " + server.settings().threads() + " threads busy for more than"
+                            + " queue-timeout (" + queueTimeout / 1000 + " s): answering 503");
+                    return 503;
+                }
+            } else {
+                server.permits().acquire();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 503;
+        }
+        server.requestStarted();
+        requestStart = System.nanoTime();
+        headSent = false;
+        writeFailed = false;
+        timedOut = false;
+        try {
+            return handler.handle(frame, length);
+        } finally {
+            requestStart = 0;
+            server.permits().release();
+            server.requestEnded(this, System.nanoTime() - queued);
+        }
+    }
+
+    /** Sends END; returns whether the connection can serve another request. */
+    private boolean finish(int result) {
+        output.lock();
+        try {
+            if (timedOut || writeFailed) {
+                return false;
+            }
+            out = ensure(out, 9);
+            out.putInt(5).put((byte) END).putInt(result);
+            flushOut();
+            return result == 0;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            output.unlock();
+        }
+    }
+
+    /**
+     * request-timeout: answers 504 in place of a request that runs too long (if nothing was
+     * sent yet) and closes the connection; the stuck thread's later writes fail.
+     *
+     * @return true if the request was running and is now timed out
+     */
+    boolean timeOut(long timeoutNanos) {
+        long started = requestStart;
+        if (started == 0 || timedOut || System.nanoTime() - started < timeoutNanos) {
+            return false;
+        }
+        boolean locked = false;
+        try {
+            locked = output.tryLock(100, TimeUnit.MILLISECONDS);
+            if (locked && !headSent && !writeFailed) {
+                out.clear();
+                out.putInt(5).put((byte) END).putInt(504);
+                flushOut();
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // closing below is all that is left
+        } finally {
+            timedOut = true;
+            if (locked) {
+                output.unlock();
+            }
+            close();
+        }
+        return true;
+    }
+
+    boolean busy() {
+        return requestStart != 0;
+    }
+
+    /** Closes the connection if it is idle (drain); a busy one finishes its request first. */
+    boolean closeIfIdle() {
+        if (state.compareAndSet(IDLE, CLOSED)) {
+            close();
+            return true;
+        }
+        return false;
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    // ---- Transport ----------------------------------------------------------------------------
+
+    @Override
+    public int write(byte[] head, byte[] data, int offset, int length, boolean flush) {
+        output.lock();
+        try {
+            if (writeFailed || timedOut) {
+                return -1;
+            }
+            putHead(head);
+            if (length > 0 || flush) {
+                if (length >= FLUSH_AT) {
+                    // large pieces go out directly, without a copy
+                    out = ensure(out, 6);
+                    out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0));
+                    flushOut();
+                    writeFully(ByteBuffer.wrap(data, offset, length));
+                } else {
+                    out = ensure(out, 6 + length);
+                    out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0)).put(data, offset, length);
+                }
+            }
+            if (flush || out.position() >= FLUSH_AT) {
+                flushOut();
+            }
+            return 0;
+        } catch (IOException e) {
+            writeFailed = true;
+            return -1;
+        } finally {
+            output.unlock();
+        }
+    }
+
+    @Override
+    public int writeDirect(byte[] head, ByteBuffer data, int offset, int length, boolean flush) {
+        output.lock();
+        try {
+            if (writeFailed || timedOut) {
+                return -1;
+            }
+            putHead(head);
+            ByteBuffer slice = data.duplicate();
+            slice.limit(offset + length).position(offset);
+            out = ensure(out, 6);
+            out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0));
+            flushOut();
+            writeFully(slice);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            return -1;
+        } finally {
+            output.unlock();
+        }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+        try {
+            output.lock();
+            try {
+                if (writeFailed || timedOut) {
+                    return -1;
+                }
+                out = ensure(out, 9);
+                out.putInt(5).put((byte) READ).putInt(length);
+                flushOut();
+            } finally {
+                output.unlock();
+            }
+            int type = readHeader();
+            int n = header.getInt(0) - 1;
+            if (type == BODY_ERROR) {
+                return -1;
+            }
+            if (type != BODY || n < 0 || n > length) {
+                writeFailed = true;
+                return -1;
+            }
+            readFully(buffer, offset, n);
+            return n;
+        } catch (IOException e) {
+            writeFailed = true;
+            return -1;
+        }
+    }
+
+    @Override
+    public void log(int level, byte[] utf8Line) {
+        output.lock();
+        try {
+            if (writeFailed || timedOut || requestStart == 0) {
+                server.sink().log(level, utf8Line);
+                return;
+            }
+            out = ensure(out, 9 + utf8Line.length);
+            out.putInt(5 + utf8Line.length).put((byte) LOG).putInt(level).put(utf8Line);
+            flushOut();
+        } catch (IOException e) {
+            writeFailed = true;
+            server.sink().log(level, utf8Line);
+        } finally {
+            output.unlock();
+        }
+    }
+
+    // ---- bytes ---------------------------------------------------------------------------------
+
+    private void putHead(byte[] head) {
+        if (head != null && !headSent) {
+            out = ensure(out, 5 + head.length);
+            out.putInt(head.length + 1).put((byte) HEAD).put(head);
+            headSent = true;
+        }
+    }
+
+    private static ByteBuffer ensure(ByteBuffer buffer, int more) {
+        if (buffer.remaining() >= more) {
+            return buffer;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        buffer.flip();
+        return bigger.put(buffer);
+    }
+
+    private void flushOut() throws IOException {
+        out.flip();
+        writeFully(out);
+        out.clear();
+        if (out.capacity() > 256 * 1024) {
+            out = ByteBuffer.allocate(16 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Reads a message header; returns its type, or -1 at a clean end of stream. */
+    private int readHeader() throws IOException {
+        header.clear();
+        while (header.hasRemaining()) {
+            if (!in.hasRemaining()) {
+                in.clear();
+                int n = channel.read(in);
+                in.flip();
+                if (n < 0) {
+                    if (header.position() == 0) {
+                        return -1;
+                    }
+                    throw new EOFException();
+                }
+                continue;
+            }
+            header.put(in.get());
+        }
+        int length = header.getInt(0);
+        if (length < 1 || length > MAX_MESSAGE) {
+            throw new IOException("message length " + length + " out of range");
+        }
+        return header.get(4) & 0xff;
+    }
+
+    private void readPayload(int length) throws IOException {
+        if (frame.length < length) {
+            frame = new byte[Math.max(length, frame.length * 2)];
+        }
+        readFully(frame, 0, length);
+    }
+
+    private void readFully(byte[] target, int offset, int length) throws IOException {
+        while (length > 0) {
+            if (!in.hasRemaining()) {
+                in.clear();
+                int n = channel.read(in);
+                in.flip();
+                if (n < 0) {
+                    throw new EOFException();
+                }
+                continue;
+            }
+            int n = Math.min(length, in.remaining());
+            in.get(target, offset, n);
+            offset += n;
+            length -= n;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.modjvm.runtime;
+
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point of a daemon process (daemon mode). The Apache parent execs
+ * {@code java … org.modjvm.runtime.DaemonMain key=value…} with the group's listening
+ * socket as fd 0, Apache's error log as stdout/stderr and the generation's secret in
+ * {@code MOD_JVM_SECRET}; see mod_jvm_daemon.c.
+ */
+public final class DaemonMain {
+    private DaemonMain() {
+    }
+
+    public static void main(String[] args) {
+        DaemonSettings settings;
+        try {
+            settings = DaemonSettings.parse(args, System.getenv("MOD_JVM_SECRET"));
+        } catch (RuntimeException e) {
+            System.err.println("JVM01320: daemon process: bad arguments from the Apache parent: " + e);
+            Runtime.getRuntime().halt(2);
+            return;
+        }
+        DaemonLog sink = new DaemonLog(settings.group());
+        System.setOut(Bootstrap.logStream(sink));
+        System.setErr(Bootstrap.logStream(sink));
+        Log early = new Log(sink, settings.logLevel());
+        try {
+            Channel inherited = System.inheritedChannel();
+            if (!(inherited instanceof ServerSocketChannel listener)) {
+                early.log(Log.CRIT, "JVM01321", "daemon process started without its listening socket on fd 0");
+                Runtime.getRuntime().halt(2);
+                return;
+            }
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            RuntimeConfig config = settings.runtimeConfig(uid);
+            RuntimeContext base = RuntimeContext.create(config, sink);
+            ReloadWatch applications = new ReloadWatch(base.applications());
+            RuntimeContext context = new RuntimeContext(config, base.serverLog(), applications);
+            DaemonServer server = new DaemonServer(settings, context, sink, listener);
+            preload(settings, context);
+            applications.onReload(server::scriptChanged);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "mod_jvm-shutdown"));
+            if (context.serverLog().enabled(Log.INFO)) {
+                context.serverLog().log(Log.INFO, "JVM01300", "daemon process of group " + settings.group() + " ready: pid "
+                        + ProcessHandle.current().pid() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home")
+                        + "), " + settings.threads() + " threads, " + settings.preloads().size() + " preloaded");
+            }
+            server.coordinator().ready();
+            server.run();
+        } catch (Throwable e) {
+            early.log(Log.CRIT, "JVM01322", "daemon process of group " + settings.group() + " failed:", e);
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** Loads the preloaded applications ("script|group|callable") within startup-timeout. */
+    private static void preload(DaemonSettings settings, RuntimeContext context) throws InterruptedException {
+        if (settings.preloads().isEmpty()) {
+            return;
+        }
+        Thread loader = new Thread(() -> {
+            for (String entry : settings.preloads()) {
+                String[] parts = entry.split("\\|", -1);
+                if (parts.length != 3) {
+                    continue;
+                }
+                Path script = Path.of(parts[0]);
+                long mtime = 0;
+                long size = 0;
+                try {
+                    FileTime time = Files.getLastModifiedTime(script);
+                    mtime = time.to(TimeUnit.MICROSECONDS);
+                    size = Files.size(script);
+                } catch (java.io.IOException e) {
+                    // the lookup reports the missing file
+                }
+                context.applications().lookup(new ScriptRequest(parts[0], parts[1], parts[2], mtime, size, true),
+                        context.serverLog());
+            }
+        }, "mod_jvm-preload");
+        loader.setDaemon(true);
+        loader.start();
+        if (settings.startupTimeout() > 0) {
+            loader.join(settings.startupTimeout());
+            if (loader.isAlive()) {
+                context.serverLog().log(Log.CRIT, "JVM01323", "preloading took longer than startup-timeout ("
+                        + settings.startupTimeout() / 1000 + " s): exiting to be restarted");
+                Runtime.getRuntime().halt(1);
+            }
+        } else {
+            loader.join();
+        }
+    }
+}

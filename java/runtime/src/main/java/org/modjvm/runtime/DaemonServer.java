@@ -1,0 +1,230 @@
+package org.modjvm.runtime;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A daemon process: accepts Apache's connections on the inherited socket and gives each its
+ * own thread. Idle connections cost no permit: {@code threads} bounds the requests running at
+ * once (a {@link Semaphore}), never the connections, so Apache's worker threads (and an old
+ * generation's during a graceful restart) cannot starve the group.
+ *
+ * <p>Recycling (maximum-requests, restart-interval, inactivity-timeout, a changed script, too
+ * many stuck requests) drains the process: stop accepting, close idle connections (Apache
+ * resends a request that got no reply byte on a new connection), let running requests end
+ * within graceful-timeout, exit 0; the Apache parent starts the replacement. Processes of a
+ * group take turns ({@link RecycleCoordinator}) so a group never recycles all at once.
+ */
+final class DaemonServer {
+    private static final long WATCH_INTERVAL_MS = 100;
+
+    private final DaemonSettings settings;
+    private final RuntimeContext context;
+    private final LogSink sink;
+    private final Log log;
+    private final ServerSocketChannel listener;
+    private final Semaphore permits;
+    private final RecycleCoordinator coordinator;
+    private final Set<DaemonConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger stuck = new AtomicInteger();
+    private final AtomicLong served = new AtomicLong();
+    private final long started = System.nanoTime();
+    private volatile long lastActivity = System.nanoTime();
+    private volatile String recycleReason;
+    private volatile boolean draining;
+    private final AtomicInteger threadNumbers = new AtomicInteger();
+
+    DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener) {
+        this.settings = settings;
+        this.context = context;
+        this.sink = sink;
+        this.log = context.serverLog();
+        this.listener = listener;
+        this.permits = new Semaphore(settings.threads());
+        this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.processes(), log);
+    }
+
+    DaemonSettings settings() {
+        return settings;
+    }
+
+    RuntimeContext context() {
+        return context;
+    }
+
+    Log log() {
+        return log;
+    }
+
+    LogSink sink() {
+        return sink;
+    }
+
+    Semaphore permits() {
+        return permits;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    RecycleCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /** Accepts connections until the process drains. */
+    void run() {
+        Thread watchdog = new Thread(this::watch, "mod_jvm-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        while (!draining) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                if (!draining) {
+                    log.log(Log.ERR, "JVM01302", "accepting connections failed: " + e);
+                    recycle("the listening socket failed", 0);
+                }
+                return;
+            }
+            DaemonConnection connection = new DaemonConnection(this, channel);
+            connections.add(connection);
+            Thread thread = new Thread(connection, "mod_jvm-connection-" + threadNumbers.incrementAndGet());
+            thread.setDaemon(true);
+            thread.start();
+            if (draining) {
+                connection.closeIfIdle();
+            }
+        }
+    }
+
+    void requestStarted() {
+        running.incrementAndGet();
+        lastActivity = System.nanoTime();
+    }
+
+    void requestEnded(DaemonConnection connection, long nanos) {
+        running.decrementAndGet();
+        lastActivity = System.nanoTime();
+        long count = served.incrementAndGet();
+        if (settings.maximumRequests() > 0 && count >= settings.maximumRequests()) {
+            requestRecycle("maximum-requests (" + settings.maximumRequests() + ") reached");
+        }
+    }
+
+    void closed(DaemonConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** A mounted script changed: a fresh process must serve it (the new version already runs). */
+    void scriptChanged(String script) {
+        requestRecycle("script " + script + " changed");
+    }
+
+    void requestRecycle(String reason) {
+        if (recycleReason == null) {
+            recycleReason = reason;
+        }
+    }
+
+    private void watch() {
+        long requestTimeout = settings.requestTimeout() * 1_000_000L;
+        while (!draining) {
+            try {
+                Thread.sleep(WATCH_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (requestTimeout > 0) {
+                for (DaemonConnection c : connections) {
+                    if (c.timeOut(requestTimeout)) {
+                        int n = stuck.incrementAndGet();
+                        log.log(Log.ERR, "JVM01310", "a request ran longer than request-timeout ("
+                                + settings.requestTimeout() / 1000 + " s): answered 504; " + n + " of "
+                                + settings.threads() + " threads now stuck");
+                        if (n >= settings.threads()) {
+                            recycle("all threads are stuck in requests past request-timeout", 0);
+                            return;
+                        }
+                    }
+                }
+            }
+            if (settings.restartInterval() > 0 && now - started > settings.restartInterval() * 1_000_000L) {
+                requestRecycle("restart-interval (" + settings.restartInterval() / 1000 + " s) reached");
+            }
+            if (settings.inactivityTimeout() > 0 && running.get() == 0
+                    && now - lastActivity > settings.inactivityTimeout() * 1_000_000L) {
+                requestRecycle("inactive for inactivity-timeout (" + settings.inactivityTimeout() / 1000 + " s)");
+            }
+            String reason = recycleReason;
+            if (reason != null && coordinator.tryBegin()) {
+                recycle(reason, settings.gracefulTimeout());
+                return;
+            }
+        }
+    }
+
+    /** Drains and exits (0: the parent starts a replacement and logs it as a recycle). */
+    void recycle(String reason, long timeoutMillis) {
+        log.log(Log.INFO, "JVM01303", "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
+                + reason + "; " + served.get() + " requests served");
+        drain(timeoutMillis);
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** SIGTERM (Apache restarts or stops): drain within shutdown-timeout, then let the JVM exit. */
+    void shutdown() {
+        if (draining) {
+            return;
+        }
+        log.log(Log.INFO, "JVM01304", "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
+                + running.get() + " requests running");
+        if (!drain(settings.shutdownTimeout())) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    /** @return true if every running request ended in time */
+    private boolean drain(long timeoutMillis) {
+        draining = true;
+        coordinator.notReady();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the other processes and the parent keep the socket open
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            for (DaemonConnection c : connections) {
+                c.closeIfIdle();
+            }
+            boolean anyBusy = false;
+            for (DaemonConnection c : connections) {
+                anyBusy |= c.busy();
+            }
+            if (!anyBusy && running.get() == 0) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                log.log(Log.WARNING, "JVM01305", running.get() + " requests still running after the drain"
+                        + " timeout of " + timeoutMillis / 1000 + " s: exiting anyway");
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.modjvm.runtime;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Lets the processes of a daemon group recycle one at a time (a rolling restart): a process
+ * may start recycling only while it holds the group's lock file and the other
+ * {@code processes - 1} processes of its generation are up and serving (each announces itself
+ * with a {@code ready.*} file). The lock is held until the process exits. Lives in the group's
+ * cache directory, which only the group's user can write; without one, processes recycle
+ * without taking turns.
+ */
+final class RecycleCoordinator {
+    private final Path directory;
+    private final String generation;
+    private final int processes;
+    private final Log log;
+    private final long pid = ProcessHandle.current().pid();
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    RecycleCoordinator(Path directory, String socket, int processes, Log log) {
+        this.directory = directory;
+        this.generation = Path.of(socket.isEmpty() ? "none" : socket).getFileName().toString();
+        this.processes = processes;
+        this.log = log;
+    }
+
+    /** This process serves requests now. */
+    void ready() {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Files.writeString(readyFile(pid), "");
+        } catch (IOException e) {
+            log.log(Log.WARNING, "JVM01306", "cannot announce this process in " + directory + ": " + e);
+        }
+    }
+
+    /** This process stops serving (drain). */
+    void notReady() {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(readyFile(pid));
+        } catch (IOException ignored) {
+            // a stale file is ignored once its process is gone
+        }
+    }
+
+    /** @return true if this process may recycle now (and then holds the lock until it exits) */
+    synchronized boolean tryBegin() {
+        if (directory == null || processes <= 1) {
+            return true;
+        }
+        try {
+            if (lockChannel == null) {
+                lockChannel = FileChannel.open(directory.resolve("recycle.lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+            }
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                return false;
+            }
+            if (othersReady() >= processes - 1) {
+                return true;
+            }
+            lock.release();
+            lock = null;
+            return false;
+        } catch (IOException e) {
+            return true; // no coordination possible: recycle anyway
+        }
+    }
+
+    private int othersReady() throws IOException {
+        int count = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "ready." + generation + ".*")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                long other;
+                try {
+                    other = Long.parseLong(name.substring(name.lastIndexOf('.') + 1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (other == pid) {
+                    continue;
+                }
+                if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+                    count++;
+                } else {
+                    Files.deleteIfExists(file); // left by a process that died
+                }
+            }
+        }
+        return count;
+    }
+
+    private Path readyFile(long processId) {
+        return directory.resolve("ready." + generation + "." + processId);
+    }
+}
