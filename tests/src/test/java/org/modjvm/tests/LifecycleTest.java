@@ -28,7 +28,9 @@ class LifecycleTest {
         ApacheServer s = ApacheServer.create().name(name);
         Path pid = s.installApp("pid.java", "pid");
         Path exit = s.installApp("exit.java", "exit");
-        s.config("JvmScriptAlias /pid " + pid + "\nJvmScriptAlias /exit " + exit);
+        Path stream = s.installApp("stream.java", "stream");
+        s.config("JvmScriptAlias /pid " + pid + "\nJvmScriptAlias /exit " + exit + "\nJvmScriptAlias /stream " + stream
+                + "\nSetEnv MARKER_DIR @ROOT@/markers");
         return s;
     }
 
@@ -72,6 +74,49 @@ class LifecycleTest {
                 assertEquals(after, pid(s));
             }
             assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    @Test
+    void gracefulRestartLetsARunningResponseFinish() throws Exception {
+        try (ApacheServer s = pidServer("graceful-inflight").processes(2).start()) {
+            String before = pid(s);
+            try (RawHttp c = RawHttp.connect(s.port())) {
+                // 20 chunks, 100 ms apart: about 2 s of streaming across the restart
+                c.sendHead("GET", "/stream?n=20&sleep=100&tag=inflight", "Connection: close");
+                RawHttp.Head head = c.readHead();
+                assertEquals(200, head.status(), head::toString);
+                java.io.InputStream body = c.body(head, false);
+                byte[] first = new byte[8];
+                assertEquals(8, body.readNBytes(first, 0, 8));
+                s.signal("USR1");
+                String after = awaitNewChild(s, before, false);
+                assertNotEquals(before, after);
+                String rest = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                StringBuilder expected = new StringBuilder();
+                for (int i = 1; i < 20; i++) {
+                    expected.append("chunk ").append(i).append('\n');
+                }
+                assertEquals("chunk 0\n" + expected, new String(first, java.nio.charset.StandardCharsets.US_ASCII) + rest,
+                        "the response started before the graceful restart completes");
+            }
+            assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    @Test
+    void stopWithAResponseInFlightLeavesNoProcess() {
+        ApacheServer s = pidServer("stop-inflight").start();
+        try (RawHttp c = RawHttp.connect(s.port())) {
+            c.sendHead("GET", "/stream?n=3000&sleep=10&tag=stopping", "Connection: close");
+            RawHttp.Head head = c.readHead();
+            assertEquals(200, head.status(), head::toString);
+            long t0 = System.nanoTime();
+            s.stop(); // fails if any apache process survives SIGTERM + 5 s
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 15_000, "stopped in " + ms + " ms");
+        } finally {
+            s.close();
         }
     }
 
