@@ -524,4 +524,22 @@ class ApplicationRegistryTest {
         assertTrue(requestLog.logged(Log.ERR, "JVM01214: class org.modjvm.runtime.TestHooks of " + script
                 + " is also on the JVM's class path"), requestLog.logText());
     }
+
+    @Test
+    void anOldGenerationIsCollectedOnceNothingUsesIt() throws Exception {
+        Path script = Scripts.write(dir.resolve("gc.java"), counter("Collected", "v1"));
+        ApplicationRegistry registry = registry();
+        ScriptRequest request = new ScriptRequest(script.toString(), "gc", "application", Scripts.mtime(script),
+                Files.size(script), true);
+        java.lang.ref.WeakReference<ClassLoader> first =
+                new java.lang.ref.WeakReference<>(registry.lookup(request, new Log(serverLog, Log.DEBUG)).classLoader());
+        assertBody("v1 1", get(registry, script, "gc", "application", true));
+        Scripts.write(script, counter("Collected", "v2"));
+        assertBody("v2 1", get(registry, script, "gc", "application", true));
+        for (int i = 0; i < 50 && first.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(null, first.get(), "generation 1's class loader is unreachable after the reload");
+    }
 }
