@@ -163,6 +163,34 @@ class LifecycleTest {
     }
 
     @Test
+    void worldWritableCacheDirectoryIsNeverTrusted() throws Exception {
+        // README: the runtime refuses a group- or world-writable cache directory (anyone could
+        // plant classes there) and compiles in memory instead. Either way: no compiled classes
+        // may end up in a directory others can write to, and the application still works.
+        ApacheServer s = pidServer("unsafe-cache");
+        java.nio.file.Files.setPosixFilePermissions(s.cacheDir(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (s) {
+            s.start();
+            pid(s);
+            pid(s);
+            long files;
+            try (java.util.stream.Stream<Path> w = java.nio.file.Files.walk(s.cacheDir())) {
+                files = w.filter(java.nio.file.Files::isRegularFile).count();
+            }
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(s.cacheDir()));
+            boolean othersCanWrite = mode.charAt(4) == 'w' || mode.charAt(7) == 'w';
+            assertTrue(files == 0 || !othersCanWrite,
+                    files + " cached files in a cache directory with mode " + mode);
+            if (othersCanWrite) {
+                String log = s.errorLog();
+                assertTrue(log.contains("JVM01300"), () -> "README: the refusal is logged (JVM01300):\n" + log);
+            }
+        }
+    }
+
+    @Test
     void restartReadsCompiledScriptsFromTheCache() {
         try (ApacheServer s = pidServer("cache-restart").start()) {
             pid(s);
