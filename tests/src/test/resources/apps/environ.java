@@ -58,6 +58,8 @@ public class EnvironDump {
         lines.put("@body.sha256", "String\t" + HexFormat.of().formatHex(sha.digest()));
         lines.put("@pid", "long\t" + ProcessHandle.current().pid());
         lines.put("@sysprop.modjvm.test", "String\t" + System.getProperty("modjvm.test"));
+        lines.put("@sysprop.modjvm.test2", "String\t" + System.getProperty("modjvm.test2"));
+        lines.put("@maxMemory", "long\t" + Runtime.getRuntime().maxMemory());
         lines.put("@java.home", "String\t" + System.getProperty("java.home"));
         lines.put("@java.class.path", "String\t" + System.getProperty("java.class.path"));
         lines.put("@class", "String\t" + EnvironDump.class.getName());

@@ -58,6 +58,7 @@ class EnvironTest {
         app.writeFile("lib/classes/modjvm-resource.txt", "resource from a JvmClassPath directory");
         app.config("""
                 JvmHome %s
+                JvmOptions "-Dmodjvm.test=overridden -Dmodjvm.test2=two"
                 JvmOptions "-Dmodjvm.test=from-JvmOptions -Xmx96m"
                 JvmClassPath @ROOT@/lib/greeter.jar:@ROOT@/lib/classes/
                 JvmPassAuthorization On
@@ -392,7 +393,11 @@ class EnvironTest {
     @Test
     void jvmOptionsJvmHomeAndClassPathReachTheJvm() throws IOException {
         EnvironDump e = get(app, "/app");
+        // README: JvmOptions accumulate, later ones win, and they come after the defaults (-Xmx64m)
         assertEquals("from-JvmOptions", e.value("@sysprop.modjvm.test"));
+        assertEquals("two", e.value("@sysprop.modjvm.test2"));
+        long max = Long.parseLong(e.value("@maxMemory"));
+        assertTrue(max > 80L << 20 && max <= 96L << 20, "-Xmx96m wins over the default -Xmx64m: maxMemory " + max);
         assertEquals(ApacheServer.jvmHome().toRealPath(), Path.of(e.value("@java.home")).toRealPath());
         String cp = e.value("@java.class.path");
         assertTrue(cp.contains(app.root().resolve("lib/greeter.jar").toString()), cp);

@@ -54,6 +54,11 @@ class GroupsTest {
                   JvmScriptAlias /p/counter-three %1$s application-group=three
                   JvmScriptAlias /p/peek-three %4$s application-group=three
                   JvmScriptAlias /p/peek-four %4$s application-group=four
+                  JvmScriptAlias /loc %2$s
+                  <Location /loc>
+                    JvmApplicationGroup from-location
+                    JvmCallableObject other
+                  </Location>
                   JvmScriptAlias /dup/a %5$s application-group=dup
                   JvmScriptAlias /dup/b %6$s application-group=dup
                 </VirtualHost>
@@ -225,6 +230,14 @@ class GroupsTest {
         assertEquals(500, r.status(), r::toString);
         String log = server.awaitErrorLog(mark, "JVM\\d{5}: .*nosuchcallable", Duration.ofSeconds(10));
         assertTrue(log.matches("(?s).*JVM\\d{5}: .*nosuchcallable.*"), () -> "log names the callable:\n" + log);
+    }
+
+    @Test
+    void groupAndCallableDirectivesWorkInLocation() {
+        // README: JvmApplicationGroup and JvmCallableObject are allowed in directory context
+        assertEquals("method:other callable=other group=from-location", text("main.test", "/loc"));
+        assertEquals("method:application callable=application group=" + groupOf("/c/default"),
+                text("main.test", "/c/default"), "outside the <Location> the defaults hold");
     }
 
     @Test
