@@ -115,6 +115,8 @@ static void exec_daemon(jvm_daemon_proc *dp)
         _exit(126);
     }
     close_from(3);
+    /* a session of its own: signals Apache sends its process group are not for daemons */
+    setsid();
 
     if (geteuid() == 0) {
         if (setgid(rt->gid) != 0 || initgroups(rt->user, rt->gid) != 0 || setuid(rt->uid) != 0) {
@@ -167,40 +169,99 @@ static void spawn(jvm_daemon_proc *dp)
                  dp->slot, dp->g->name, dp->proc.pid);
 }
 
+static void remember_old_process(pid_t pid);
+
+/* A process of an ended generation, draining: reaped without a word when it exits. */
+static void reap_quietly(int reason, void *data, apr_wait_t status)
+{
+    apr_proc_t *old = data;
+    if (reason == APR_OC_REASON_DEATH || reason == APR_OC_REASON_LOST) {
+        old->pid = 0;
+        apr_proc_other_child_unregister(data);
+    } else if (reason == APR_OC_REASON_UNREGISTER && old->pid > 0) {
+        remember_old_process(old->pid); /* still draining: the next generation adopts it */
+    }
+}
+
+/* Processes of ended generations, waiting to be adopted by the next generation's post_config
+ * (APR forbids registering an other child from inside the cleanup that unregisters one). The
+ * list lives in the process pool: Apache reloads this module, statics and all, on restart. */
+#define OLD_PIDS_KEY "mod_jvm-old-daemon-pids"
+
+typedef struct old_pids {
+    pid_t pid[256];
+    int count;
+} old_pids;
+
+static old_pids *old_pid_list(void)
+{
+    void *data = NULL;
+    apr_pool_t *pool = main_server->process->pool;
+    apr_pool_userdata_get(&data, OLD_PIDS_KEY, pool);
+    if (!data) {
+        data = apr_pcalloc(pool, sizeof(old_pids));
+        apr_pool_userdata_set(data, OLD_PIDS_KEY, apr_pool_cleanup_null, pool);
+    }
+    return data;
+}
+
+static void remember_old_process(pid_t pid)
+{
+    old_pids *list = old_pid_list();
+    if (list->count < (int)(sizeof list->pid / sizeof list->pid[0])) {
+        list->pid[list->count++] = pid;
+    }
+}
+
+/* Registered on the new generation's pconf: this module's code is valid that long. */
+static void adopt_old_processes(apr_pool_t *pconf)
+{
+    old_pids *list = old_pid_list();
+    for (int i = 0; i < list->count; i++) {
+        apr_proc_t *old = apr_pcalloc(pconf, sizeof *old);
+        old->pid = list->pid[i];
+        if (kill(old->pid, 0) == 0) {
+            apr_proc_other_child_register(old, reap_quietly, old, NULL, pconf);
+        }
+    }
+    list->count = 0;
+}
+
 static void maintenance(int reason, void *data, apr_wait_t status)
 {
     jvm_daemon_proc *dp = data;
-    int stopping = 0;
+    pid_t pid = dp->proc.pid;
+    int state = 0;
     switch (reason) {
     case APR_OC_REASON_DEATH:
     case APR_OC_REASON_LOST:
+        dp->proc.pid = 0; /* the UNREGISTER call that unregistering makes finds nothing to do */
         apr_proc_other_child_unregister(dp);
-        ap_mpm_query(AP_MPMQ_MPM_STATE, &stopping);
         if (reason == APR_OC_REASON_DEATH && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                          "JVM00054: daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
-                         dp->slot, dp->g->name, dp->proc.pid);
+                         dp->slot, dp->g->name, pid);
         } else {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
                          "JVM00051: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died (%s %d): "
-                         "starting a new one", dp->slot, dp->g->name, dp->proc.pid,
+                         "starting a new one", dp->slot, dp->g->name, pid,
                          reason == APR_OC_REASON_LOST ? "lost" : WIFSIGNALED(status) ? "signal" : "exit status",
                          reason == APR_OC_REASON_LOST ? 0 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
         }
         dp->quick_deaths = apr_time_now() - dp->started < apr_time_from_sec(1) ? dp->quick_deaths + 1 : 0;
-        dp->proc.pid = 0;
-        if (stopping != AP_MPMQ_STOPPING) {
+        ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
+        if (state != AP_MPMQ_STOPPING) {
             spawn(dp);
         }
         break;
     case APR_OC_REASON_RESTART:
     case APR_OC_REASON_UNREGISTER:
-        /* the generation ends: the process drains and exits (it enforces shutdown-timeout);
-         * the MPM reaps it as an extra process of the old generation */
-        if (dp->proc.pid > 0) {
-            kill(dp->proc.pid, SIGTERM);
-            ap_register_extra_mpm_process(dp->proc.pid, dp->g->generation);
+        /* the generation ends: the process drains its requests and exits (it enforces
+         * shutdown-timeout); the parent reaps it quietly */
+        if (pid > 0) {
             dp->proc.pid = 0;
+            kill(pid, SIGTERM);
+            remember_old_process(pid);
         }
         if (reason == APR_OC_REASON_RESTART) {
             apr_proc_other_child_unregister(dp);
@@ -380,6 +441,7 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     int generation = ap_state_query(AP_SQ_CONFIG_GEN);
 
     main_server = s;
+    adopt_old_processes(pconf);
     if (!groups || groups->nelts == 0) {
         return OK;
     }
