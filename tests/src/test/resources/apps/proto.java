@@ -19,6 +19,7 @@ public class Proto {
             h.add(Map.entry("X-Order", "second"));
             h.add(Map.entry("X-Latin", "caf\u00e9 \u00ff"));
             h.add(Map.entry("X-Tab", "a\tb"));
+            h.add(Map.entry("X-Empty", ""));
             sr.start("200 OK", h);
             return List.of("headers".getBytes(StandardCharsets.US_ASCII));
         }

@@ -47,6 +47,15 @@ class HarnessTest {
     }
 
     @Test
+    void failedStartIsReportedWithTheOutput() {
+        try (ApacheServer s = ApacheServer.create().withoutModule().config("NoSuchDirective on")) {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, s::start);
+            assertTrue(e.getMessage().contains("NoSuchDirective"), e.getMessage());
+            assertFalse(s.isRunning());
+        }
+    }
+
+    @Test
     void configtestReportsSyntaxOkAndErrors() {
         try (ApacheServer s = ApacheServer.create().withoutModule()) {
             ApacheServer.ConfigTest ok = s.configtest();

@@ -39,13 +39,15 @@ class ProtocolTest {
         Path environ = server.installApp("environ.java", "environ");
         spaced = server.installApp("environ.java", "with space", "env ironment.java");
         Path jar = server.root().resolve("apps/jar/app.jar");
+        Path stream = server.installApp("stream.java", "stream");
         buildJarApp(jar);
         server.config("""
                 JvmScriptAlias /proto %s
                 JvmScriptAlias /environ %s
                 JvmScriptAlias /spaced "%s"
                 JvmScriptAlias /jar %s
-                """.formatted(proto, environ, spaced, jar)).start();
+                JvmScriptAlias /stream %s
+                """.formatted(proto, environ, spaced, jar, stream)).start();
     }
 
     @AfterAll
@@ -88,6 +90,43 @@ class ProtocolTest {
     }
 
     @Test
+    void http10ClientGetsAStreamedBodyDelimitedByClose() {
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            c.send("GET /stream?n=4&sleep=50 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            RawHttp.Response r = c.readResponse();
+            assertEquals(200, r.status(), r::toString);
+            assertEquals("HTTP/1.1", r.head().protocol());
+            assertTrue(!r.head().chunked(), () -> "no chunked encoding for an HTTP/1.0 client: " + r);
+            assertEquals("chunk 0\nchunk 1\nchunk 2\nchunk 3\n", r.latin1());
+        }
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            c.send("GET /environ HTTP/1.0\r\n\r\n");
+            EnvironDump e = EnvironDump.of(c.readResponse());
+            assertEquals("HTTP/1.0", e.string("SERVER_PROTOCOL"));
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        // the body of the first request must be consumed exactly: the second request follows it
+        byte[] body = "0123456789".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            String first = "POST /environ/one HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n\r\n";
+            String second = "GET /environ/two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            String third = "GET /proto?case=status&s=202+Accepted HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            c.send(first + new String(body, StandardCharsets.ISO_8859_1) + second + third);
+            EnvironDump one = EnvironDump.of(c.readResponse());
+            assertEquals("/one", one.string("PATH_INFO"));
+            assertEquals(Integer.toString(body.length), one.value("@body.length"));
+            EnvironDump two = EnvironDump.of(c.readResponse());
+            assertEquals("/two", two.string("PATH_INFO"));
+            assertEquals("0", two.value("@body.length"));
+            RawHttp.Response three = c.readResponse();
+            assertEquals(202, three.status(), three::toString);
+        }
+    }
+
+    @Test
     void repeatedHeadersKeepTheirOrderAndLatin1ValuesTheirBytes() {
         RawHttp.Response r = RawHttp.get(server.port(), "/proto?case=headers");
         assertEquals(200, r.status(), r::toString);
@@ -96,6 +135,7 @@ class ProtocolTest {
         // RawHttp decodes header bytes as ISO-8859-1: one char per byte
         assertEquals("caf\u00e9 \u00ff", r.header("X-Latin"));
         assertEquals("a\tb", r.header("X-Tab"));
+        assertEquals("", r.header("X-Empty"), "an empty value is a valid header");
     }
 
     static Stream<Arguments> statuses() {
