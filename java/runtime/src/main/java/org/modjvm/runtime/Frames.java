@@ -1,5 +1,7 @@
 package org.modjvm.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,20 +22,20 @@ final class Frames {
     private Frames() {
     }
 
+    /** Little-endian views of byte arrays: one bounds check and one load per integer. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     static int readInt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16
-                | (bytes[at + 3] & 0xFF) << 24;
+        return (int) INT.get(bytes, at);
     }
 
     static long readLong(byte[] bytes, int at) {
-        return (readInt(bytes, at) & 0xFFFFFFFFL) | (long) readInt(bytes, at + 4) << 32;
+        return (long) LONG.get(bytes, at);
     }
 
     static void writeInt(byte[] bytes, int at, int value) {
-        bytes[at] = (byte) value;
-        bytes[at + 1] = (byte) (value >>> 8);
-        bytes[at + 2] = (byte) (value >>> 16);
-        bytes[at + 3] = (byte) (value >>> 24);
+        INT.set(bytes, at, value);
     }
 
     /**
@@ -43,6 +45,11 @@ final class Frames {
      * @throws IllegalArgumentException if the frame is malformed
      */
     static RequestFrame decodeRequest(byte[] frame, int length, int extraEntries) {
+        return decodeRequest(frame, length, extraEntries, null);
+    }
+
+    /** @param strings the worker's memory of recent environ strings, or {@code null} */
+    static RequestFrame decodeRequest(byte[] frame, int length, int extraEntries, EnvironStrings strings) {
         if (length < REQUEST_HEADER_LENGTH + 4 || length > frame.length) {
             throw new IllegalArgumentException("request frame of " + length + " bytes is too short");
         }
@@ -56,7 +63,7 @@ final class Frames {
         long size = readLong(frame, 16);
         int count = checkedCount(frame, REQUEST_HEADER_LENGTH, length);
         HashMap<String, Object> environ = new HashMap<>(capacityFor(count + extraEntries));
-        int end = readKeyValues(frame, REQUEST_HEADER_LENGTH, length, count, environ);
+        int end = readKeyValues(frame, REQUEST_HEADER_LENGTH, length, count, environ, strings);
         if (end != length) {
             throw new IllegalArgumentException("request frame has " + (length - end) + " bytes after its environ");
         }
@@ -71,7 +78,7 @@ final class Frames {
         buffer.get(bytes);
         int count = checkedCount(bytes, 0, bytes.length);
         HashMap<String, String> values = new HashMap<>(capacityFor(count));
-        readKeyValues(bytes, 0, bytes.length, count, values);
+        readKeyValues(bytes, 0, bytes.length, count, values, null);
         return values;
     }
 
@@ -94,15 +101,18 @@ final class Frames {
     }
 
     @SuppressWarnings("unchecked")
-    private static int readKeyValues(byte[] bytes, int at, int end, int count, Map<String, ?> target) {
+    private static int readKeyValues(byte[] bytes, int at, int end, int count, Map<String, ?> target,
+                                     EnvironStrings strings) {
         Map<String, Object> out = (Map<String, Object>) target;
         int position = at + 4;
         for (int i = 0; i < count; i++) {
             int keyLength = checkedLength(bytes, position, end);
-            String key = new String(bytes, position + 4, keyLength, StandardCharsets.ISO_8859_1);
+            String key = strings != null ? strings.get(2 * i, bytes, position + 4, keyLength)
+                    : new String(bytes, position + 4, keyLength, StandardCharsets.ISO_8859_1);
             position += 4 + keyLength;
             int valueLength = checkedLength(bytes, position, end);
-            String value = new String(bytes, position + 4, valueLength, StandardCharsets.ISO_8859_1);
+            String value = strings != null ? strings.get(2 * i + 1, bytes, position + 4, valueLength)
+                    : new String(bytes, position + 4, valueLength, StandardCharsets.ISO_8859_1);
             position += 4 + valueLength;
             out.put(key, value);
         }

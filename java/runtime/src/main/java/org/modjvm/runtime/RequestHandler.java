@@ -33,6 +33,7 @@ final class RequestHandler {
     private final Boolean multithread;
     private final Boolean multiprocess;
     private final byte[] inputBuffer = new byte[INPUT_BUFFER_SIZE];
+    private final EnvironStrings environStrings = new EnvironStrings();
     private final RequestErrors errorsSink;
     private final PrintStream errors;
 
@@ -49,7 +50,7 @@ final class RequestHandler {
     int handle(byte[] frame, int length) {
         RequestFrame request;
         try {
-            request = Frames.decodeRequest(frame, length, ADDED_ENTRIES);
+            request = Frames.decodeRequest(frame, length, ADDED_ENTRIES, environStrings);
         } catch (IllegalArgumentException e) {
             log.log(Log.ERR, "JVM01010", "invalid request frame from the web server: " + e.getMessage());
             return INTERNAL_SERVER_ERROR;

@@ -134,17 +134,24 @@ final class ResponseHead {
         return c >= '0' && c <= '9';
     }
 
+    /** RFC 7230 tchar: letters, digits and these. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN_CHARS[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN_CHARS[c] = true;
+            TOKEN_CHARS[c - 'a' + 'A'] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TOKEN_CHARS[c] = true;
+        }
+    }
+
     private static boolean isTokenChar(char c) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            return true;
-        }
-        switch (c) {
-            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-            case '.': case '^': case '_': case '`': case '|': case '~':
-                return true;
-            default:
-                return false;
-        }
+        return c < 128 && TOKEN_CHARS[c];
     }
 
     static boolean isHopByHop(String name) {
