@@ -97,4 +97,29 @@ class FramesTest {
         ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame);
         assertEquals(500, worker.handle(1234, direct, frame.length)); // logging fails (no natives): still 500
     }
+
+    @Test
+    void environStringsAreReusedOnlyForEqualBytes() {
+        EnvironStrings strings = new EnvironStrings();
+        Map<String, String> first = new LinkedHashMap<>();
+        first.put("SERVER_NAME", "example.test");
+        first.put("REQUEST_URI", "/a");
+        Map<String, String> second = new LinkedHashMap<>();
+        second.put("SERVER_NAME", "example.test");
+        second.put("REQUEST_URI", "/b");
+        second.put("EXTRA", "x".repeat(1000));
+        byte[] one = TestFrames.request(0, 0, 0, first);
+        byte[] two = TestFrames.request(0, 0, 0, second);
+        RequestFrame a = Frames.decodeRequest(one, one.length, 0, strings);
+        RequestFrame b = Frames.decodeRequest(two, two.length, 0, strings);
+        assertEquals(Map.of("SERVER_NAME", "example.test", "REQUEST_URI", "/b", "EXTRA", "x".repeat(1000)), b.environ());
+        assertTrue(a.environ().get("SERVER_NAME") == b.environ().get("SERVER_NAME"), "same bytes: same String");
+        assertEquals("/a", a.environ().get("REQUEST_URI"));
+        // a different order of the same names must still decode right
+        Map<String, String> swapped = new LinkedHashMap<>();
+        swapped.put("REQUEST_URI", "/c");
+        swapped.put("SERVER_NAME", "other.test");
+        byte[] three = TestFrames.request(0, 0, 0, swapped);
+        assertEquals(swapped, Frames.decodeRequest(three, three.length, 0, strings).environ());
+    }
 }
