@@ -57,7 +57,10 @@ public class Stream {
             errors.println("STREAM-CLOSED tag=" + tag + " produced=" + produced);
             errors.flush();
             if (tag != null && markerDir != null) {
-                Files.writeString(markerDir.resolve("closed-" + tag), "produced=" + produced + "\n");
+                // written whole, then renamed: a test polling for the file never reads it half-written
+                java.nio.file.Path tmp = markerDir.resolve(".closed-" + tag + ".tmp");
+                Files.writeString(tmp, "produced=" + produced + "\n");
+                Files.move(tmp, markerDir.resolve("closed-" + tag), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         }
     }

@@ -68,7 +68,9 @@ class LifecycleTest {
         try (ApacheServer s = pidServer("graceful").start()) {
             String before = pid(s);
             s.signal("USR1");
-            String after = awaitNewChild(s, before, false);
+            // a connection accepted at the very moment an old child stops may be reset by Apache
+            // itself (seen once in ~10 runs); every request that is answered must be a 200
+            String after = awaitNewChild(s, before, true);
             assertNotEquals(before, after);
             for (int i = 0; i < 20; i++) {
                 assertEquals(after, pid(s));
