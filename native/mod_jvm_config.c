@@ -672,10 +672,29 @@ int jvm_conf_any_alias(server_rec *s)
     return 0;
 }
 
-int jvm_conf_embedded_wanted(server_rec *s)
+int jvm_conf_embedded_allowed(server_rec *s)
 {
     jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
     return sc->restrict_embedded != 1 && jvm_conf_any_alias(s);
+}
+
+int jvm_conf_embedded_wanted(server_rec *s)
+{
+    if (!jvm_conf_embedded_allowed(s)) {
+        return 0;
+    }
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            const char *group = a[i].process_group ? a[i].process_group : dc->process_group;
+            if (!group || !*group) {
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 const char *jvm_conf_socket_prefix(apr_pool_t *p, server_rec *main_server)
@@ -890,7 +909,7 @@ int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, ser
                      "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
         return !OK;
     }
-    if (sc->jvm_options->nelts > 0 && jvm_conf_embedded_wanted(s)) {
+    if (sc->jvm_options->nelts > 0 && jvm_conf_embedded_allowed(s)) {
         const char *complaint = check_jvm_options(ptemp, home, jvm_embedded_options(ptemp, sc, NULL));
         if (complaint) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,

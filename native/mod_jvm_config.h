@@ -95,7 +95,13 @@ const char *jvm_conf_cache_dir(apr_pool_t *p, const jvm_server_conf *sc);
 /* Whether any server has a JvmScriptAlias. */
 int jvm_conf_any_alias(server_rec *s);
 
-/* Whether children need an embedded JVM: some alias and not JvmRestrictEmbedded. */
+/* Whether embedded mode may run at all: some alias and not JvmRestrictEmbedded. */
+int jvm_conf_embedded_allowed(server_rec *s);
+
+/* Whether children should create their JVM at start: embedded mode is allowed and some alias
+ * is not sent to a daemon group by its own option or its server's JvmProcessGroup (a
+ * <Directory> JvmProcessGroup can still send requests to embedded mode: then the JVM is
+ * created on the first such request). */
 int jvm_conf_embedded_wanted(server_rec *s);
 
 /* Every JvmDaemonProcess of the configuration (jvm_daemon_group *), in order. */

@@ -17,6 +17,7 @@
 #include "util_filter.h"
 #include "apr_strings.h"
 #include "apr_atomic.h"
+#include "apr_thread_mutex.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -38,6 +39,9 @@ static struct {
     jmethodID new_worker;   /* static Worker newWorker(int) */
     jmethodID handle;       /* int Worker.handle(long, ByteBuffer, int) */
     pthread_key_t key;      /* per-thread jvm_thread */
+    int attempted;          /* start_jvm ran (the JVM exists, or failure says why) */
+    apr_pool_t *pool;       /* the child's pool */
+    apr_thread_mutex_t *start_lock; /* serializes a JVM start on the first request */
     apr_uint32_t threads;   /* attached threads so far (thread ids) */
 } jvm;
 
@@ -396,7 +400,8 @@ apr_array_header_t *jvm_embedded_options(apr_pool_t *p, const jvm_server_conf *s
     return opts;
 }
 
-void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
+/* Creates this child's JVM (once; later calls do nothing). */
+static void start_jvm(apr_pool_t *p, server_rec *s)
 {
     jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
     apr_array_header_t *opts;
@@ -410,10 +415,10 @@ void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
     apr_time_t started;
     char err[1024];
 
-    jvm.server = s;
-    if (!jvm_conf_embedded_wanted(s)) {
+    if (jvm.attempted) {
         return;
     }
+    jvm.attempted = 1;
     home = jvm_conf_jvm_home(sc);
     runtime_dir = jvm_conf_runtime_dir(p, sc);
     cache_dir = jvm_conf_cache_dir(p, sc);
@@ -455,10 +460,6 @@ void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
     cfg.on_created = on_jvm_created;
     cfg.ctx = &ctx;
 
-    if (pthread_key_create(&jvm.key, thread_state_free) != 0) {
-        jvm.failure = "cannot create a thread key";
-        return;
-    }
     started = apr_time_now();
     if (jvm_loader_create(&cfg, &jvm.vm, err, sizeof err) != 0) {
         jvm.vm = NULL;
@@ -476,6 +477,24 @@ void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
             ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "JVM00015: JVM option %s",
                          APR_ARRAY_IDX(opts, i, const char *));
         }
+    }
+}
+
+void jvm_embedded_child_init(apr_pool_t *p, server_rec *s)
+{
+    jvm.server = s;
+    jvm.pool = p;
+    if (!jvm_conf_embedded_allowed(s)) {
+        return;
+    }
+    if (pthread_key_create(&jvm.key, thread_state_free) != 0 || apr_thread_mutex_create(&jvm.start_lock,
+                                                                                           APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        jvm.attempted = 1;
+        jvm.failure = "cannot create a thread key";
+        return;
+    }
+    if (jvm_conf_embedded_wanted(s)) {
+        start_jvm(p, s);
     }
 }
 
@@ -570,6 +589,13 @@ int jvm_embedded_handle(request_rec *r)
     jint result;
     int status;
 
+    if (!jvm.vm && jvm.start_lock) {
+        /* every mount goes to daemons by server configuration, but this one is embedded
+         * (a <Directory> JvmProcessGroup %{GLOBAL}): start the JVM now */
+        apr_thread_mutex_lock(jvm.start_lock);
+        start_jvm(jvm.pool, jvm.server); /* does nothing if it already ran */
+        apr_thread_mutex_unlock(jvm.start_lock);
+    }
     if (!jvm.vm) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "JVM00020: no JVM in this Apache child (%s): cannot run %s",
