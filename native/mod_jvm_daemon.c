@@ -29,6 +29,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -90,6 +92,62 @@ static void close_from(int lowest)
     }
 }
 
+/* The log relay: a small process (forked, never exec'd) that turns every line the daemon's
+ * JVM writes to stdout/stderr into an error-log line in Apache's format, marked with the
+ * group. Lines from the runtime arrive as "\001<level digit>text"; anything else (the JVM's
+ * own messages, e.g. on OutOfMemoryError) is logged at "warn". */
+static void relay_line(int out, const char *group, pid_t pid, char *line, size_t len)
+{
+    static const char *const levels[] = { "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug" };
+    char stamp[64], buf[9000];
+    struct timeval tv;
+    struct tm tm;
+    int level = 4, n;
+    if (len >= 2 && line[0] == '\001' && line[1] >= '0' && line[1] <= '7') {
+        level = line[1] - '0';
+        line += 2;
+        len -= 2;
+    }
+    gettimeofday(&tv, NULL);
+    localtime_r(&tv.tv_sec, &tm);
+    strftime(stamp, sizeof stamp, "%a %b %d %H:%M:%S", &tm);
+    n = snprintf(buf, sizeof buf, "[%s.%06ld %d] [jvm:%s] [pid %ld] (jvm:%s) %.*s\n", stamp, (long)tv.tv_usec,
+                 tm.tm_year + 1900, levels[level], (long)pid, group, (int)(len < 8000 ? len : 8000), line);
+    if (n > 0 && write(out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1) < 0) {
+        _exit(0);
+    }
+}
+
+static void relay_loop(int in, int out, const char *group, pid_t pid)
+{
+    char buf[8192];
+    size_t used = 0;
+    for (;;) {
+        ssize_t got = read(in, buf + used, sizeof buf - used);
+        char *start = buf, *nl;
+        if (got <= 0) {
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (used > 0) {
+                relay_line(out, group, pid, buf, used);
+            }
+            return;
+        }
+        used += (size_t)got;
+        while ((nl = memchr(start, '\n', used - (size_t)(start - buf)))) {
+            relay_line(out, group, pid, start, (size_t)(nl - start));
+            start = nl + 1;
+        }
+        used -= (size_t)(start - buf);
+        memmove(buf, start, used);
+        if (used == sizeof buf) {
+            relay_line(out, group, pid, buf, used); /* a line longer than the buffer */
+            used = 0;
+        }
+    }
+}
+
 /* In the forked child: becomes the daemon process. Never returns. */
 static void exec_daemon(jvm_daemon_proc *dp)
 {
@@ -133,6 +191,24 @@ static void exec_daemon(jvm_daemon_proc *dp)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != rt->parent) {
         _exit(0);
+    }
+    {
+        int pipefd[2];
+        pid_t relay;
+        if (pipe(pipefd) == 0 && (relay = fork()) >= 0) {
+            if (relay == 0) {
+                pid_t jvm_pid = getppid();
+                close(pipefd[1]);
+                close(0);
+                prctl(PR_SET_NAME, "jvm-log-relay");
+                relay_loop(pipefd[0], 2, dp->g->name, jvm_pid);
+                _exit(0);
+            }
+            dup2(pipefd[1], 1);
+            dup2(pipefd[1], 2);
+            close(pipefd[0]);
+            close(pipefd[1]);
+        }
     }
     if (dp->g->umask >= 0) {
         umask((mode_t)dp->g->umask);

@@ -26,7 +26,7 @@ public final class DaemonMain {
             Runtime.getRuntime().halt(2);
             return;
         }
-        DaemonLog sink = new DaemonLog(settings.group());
+        DaemonLog sink = new DaemonLog();
         System.setOut(Bootstrap.logStream(sink));
         System.setErr(Bootstrap.logStream(sink));
         Log early = new Log(sink, settings.logLevel());
