@@ -128,6 +128,9 @@ final class DaemonConnection implements Transport, Runnable {
             return handler.handle(frame, length);
         } finally {
             requestStart = 0;
+            if (timedOut) {
+                server.stuckRequestReturned();
+            }
             server.permits().release();
             server.requestEnded(this, System.nanoTime() - queued);
         }

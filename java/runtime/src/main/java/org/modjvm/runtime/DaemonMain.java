@@ -53,6 +53,11 @@ public final class DaemonMain {
             }
             server.coordinator().ready();
             server.run();
+            // accepting stopped because the process drains: the drain ends the process (halt),
+            // so this thread must not return and let the JVM exit under running requests
+            while (true) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
         } catch (Throwable e) {
             early.log(Log.CRIT, "JVM01322", "daemon process of group " + settings.group() + " failed:", e);
             Runtime.getRuntime().halt(1);

@@ -120,6 +120,11 @@ final class DaemonServer {
         }
     }
 
+    /** A request that request-timeout gave up on has finally returned: its thread is free again. */
+    void stuckRequestReturned() {
+        stuck.decrementAndGet();
+    }
+
     void closed(DaemonConnection connection) {
         connections.remove(connection);
     }
