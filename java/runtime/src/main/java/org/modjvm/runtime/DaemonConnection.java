@@ -168,6 +168,9 @@ final class DaemonConnection implements Transport, Runnable {
         boolean locked = false;
         try {
             locked = output.tryLock(100, TimeUnit.MILLISECONDS);
+            if (locked && requestStart != started) {
+                return false; // it ended meanwhile
+            }
             if (locked && !headSent && !writeFailed) {
                 out.clear();
                 out.putInt(5).put((byte) END).putInt(504);
@@ -176,11 +179,13 @@ final class DaemonConnection implements Transport, Runnable {
         } catch (IOException | InterruptedException ignored) {
             // closing below is all that is left
         } finally {
-            timedOut = true;
+            if (!locked || requestStart == started) {
+                timedOut = true;
+                close();
+            }
             if (locked) {
                 output.unlock();
             }
-            close();
         }
         return true;
     }
