@@ -1,0 +1,235 @@
+package org.modjvm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Daemon-mode helpers: the daemon processes of a server (descendants of the Apache parent running
+ * {@code org.modjvm.runtime.DaemonMain group=NAME}), what {@code /proc} says about them, and the
+ * parsed answers of the {@code apps/daemon.java} test app.
+ */
+final class Daemons {
+    static final String MAIN_CLASS = "org.modjvm.runtime.DaemonMain";
+
+    private Daemons() {
+    }
+
+    /** The command line of a process (argv), empty if it is gone. */
+    static List<String> cmdline(long pid) {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+            if (b.length == 0) {
+                return List.of();
+            }
+            String s = new String(b, StandardCharsets.UTF_8);
+            if (s.endsWith("\0")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            return Arrays.asList(s.split("\0", -1));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A field of /proc/PID/status ("Uid", "Gid", "State" …), null if the process is gone. */
+    static String status(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return line.substring(field.length() + 1).trim().replaceAll("\\s+", " ");
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Alive and not a zombie waiting to be reaped. */
+    static boolean alive(long pid) {
+        String state = status(pid, "State");
+        return state != null && !state.startsWith("Z") && !state.startsWith("X");
+    }
+
+    /** The group a daemon process serves (its {@code group=} argument), or null if it is no daemon. */
+    static String groupOf(long pid) {
+        List<String> argv = cmdline(pid);
+        int main = argv.indexOf(MAIN_CLASS);
+        if (main < 0) {
+            return null;
+        }
+        for (String a : argv.subList(main + 1, argv.size())) {
+            if (a.startsWith("group=")) {
+                return a.substring(6);
+            }
+        }
+        return null;
+    }
+
+    /** Live daemon processes of {@code group} below the Apache parent. */
+    static List<Long> pids(ApacheServer s, String group) {
+        List<Long> out = new ArrayList<>();
+        ProcessHandle.of(s.parentPid()).ifPresent(parent -> parent.descendants().forEach(h -> {
+            if (group.equals(groupOf(h.pid())) && alive(h.pid())) {
+                out.add(h.pid());
+            }
+        }));
+        out.sort(null);
+        return out;
+    }
+
+    /** Every live daemon process below the Apache parent, any group. */
+    static List<Long> allPids(ApacheServer s) {
+        List<Long> out = new ArrayList<>();
+        ProcessHandle.of(s.parentPid()).ifPresent(parent -> parent.descendants().forEach(h -> {
+            if (groupOf(h.pid()) != null && alive(h.pid())) {
+                out.add(h.pid());
+            }
+        }));
+        return out;
+    }
+
+    /** Waits until exactly {@code n} processes of the group live; returns them (or fails with what it saw). */
+    static List<Long> awaitPids(ApacheServer s, String group, int n, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> seen;
+        while (true) {
+            seen = pids(s, group);
+            if (seen.size() == n) {
+                return seen;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " daemon processes of group " + group + " within "
+                        + timeout + ", saw " + seen + "\n" + s.diagnostics());
+            }
+            ApacheServer.sleep(50);
+        }
+    }
+
+    /** Waits until {@code n} processes of the group live and none of them is in {@code old}. */
+    static List<Long> awaitReplacement(ApacheServer s, String group, int n, List<Long> old, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> seen;
+        while (true) {
+            seen = pids(s, group);
+            if (seen.size() == n && seen.stream().noneMatch(old::contains)) {
+                return seen;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " new daemon processes of group " + group + " (not " + old
+                        + ") within " + timeout + ", saw " + seen + "\n" + s.diagnostics());
+            }
+            ApacheServer.sleep(50);
+        }
+    }
+
+    static void kill(long pid, String signal) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs a command, returns exit code and output (stdout+stderr). */
+    record Result(int exitCode, String output) {
+    }
+
+    static Result run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in 30 s");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Parses the "key=value" lines of the daemon app's info answer (asserting 200). */
+    static Map<String, String> info(RawHttp.Response r) {
+        assertEquals(200, r.status(), () -> "daemon app did not answer 200: " + r);
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : r.text().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    static Map<String, String> info(ApacheServer s, String target, String... headers) {
+        return info(RawHttp.get(s.port(), target, headers));
+    }
+
+    /** The pid in an answer "pid=P …" of the sleep case (or the info case). */
+    static long pidOf(RawHttp.Response r) {
+        String t = r.text();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(t);
+        if (!m.find()) {
+            throw new AssertionError("no pid= in " + r);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Number of lines of {@code log} that match {@code regex}. */
+    static int countLines(String log, String regex) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        int n = 0;
+        for (String line : log.split("\n")) {
+            if (p.matcher(line).find()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static String lines(String log, String regex) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        return Arrays.stream(log.split("\n")).filter(l -> p.matcher(l).find()).collect(Collectors.joining("\n"));
+    }
+
+    /** Waits for a marker file written by the app, returns its content. */
+    static String awaitMarker(ApacheServer s, String name, Duration timeout) {
+        Path m = s.markers().resolve(name);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(m)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("marker " + name + " not written within " + timeout + "\n" + s.diagnostics());
+            }
+            ApacheServer.sleep(20);
+        }
+        try {
+            return Files.readString(m).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
