@@ -440,6 +440,8 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     g->connect_timeout = apr_time_from_sec(15);
     g->jvm_options = apr_array_make(p, 4, sizeof(const char *));
     g->preloads = apr_array_make(p, 1, sizeof(const char *));
+    g->script_uid = -1;
+    g->script_gid = -1;
     for (int i = 1; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
         const char *key, *v;
@@ -472,6 +474,20 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
                 err = apr_psprintf(p, "JvmDaemonProcess: group '%s' does not exist", v);
             }
             g->group = v;
+        } else if (!strcmp(key, "script-user")) {
+            struct passwd *pw = *v == '#' ? getpwuid((uid_t)atol(v + 1)) : getpwnam(v);
+            if (!pw) {
+                err = apr_psprintf(p, "JvmDaemonProcess: script-user '%s' does not exist", v);
+            } else {
+                g->script_uid = (int)pw->pw_uid;
+            }
+        } else if (!strcmp(key, "script-group")) {
+            struct group *gr = *v == '#' ? getgrgid((gid_t)atol(v + 1)) : getgrnam(v);
+            if (!gr) {
+                err = apr_psprintf(p, "JvmDaemonProcess: script-group '%s' does not exist", v);
+            } else {
+                g->script_gid = (int)gr->gr_gid;
+            }
         } else if (!strcmp(key, "home")) {
             apr_finfo_t fi;
             g->home = ap_server_root_relative(p, v);

@@ -48,6 +48,8 @@ typedef struct jvm_daemon_group {
     apr_interval_time_t socket_timeout;     /* socket-timeout=: reads from the daemon; 0: Timeout */
     apr_interval_time_t startup_timeout;    /* startup-timeout=: loading preloaded apps, 0: none */
     apr_array_header_t *preloads;   /* "script|application group|callable" loaded at start */
+    int script_uid;                 /* script-user=: the script's required owner; -1: any */
+    int script_gid;                 /* script-group=: the script's required group; -1: any */
     struct jvm_daemon_runtime *rt;  /* processes, socket and secret (parent and children) */
     int generation;                 /* Apache's configuration generation it was started in */
 } jvm_daemon_group;
