@@ -14,6 +14,9 @@ import org.modjvm.Application;
  * registry reads {@link #current} without locking.
  */
 final class ApplicationGroup {
+    /** A temporary load failure answers 500 for this long, then the next request tries again. */
+    static final long TEMPORARY_FAILURE_RETRY_NANOS = 30_000_000_000L;
+
     final String name;
     private final ScriptLoader scriptLoader;
     private final ReentrantLock lock = new ReentrantLock();
@@ -62,7 +65,7 @@ final class ApplicationGroup {
             e.log(log); // not remembered: a read error (permissions, a file being replaced) may pass
             return null;
         }
-        if (previous != null && Arrays.equals(previous.sha256, source.sha256())) {
+        if (previous != null && Arrays.equals(previous.sha256, source.sha256()) && !previous.temporaryFailure()) {
             LoadedScript same = previous.restamped(request.mtime(), request.size());
             generation.scripts.put(request.script(), same);
             if (log.enabled(Log.DEBUG)) {
@@ -114,10 +117,17 @@ final class ApplicationGroup {
             loaded = LoadedScript.loaded(request.mtime(), request.size(), source.sha256(), kept, target.loader);
         } catch (ScriptLoadException e) {
             e.log(log);
-            loaded = LoadedScript.failed(request.mtime(), request.size(), source.sha256(), e.getMessage());
+            loaded = LoadedScript.failed(request.mtime(), request.size(), source.sha256(), e.getMessage(),
+                    e.temporary ? retryTime() : 0);
         }
         target.scripts.put(request.script(), loaded);
         return loaded;
+    }
+
+    /** When a temporary failure (a compiler process that timed out) is retried: not on every request. */
+    private static long retryTime() {
+        long at = System.nanoTime() + TEMPORARY_FAILURE_RETRY_NANOS;
+        return at == 0 ? 1 : at;
     }
 
     private LoadedApplication resolve(LoadedScript script, ScriptRequest request, Log log) {

@@ -1,18 +1,26 @@
 package org.modjvm.runtime;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -28,6 +36,9 @@ import java.util.zip.ZipOutputStream;
  * (mode 0600) in the same directory and renamed, so readers never see half a file.
  */
 final class CompiledClassCache {
+    /** This JVM's compile lock of each directory (an fcntl lock does not exclude threads of its own process). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
     private final Path directory;
     private final int uid;
     private final AtomicBoolean warned = new AtomicBoolean();
@@ -39,6 +50,10 @@ final class CompiledClassCache {
 
     Path directory() {
         return directory;
+    }
+
+    int uid() {
+        return uid;
     }
 
     /** The cache key of a source: hex SHA-256 over its hash, the JVM's and the runtime's versions. */
@@ -75,10 +90,14 @@ final class CompiledClassCache {
         }
     }
 
-    /** Stores {@code classes} under {@code key}; failures only cost a recompile later, so they are logged and ignored. */
-    void write(String key, Map<String, byte[]> classes, Log log) {
+    /**
+     * Stores {@code classes} under {@code key}; failures only cost a recompile later, so they are logged and ignored.
+     *
+     * @return whether the entry was written
+     */
+    boolean write(String key, Map<String, byte[]> classes, Log log) {
         if (!safe(log)) {
-            return;
+            return false;
         }
         Path target = directory.resolve(key + ".jar");
         Path temporary = null;
@@ -98,8 +117,10 @@ final class CompiledClassCache {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
             temporary = null;
+            return true;
         } catch (IOException | RuntimeException e) {
             log.log(Log.WARNING, "JVM01301", "cannot write compiled classes to the cache " + target + ": " + e);
+            return false;
         } finally {
             if (temporary != null) {
                 try {
@@ -107,6 +128,74 @@ final class CompiledClassCache {
                 } catch (IOException ignored) {
                     // a leftover temporary file is harmless: its name never matches a key
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes a source to compile to a temporary file (mode 0600) in the directory, for a compiler
+     * process: it then compiles exactly the bytes this process hashed. The caller deletes it.
+     */
+    Path writeSource(String key, byte[] source) throws IOException {
+        Path file = Files.createTempFile(directory, "." + key + "-", ".src",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(file, source);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the directory's compile lock: one compile at a time among all the threads and
+     * processes sharing the directory, so a burst of first requests (every Apache child at
+     * once) compiles a new script once and the others read the entry. An exclusive
+     * {@code fcntl} lock on {@code .compile.lock} (released by the kernel if the holder dies)
+     * inside a lock per directory for this JVM (file locks are per process).
+     *
+     * @return the lock to close, or {@code null} when it was not obtained within {@code timeoutMillis}
+     */
+    Closeable lockForCompile(long timeoutMillis) throws InterruptedException {
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(directory.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        if (!local.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(directory.resolve(".compile.lock"), Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            while (true) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    FileChannel held = channel;
+                    channel = null;
+                    return () -> {
+                        try {
+                            held.close(); // releases the file lock
+                        } finally {
+                            local.unlock();
+                        }
+                    };
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return null;
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // no lock file (read-only directory…): compile without the lock
+        } finally {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing was locked through it
+                }
+                local.unlock();
             }
         }
     }

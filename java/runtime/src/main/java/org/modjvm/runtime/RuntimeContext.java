@@ -10,7 +10,7 @@ record RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup app
     static RuntimeContext create(RuntimeConfig config, LogSink serverSink) {
         CompiledClassCache cache = config.cacheDirectory() == null ? null
                 : new CompiledClassCache(config.cacheDirectory(), config.uid());
-        ScriptLoader loader = new ScriptLoader(cache, new JavaSourceCompiler(config.jvmHome()));
+        ScriptLoader loader = new ScriptLoader(cache, JavaSourceCompiler.configured(config.jvmHome()));
         return new RuntimeContext(config, new Log(serverSink, config.logLevel()), new ApplicationRegistry(loader));
     }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a script's bytes into class bytes: a jar is read; a source is taken from the disk
- * cache when possible, else compiled (and cached). A source that failed to compile is
- * remembered by its cache key, so a broken file is not recompiled on every request, and is
- * compiled again as soon as its content changes.
+ * cache when possible, else compiled (and cached; see {@link JavaSourceCompiler} for where).
+ * A source that failed to compile is remembered by its cache key, so a broken file is not
+ * recompiled on every request, and is compiled again as soon as its content changes.
  */
 final class ScriptLoader {
     /** Broken versions remembered; a developer's edit loop creates one per save, so it is bounded. */
@@ -44,21 +44,17 @@ final class ScriptLoader {
                         "read from the cache " + cache.directory() + " in " + millis(start) + " ms", false);
             }
         }
-        Map<String, byte[]> compiled;
         try {
-            compiled = compiler.compile(source.path(), source.bytes());
+            return compiler.compile(source, key, cache, log);
         } catch (ScriptLoadException e) {
-            if (failures.size() >= MAX_REMEMBERED_FAILURES) {
-                failures.clear();
+            if (!e.temporary) {
+                if (failures.size() >= MAX_REMEMBERED_FAILURES) {
+                    failures.clear();
+                }
+                failures.put(key, e);
             }
-            failures.put(key, e);
             throw e;
         }
-        String origin = "compiled in " + millis(start) + " ms";
-        if (cache != null) {
-            cache.write(key, compiled, log);
-        }
-        return new ScriptClasses(compiled, null, Map.of(), origin, false);
     }
 
     static long millis(long startNanos) {

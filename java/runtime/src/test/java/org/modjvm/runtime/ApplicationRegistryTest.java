@@ -30,7 +30,7 @@ class ApplicationRegistryTest {
 
     private ApplicationRegistry registry(Path cacheDirectory, int uid) {
         CompiledClassCache cache = cacheDirectory == null ? null : new CompiledClassCache(cacheDirectory, uid);
-        return new ApplicationRegistry(new ScriptLoader(cache, new JavaSourceCompiler(System.getProperty("java.home"))));
+        return new ApplicationRegistry(new ScriptLoader(cache, JavaSourceCompiler.configured(System.getProperty("java.home"))));
     }
 
     private ApplicationRegistry registry() {
@@ -139,7 +139,7 @@ class ApplicationRegistryTest {
         assertEquals(1, compilations(first));
         List<Path> entries;
         try (Stream<Path> files = Files.list(cache)) {
-            entries = files.toList();
+            entries = files.filter(file -> !file.getFileName().toString().startsWith(".")).toList();
         }
         assertEquals(1, entries.size(), entries.toString());
         assertTrue(entries.get(0).getFileName().toString().matches("[0-9a-f]{64}\\.jar"));
@@ -192,7 +192,7 @@ class ApplicationRegistryTest {
         assertBody("genuine", get(registry(cache, myUid()), script));
         Path entry;
         try (Stream<Path> files = Files.list(cache)) {
-            entry = files.findFirst().orElseThrow();
+            entry = files.filter(file -> file.toString().endsWith(".jar")).findFirst().orElseThrow();
         }
         Files.setPosixFilePermissions(entry, PosixFilePermissions.fromString("rw-rw-rw-"));
         ApplicationRegistry fresh = registry(cache, myUid());
