@@ -669,7 +669,16 @@ const command_rec jvm_cmds[] = {
 
 const char *jvm_conf_jvm_home(const jvm_server_conf *sc)
 {
-    return sc->jvm_home ? sc->jvm_home : MOD_JVM_DEFAULT_JVM_HOME;
+    if (sc->jvm_home) {
+        return sc->jvm_home;
+    }
+#ifdef MOD_JVM_PREFERRED_JVM_HOME
+    /* packages: the system's default JDK when it is installed, else the JDK built against */
+    if (access(MOD_JVM_PREFERRED_JVM_HOME "/lib/server/libjvm.so", F_OK) == 0) {
+        return MOD_JVM_PREFERRED_JVM_HOME;
+    }
+#endif
+    return MOD_JVM_DEFAULT_JVM_HOME;
 }
 
 const char *jvm_conf_cache_dir(apr_pool_t *p, const jvm_server_conf *sc)
