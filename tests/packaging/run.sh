@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Packaging test: installs libapache2-mod-jvm_*.deb on this machine (apt-get pulls its Depends),
+# enables the module and the sample site on a free loopback port, checks configtest, starts the
+# system Apache and gets "Hello World!" from the site, breaks the configuration three ways and
+# checks that configtest names each problem, then purges the package and leaves Apache as it
+# was (enabled modules/sites/confs the same as before, stopped if it was stopped).
+#   tests/packaging/run.sh [path/to/libapache2-mod-jvm_*.deb]      (root; Debian)
+# Without an argument it builds the package first (mvn -Pdeb -pl packaging/debian: the rest of
+# the tree must be built, e.g. by mvn -B verify).
+# Ends with "N passed, M failed"; exits non-zero when something failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+top=$(pwd)
+pkg=libapache2-mod-jvm
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "ok   - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+check() { # check "description" command...
+    local what=$1
+    shift
+    if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+    echo "packaging: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "packaging: needs root (installs a package)"; fail "run as root"; finish
+fi
+if dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    echo "packaging: $pkg is already installed on this machine: not touching it"
+    fail "$pkg not installed before the test"; finish
+fi
+
+deb=${1:-}
+if [ -z "$deb" ]; then
+    echo "packaging: building the package (mvn -B -q -Pdeb -pl packaging/debian package)"
+    mvn -B -q -Pdeb -pl packaging/debian package || { fail "build the package"; finish; }
+    deb=$(ls packaging/debian/target/${pkg}_*_amd64.deb | head -1)
+fi
+deb=$(readlink -f "$deb")
+echo "packaging: testing $deb"
+
+# ---- the state to restore
+state() {
+    for d in mods-enabled sites-enabled conf-enabled; do
+        echo "$d: $(ls /etc/apache2/$d 2>/dev/null | tr '\n' ' ')"
+    done
+}
+pidfile=$(. /etc/apache2/envvars >/dev/null 2>&1; echo "${APACHE_PID_FILE:-/var/run/apache2/apache2.pid}")
+apache_running() { [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; }
+before=$(state)
+was_running=no
+apache_running && was_running=yes
+echo "packaging: system Apache running before: $was_running"
+
+broken=/etc/apache2/conf-available/zz-mod-jvm-packaging-test.conf
+cleanup() {
+    if [ -e /etc/apache2/conf-enabled/zz-mod-jvm-packaging-test.conf ]; then
+        a2disconf -q zz-mod-jvm-packaging-test >/dev/null 2>&1
+    fi
+    rm -f "$broken"
+    if [ "$was_running" = no ] && apache_running; then
+        apache2ctl stop >/dev/null 2>&1
+        wait_stopped
+    fi
+    if dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "ok installed\|config-files"; then
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
+    fi
+    [ -n "${express_root:-}" ] && rm -rf "$express_root"
+}
+wait_stopped() {
+    local pid i
+    pid=$(cat "$pidfile" 2>/dev/null)
+    for i in $(seq 1 100); do
+        [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    # the daemon processes of the sample site go with Apache
+    for i in $(seq 1 100); do
+        pgrep -f '^\(jvm:jvm-hello\)' >/dev/null || break
+        sleep 0.1
+    done
+}
+trap cleanup EXIT
+
+free_port() {
+    local p hex
+    for p in $(seq 18089 18189); do
+        hex=$(printf '%04X' "$p")
+        if ! awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
+                /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+# ---- install
+out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" 2>&1)
+check "apt-get install ./$(basename "$deb")" dpkg-query -W -f '${Status}' "$pkg"
+if ! dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    echo "$out" | tail -20
+    finish
+fi
+check "module in Apache's module directory" test -f /usr/lib/apache2/modules/mod_jvm.so
+check "runtime jars in /usr/share/mod_jvm" test -f /usr/share/mod_jvm/mod_jvm-runtime.jar -a -f /usr/share/mod_jvm/mod_jvm-api.jar
+check "mods-available/jvm.load and jvm.conf" test -f /etc/apache2/mods-available/jvm.load -a -f /etc/apache2/mods-available/jvm.conf
+check "sites-available/jvm-hello.conf, its script outside DocumentRoot" test -f /etc/apache2/sites-available/jvm-hello.conf -a -f /usr/share/mod_jvm/sites/hello/site.java
+check "docs and changelog" test -f /usr/share/doc/$pkg/changelog.Debian.gz -a -f /usr/share/doc/$pkg/docs/directives.md
+check "mod_jvm-express on the PATH" test "$(command -v mod_jvm-express)" = /usr/bin/mod_jvm-express
+check "install left a stopped Apache stopped" bash -c "[ $was_running = yes ] || ! { [ -s '$pidfile' ] && kill -0 \$(cat '$pidfile') 2>/dev/null; }"
+check "mod_jvm-express module-config names the installed module" \
+    bash -c "mod_jvm-express module-config | grep -qx 'LoadModule jvm_module \"/usr/lib/apache2/modules/mod_jvm.so\"'"
+
+# ---- mod_jvm-express of the package, with the installed module
+express_root=$(mktemp -d /tmp/mod_jvm-packaging-express.XXXXXX)
+rmdir "$express_root"
+if mod_jvm-express setup-server --port "$(free_port)" --server-root "$express_root" >/dev/null 2>&1; then
+    check "mod_jvm-express setup-server + apachectl configtest (installed module)" \
+        bash -c "'$express_root/apachectl' configtest 2>&1 | grep -q 'Syntax OK'"
+else
+    fail "mod_jvm-express setup-server with the installed package"
+fi
+
+# ---- enable module and site, configtest, start, request
+port=$(free_port)
+sed -i "s/8089/$port/g" /etc/apache2/sites-available/jvm-hello.conf
+a2enmod -q jvm >/dev/null
+a2ensite -q jvm-hello >/dev/null
+check "a2enmod jvm" test -e /etc/apache2/mods-enabled/jvm.load
+check "a2ensite jvm-hello (127.0.0.1:$port)" test -e /etc/apache2/sites-enabled/jvm-hello.conf
+ct=$(apache2ctl configtest 2>&1)
+check "apachectl configtest: Syntax OK" grep -q "Syntax OK" <<<"$ct"
+if [ "$was_running" = yes ]; then
+    apache2ctl graceful >/dev/null 2>&1
+else
+    apache2ctl start >/dev/null 2>&1
+fi
+body=""
+for i in $(seq 1 150); do
+    body=$(curl -s --max-time 5 "http://127.0.0.1:$port/" 2>/dev/null) && [ "$body" = "Hello World!" ] && break
+    sleep 0.2
+done
+check "system Apache serves Hello World! from the sample site (got: '$body')" test "$body" = "Hello World!"
+if [ "$body" != "Hello World!" ]; then
+    tail -20 /var/log/apache2/error.log /var/log/apache2/jvm-hello-error.log 2>/dev/null
+fi
+check "the daemon process group of the site runs" pgrep -f '^\(jvm:jvm-hello\)'
+
+# ---- three broken configurations: configtest must say what is wrong
+broken_config() { # broken_config "description" "config line" "expected text"
+    printf '%s\n' "$2" > "$broken"
+    a2enconf -q zz-mod-jvm-packaging-test >/dev/null
+    local out rc
+    out=$(apache2ctl configtest 2>&1)
+    rc=$?
+    a2disconf -q zz-mod-jvm-packaging-test >/dev/null
+    if [ $rc -ne 0 ] && grep -qF "$3" <<<"$out"; then
+        pass "configtest names $1"
+    else
+        fail "configtest names $1 (exit $rc, expected '$3'): $(echo "$out" | grep -v '^$' | head -3 | tr '\n' ' ')"
+    fi
+}
+broken_config "a bad JvmHome" "JvmHome /usr/share/doc" "JvmHome: '/usr/share/doc' has no lib/server/libjvm.so"
+broken_config "a missing script" "JvmScriptAlias /missing /nonexistent/missing.java" "script '/nonexistent/missing.java' cannot be found"
+broken_config "a bad daemon option" "JvmDaemonProcess broken processes=2 bogus-option=1" "JvmDaemonProcess: unknown option 'bogus-option'"
+rm -f "$broken"
+check "configtest is fine again" bash -c "apache2ctl configtest 2>&1 | grep -q 'Syntax OK'"
+
+# ---- back to how it was: Apache stopped if it was, then purge
+if [ "$was_running" = no ]; then
+    apache2ctl stop >/dev/null 2>&1
+    wait_stopped
+    check "Apache stopped again" bash -c "! { [ -s '$pidfile' ] && kill -0 \$(cat '$pidfile') 2>/dev/null; }"
+    check "no daemon process of the site left" bash -c "! pgrep -f '^\(jvm:jvm-hello\)' >/dev/null"
+fi
+out=$(DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "$pkg" 2>&1)
+check "apt-get purge $pkg" bash -c "! dpkg-query -W -f '\${Status}' $pkg 2>/dev/null | grep -q 'ok installed\|config-files'"
+check "module, jars and conffiles removed" bash -c "[ ! -e /usr/lib/apache2/modules/mod_jvm.so ] && [ ! -e /usr/share/mod_jvm ] && [ ! -e /etc/apache2/mods-available/jvm.load ] && [ ! -e /etc/apache2/sites-available/jvm-hello.conf ] && [ ! -e /usr/bin/mod_jvm-express ]"
+after=$(state)
+if [ "$before" = "$after" ]; then
+    pass "enabled modules, sites and confs as before"
+else
+    fail "enabled modules, sites and confs as before"
+    diff <(echo "$before") <(echo "$after")
+fi
+now_running=no
+apache_running && now_running=yes
+check "Apache running state as before ($was_running; purge did not start it)" test "$now_running" = "$was_running"
+finish
