@@ -235,6 +235,7 @@ static const JNINativeMethod natives[] = {
 /* ---- JVM creation ---------------------------------------------------------------------------- */
 
 typedef struct init_ctx {
+    apr_time_t created;     /* when JNI_CreateJavaVM returned */
     unsigned char *config;  /* config frame */
     size_t config_len;
     char version[64];       /* java.version, for the log */
@@ -296,6 +297,7 @@ static int on_jvm_created(JNIEnv *env, void *ctxv, char *err, size_t errlen)
     jmethodID init;
     jobject config;
 
+    ctx->created = apr_time_now();
     read_java_version(env, ctx->version, sizeof ctx->version);
     natives_cls = (*env)->FindClass(env, "org/modjvm/runtime/Natives");
     if (!natives_cls || take_exception(env, err, errlen, "cannot find org.modjvm.runtime.Natives (is mod_jvm-runtime.jar on the class path?)")) {
@@ -470,8 +472,10 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 "JVM00010: JVM %s from %s created in child %" APR_PID_T_FMT " in %" APR_TIME_T_FMT " ms",
-                 ctx.version, home, getpid(), apr_time_as_msec(apr_time_now() - started));
+                 "JVM00010: JVM %s from %s created in child %" APR_PID_T_FMT " in %" APR_TIME_T_FMT " ms "
+                 "(JVM %" APR_TIME_T_FMT " ms, runtime %" APR_TIME_T_FMT " ms)", ctx.version, home, getpid(),
+                 apr_time_as_msec(apr_time_now() - started), apr_time_as_msec(ctx.created - started),
+                 apr_time_as_msec(apr_time_now() - ctx.created));
     if (APLOGdebug(s)) {
         for (int i = 0; i < opts->nelts; i++) {
             ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "JVM00015: JVM option %s",
