@@ -74,6 +74,41 @@ void jvm_msg_header(unsigned char out[5], unsigned type, size_t payload_len)
     out[4] = (unsigned char)type;
 }
 
+int jvm_msg_reply_check(const unsigned char head[5], unsigned *type, uint32_t *payload_len)
+{
+    uint32_t len = (uint32_t)head[0] | ((uint32_t)head[1] << 8) | ((uint32_t)head[2] << 16)
+                   | ((uint32_t)head[3] << 24);
+    if (len < 1 || len > JVM_MSG_MAX) {
+        return -1;
+    }
+    len -= 1;
+    switch (head[4]) {
+    case JVM_MSG_HEAD:
+        break;
+    case JVM_MSG_DATA:
+        if (len < 1) {
+            return -1;
+        }
+        break;
+    case JVM_MSG_READ:
+    case JVM_MSG_END:
+        if (len != 4) {
+            return -1;
+        }
+        break;
+    case JVM_MSG_LOG:
+        if (len < 4) {
+            return -1;
+        }
+        break;
+    default:
+        return -1;
+    }
+    *type = head[4];
+    *payload_len = len;
+    return 0;
+}
+
 void jvm_fr_init(jvm_fr *r, const void *data, size_t len)
 {
     r->p = data;

@@ -32,6 +32,13 @@ enum jvm_msg_type {
 /* Writes a message header (5 bytes) for a payload of `payload_len` bytes. */
 void jvm_msg_header(unsigned char out[5], unsigned type, size_t payload_len);
 
+/* Checks the header (5 bytes: u32 length, u8 type) of a message from a daemon to Apache: the
+ * length is 1..JVM_MSG_MAX, the type is HEAD, DATA, READ, LOG or END, and the payload fits its
+ * type (DATA: at least the flags byte; READ, END: exactly 4 bytes; LOG: at least the level).
+ * Returns 0 with *type and *payload_len (bytes after the type) set, or -1: a protocol error,
+ * the connection must be dropped. */
+int jvm_msg_reply_check(const unsigned char head[5], unsigned *type, uint32_t *payload_len);
+
 /* A frame writer over a caller-owned buffer. Writing never overflows: once the buffer is
  * full, `len` keeps counting the bytes that would have been written, so the caller can grow
  * the buffer to `len` and write the frame again. */

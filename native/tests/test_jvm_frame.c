@@ -115,6 +115,38 @@ int main(void)
         jvm_fw_u32(&w, 0xFFFFFFF0u);
         CHECK(decode(buf, w.len, &err, &fields) != 0 && strstr(err, "truncated"));
     }
+    /* daemon → Apache message headers (jvm_msg_reply_check) */
+    {
+        unsigned char h[5];
+        unsigned type = 0;
+        uint32_t plen = 0;
+        jvm_msg_header(h, JVM_MSG_END, 4);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && type == JVM_MSG_END && plen == 4);
+        jvm_msg_header(h, JVM_MSG_END, 3);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        jvm_msg_header(h, JVM_MSG_READ, 5);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        jvm_msg_header(h, JVM_MSG_DATA, 0);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        jvm_msg_header(h, JVM_MSG_DATA, 1);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && plen == 1);
+        jvm_msg_header(h, JVM_MSG_LOG, 3);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        jvm_msg_header(h, JVM_MSG_HEAD, 0);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && type == JVM_MSG_HEAD && plen == 0);
+        jvm_msg_header(h, JVM_MSG_HEAD, JVM_MSG_MAX - 1);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && plen == JVM_MSG_MAX - 1);
+        jvm_msg_header(h, JVM_MSG_HEAD, JVM_MSG_MAX);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        /* Apache → daemon types and unknown ones are refused; so is a zero length */
+        jvm_msg_header(h, JVM_MSG_BODY, 0);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        jvm_msg_header(h, 0, 0);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+        memset(h, 0, 4);
+        h[4] = JVM_MSG_HEAD;
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
+    }
     printf("%d passed, %d failed\n", passes, failures);
     return failures ? 1 : 0;
 }
