@@ -265,12 +265,10 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         if (rc != IO_OK) {
             return rc;
         }
-        len = le32(head);
-        type = head[4];
-        if (len < 1 || len > JVM_MSG_MAX) {
+        /* length, type and payload layout: jvm_frame.c (httpd-free, fuzzed in native/fuzz) */
+        if (jvm_msg_reply_check(head, &type, &len) != 0) {
             return IO_ERROR;
         }
-        len -= 1;
         switch (type) {
         case JVM_MSG_HEAD: {
             unsigned char *data = apr_palloc(r->pool, len + 1);
@@ -282,8 +280,8 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         }
         case JVM_MSG_DATA: {
             unsigned char flags;
-            if (len < 1 || (rc = read_exact(t, fd, &flags, 1, got_any)) != IO_OK) {
-                return rc != IO_OK ? rc : IO_ERROR;
+            if ((rc = read_exact(t, fd, &flags, 1, got_any)) != IO_OK) {
+                return rc;
             }
             len -= 1;
             /* stream the bytes straight from the read buffer */
@@ -313,8 +311,8 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         }
         case JVM_MSG_READ: {
             unsigned char b[4];
-            if (len != 4 || (rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
-                return rc != IO_OK ? rc : IO_ERROR;
+            if ((rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
+                return rc;
             }
             if (answer_read(r, fd, le32(b), &read_started, &read_eof) != 0) {
                 return IO_ERROR;
@@ -323,8 +321,8 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         }
         case JVM_MSG_LOG: {
             unsigned char *data = apr_palloc(r->pool, len + 1);
-            if (len < 4 || (rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
-                return rc != IO_OK ? rc : IO_ERROR;
+            if ((rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
+                return rc;
             }
             data[len] = '\0';
             {
@@ -339,8 +337,8 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         case JVM_MSG_END: {
             unsigned char b[4];
             int result;
-            if (len != 4 || (rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
-                return rc != IO_OK ? rc : IO_ERROR;
+            if ((rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
+                return rc;
             }
             result = (int)(int32_t)le32(b);
             /* a connection is reused only after a clean exchange with nothing left unread */
