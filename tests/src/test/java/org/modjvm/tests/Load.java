@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  */
 final class Load implements AutoCloseable {
     /** One request: times in ns (System.nanoTime), status (-1: no response), the pid in the answer if any. */
-    record Sample(long start, long end, int status, boolean good, long pid, String detail) {
+    record Sample(long start, long end, int status, boolean good, long pid, String body, String detail) {
         @Override
         public String toString() {
             return "status " + status + (good ? "" : " BAD") + " started " + start / 1_000_000 + " ms, took "
@@ -73,9 +73,11 @@ final class Load implements AutoCloseable {
                     pid = Long.parseLong(m.group(1));
                 }
                 String detail = good ? "" : r.toString();
-                samples.add(new Sample(start, System.nanoTime(), r.status(), good, pid, detail));
+                String text = r.text();
+                samples.add(new Sample(start, System.nanoTime(), r.status(), good, pid,
+                        text.length() > 200 ? text.substring(0, 200) : text, detail));
             } catch (RuntimeException e) {
-                samples.add(new Sample(start, System.nanoTime(), -1, false, -1, e.toString()));
+                samples.add(new Sample(start, System.nanoTime(), -1, false, -1, "", e.toString()));
             }
         }
     }
