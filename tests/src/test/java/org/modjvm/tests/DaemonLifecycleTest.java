@@ -1,0 +1,230 @@
+package org.modjvm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Daemons across Apache's lifecycle: a graceful restart lets the running request finish in the
+ * old generation's daemon while new requests go to the new generation (new socket, new secret);
+ * a hard restart replaces them; stopping Apache, even with a response in flight, leaves no
+ * process and no socket behind. Each test has its own server.
+ */
+@ExtendWith(DumpLogOnFailure.class)
+class DaemonLifecycleTest {
+
+    static ApacheServer server(String name) {
+        ApacheServer s = ApacheServer.create().name(name);
+        Path app = s.installApp("daemon.java", "daemon");
+        Path stream = s.installApp("stream.java", "stream");
+        s.config("""
+                SetEnv MARKER_DIR @ROOT@/markers
+                JvmDaemonProcess lc processes=2 threads=4
+                JvmScriptAlias /lc %s process-group=lc
+                JvmScriptAlias /stream %s process-group=lc
+                """.formatted(app, stream));
+        return s;
+    }
+
+    static List<Path> sockets(ApacheServer s) {
+        Pattern name = Pattern.compile("jvm\\.\\d+\\.\\d+\\.\\d+\\.sock");
+        try (Stream<Path> files = Files.list(s.root().resolve("run"))) {
+            return files.filter(f -> name.matcher(f.getFileName().toString()).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String secretOf(long pid) throws IOException {
+        String env = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
+        for (String e : env.split("\0")) {
+            if (e.startsWith("MOD_JVM_SECRET=")) {
+                return e.substring("MOD_JVM_SECRET=".length());
+            }
+        }
+        throw new AssertionError("no MOD_JVM_SECRET in the environment of " + pid);
+    }
+
+    /** Connects with HELLO(secret); true if the daemon kept the connection open for a second. */
+    static boolean helloAccepted(Path socket, byte[] secret) throws IOException {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            c.write(DaemonBasicsTest.hello(secret));
+            return DaemonBasicsTest.readUntilClosed(c, 1000) == null;
+        }
+    }
+
+    static long pid(ApacheServer s) {
+        RawHttp.Response r = RawHttp.get(s.port(), "/lc?case=info");
+        assertEquals(200, r.status(), r::toString);
+        return Daemons.pidOf(r);
+    }
+
+    @Test
+    void gracefulRestartLetsTheRunningRequestFinishAndMovesNewRequestsToANewGeneration() throws Exception {
+        try (ApacheServer s = server("daemon-graceful").start()) {
+            List<Long> oldPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            List<Path> oldSockets = sockets(s);
+            assertEquals(1, oldSockets.size(), oldSockets::toString);
+            byte[] oldSecret = HexFormat.of().parseHex(secretOf(oldPids.get(0)));
+            assertTrue(helloAccepted(oldSockets.get(0), oldSecret), "control: the generation's secret is accepted");
+            pid(s);
+            long mark = s.errorLogMark();
+            try (RawHttp c = RawHttp.connect(s.port())) {
+                // 30 chunks, 100 ms apart: 3 s of streaming across the restart
+                c.sendHead("GET", "/stream?n=30&sleep=100&tag=graceful", "Connection: close");
+                RawHttp.Head head = c.readHead();
+                assertEquals(200, head.status(), head::toString);
+                InputStream body = c.body(head, false);
+                byte[] first = new byte[8];
+                assertEquals(8, body.readNBytes(first, 0, 8));
+                s.signal("USR1");
+                // new requests reach a daemon of the new generation; none fails meanwhile
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                long newPid = -1;
+                while (System.nanoTime() < deadline) {
+                    long p = pid(s);
+                    if (!oldPids.contains(p)) {
+                        newPid = p;
+                        break;
+                    }
+                    ApacheServer.sleep(100);
+                }
+                assertNotEquals(-1, newPid, "a new-generation daemon answers within 20 s");
+                String rest = new String(body.readAllBytes(), StandardCharsets.US_ASCII);
+                StringBuilder expected = new StringBuilder();
+                for (int i = 0; i < 30; i++) {
+                    expected.append("chunk ").append(i).append('\n');
+                }
+                assertEquals(expected.toString(), new String(first, StandardCharsets.US_ASCII) + rest,
+                        "the response in flight completes in the old generation's daemon");
+            }
+            List<Long> newPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(15));
+            // the old generation's daemons drain and exit; its socket is gone
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (oldPids.stream().anyMatch(Daemons::alive) && System.nanoTime() < deadline) {
+                ApacheServer.sleep(100);
+            }
+            assertTrue(oldPids.stream().noneMatch(Daemons::alive), "old daemons exited: " + oldPids);
+            assertTrue(newPids.stream().noneMatch(oldPids::contains), newPids + " vs " + oldPids);
+            List<Path> newSockets = sockets(s);
+            assertEquals(1, newSockets.size(), () -> "the old generation's socket is removed: " + newSockets);
+            assertNotEquals(oldSockets.get(0), newSockets.get(0), "a new socket per generation");
+            // the new generation has a new secret: the old one is rejected
+            byte[] newSecret = HexFormat.of().parseHex(secretOf(newPids.get(0)));
+            assertFalse(java.util.Arrays.equals(oldSecret, newSecret), "a new secret per generation");
+            long mark2 = s.errorLogMark();
+            assertFalse(helloAccepted(newSockets.get(0), oldSecret), "the old generation's secret is rejected");
+            assertTrue(helloAccepted(newSockets.get(0), newSecret), "control: the new secret is accepted");
+            assertTrue(s.awaitErrorLog(mark2, "JVM01301", Duration.ofSeconds(5)).contains("JVM01301"));
+            String log = s.errorLogSince(mark);
+            assertFalse(log.contains("JVM00051"), () -> "no daemon 'died' in a graceful restart:\n" + log);
+            assertFalse(log.contains("JVM00064"), () -> "no request failed:\n" + log);
+            assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    @Test
+    void hardRestartReplacesTheDaemons() {
+        try (ApacheServer s = server("daemon-restart").start()) {
+            List<Long> oldPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            pid(s);
+            s.signal("HUP");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<Long> now = List.of();
+            while (System.nanoTime() < deadline) {
+                now = Daemons.pids(s, "lc");
+                if (now.size() == 2 && now.stream().noneMatch(oldPids::contains)) {
+                    break;
+                }
+                ApacheServer.sleep(100);
+            }
+            List<Long> fin = now;
+            assertTrue(fin.size() == 2 && fin.stream().noneMatch(oldPids::contains), () -> "new daemons " + fin
+                    + " replace " + oldPids);
+            long served = -1;
+            for (int i = 0; i < 100 && served < 0; i++) {
+                try {
+                    RawHttp.Response r = RawHttp.get(s.port(), "/lc?case=info");
+                    if (r.status() == 200) {
+                        served = Daemons.pidOf(r);
+                    }
+                } catch (RuntimeException e) {
+                    // the listener may be re-opening
+                }
+                ApacheServer.sleep(100);
+            }
+            assertTrue(fin.contains(served), "a new daemon serves: " + served + " in " + fin);
+            assertEquals(1, sockets(s).size(), () -> "one socket: " + sockets(s));
+        }
+    }
+
+    @Test
+    void stopWithAResponseInFlightLeavesNoProcessAndNoSocket() throws Exception {
+        ApacheServer s = server("daemon-stop").start();
+        try {
+            List<Long> daemons = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            List<Long> all = new ArrayList<>();
+            ProcessHandle.of(s.parentPid()).ifPresent(p -> p.descendants().forEach(h -> all.add(h.pid())));
+            try (RawHttp c = RawHttp.connect(s.port())) {
+                c.sendHead("GET", "/stream?n=3000&sleep=10&tag=stopping", "Connection: close");
+                RawHttp.Head head = c.readHead();
+                assertEquals(200, head.status(), head::toString);
+                long t0 = System.nanoTime();
+                s.stop(); // fails if any process of the server survives
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 10_000, "stopped in " + ms + " ms");
+            }
+            List<Long> alive = all.stream().filter(Daemons::alive).toList();
+            assertTrue(alive.isEmpty(), "no process of the server left (daemons " + daemons + "): " + alive);
+            assertTrue(sockets(s).isEmpty(), () -> "no socket left: " + sockets(s));
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void stopLeavesNoDaemonEvenIfApacheIsKilled() throws Exception {
+        // the daemons die with the Apache parent (README: PR_SET_PDEATHSIG), even on kill -9
+        ApacheServer s = server("daemon-parent-killed").start();
+        try {
+            List<Long> daemons = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            pid(s);
+            Daemons.kill(s.parentPid(), "KILL");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (daemons.stream().anyMatch(Daemons::alive) && System.nanoTime() < deadline) {
+                ApacheServer.sleep(100);
+            }
+            List<Long> alive = daemons.stream().filter(Daemons::alive).toList();
+            assertTrue(alive.isEmpty(), "daemons outlived a killed Apache parent: " + alive);
+        } finally {
+            try {
+                s.close();
+            } catch (AssertionError e) {
+                // the Apache children survive a kill -9 of the parent on their own (Apache's
+                // business, not mod_jvm's): close() reports and kills them
+                if (!e.getMessage().contains("survived")) {
+                    throw e;
+                }
+            }
+        }
+    }
+}
