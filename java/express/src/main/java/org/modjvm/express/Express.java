@@ -125,6 +125,7 @@ public final class Express {
             out.println("  Control       : " + s.root.resolve("apachectl") + " start|stop|restart|graceful|configtest");
             return 0;
         }
+        s.precompile();
         System.out.println(NAME + ": starting Apache with " + s.describeApp() + " (" + s.describeMode() + ")"
                 + (s.compiles() ? "; the first start compiles it" : "") + " ...");
         System.out.flush();

@@ -225,6 +225,108 @@ final class Server {
         }
     }
 
+    // ------------------------------------------------------------------ compiling ahead
+
+    /**
+     * start-server with a cold cache: starts {@link Precompile} in the background (as the user
+     * the application runs as), so that compiling overlaps Apache's and the daemon's start-up.
+     * Nothing happens when the cache already holds the application's classes.
+     */
+    void precompile() {
+        if (!compiles()) {
+            return;
+        }
+        Path cache = o.embedded ? root.resolve("cache") : root.resolve("cache." + GROUP);
+        Path runtime = Sys.runtimeDir(module);
+        Path self = Sys.jarDir() == null ? null : Sys.jarDir().resolve("mod_jvm-express.jar");
+        if (self == null || !Files.isRegularFile(self)) {
+            return;
+        }
+        try {
+            byte[] source = Files.readAllBytes(script());
+            String key = cacheKey(source, runtime.resolve("mod_jvm-runtime.jar"));
+            if (key != null && Files.exists(cache.resolve(key + ".jar"))) {
+                return;
+            }
+            if (!Files.isDirectory(cache)) {
+                Files.createDirectory(cache);
+            }
+            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+            List<String> cmd = new ArrayList<>();
+            if (euid == 0) {
+                java.nio.file.attribute.UserPrincipalLookupService users = cache.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(cache, users.lookupPrincipalByName(runAs.name()));
+                Files.getFileAttributeView(cache, java.nio.file.attribute.PosixFileAttributeView.class)
+                        .setGroup(users.lookupPrincipalByGroupName(runGroup.startsWith("#") ? runGroup.substring(1) : runGroup));
+                if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+                    return;
+                }
+                cmd.add("/usr/bin/setpriv");
+                cmd.add("--reuid=" + runAs.uid());
+                cmd.add("--regid=" + runAs.gid());
+                cmd.add("--init-groups");
+            }
+            cmd.add(javaHome.resolve("bin/java").toString());
+            cmd.addAll(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                    "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-cp",
+                    self + ":" + runtime.resolve("mod_jvm-runtime.jar") + ":" + runtime.resolve("mod_jvm-api.jar"),
+                    Precompile.class.getName(), cache.toString(), Integer.toString(runAs.uid()), script().toString()));
+            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .directory(root.toFile()).start();
+        } catch (IOException | RuntimeException e) {
+            // an optimization only: the server compiles by itself
+        }
+    }
+
+    /**
+     * mod_jvm's compiled-class cache key as the runtime computes it (hex SHA-256 over the
+     * source's SHA-256, the JDK's feature version, the runtime's version and cache format), or
+     * null. Only decides whether to compile ahead; {@link Precompile} asks the runtime itself.
+     */
+    private String cacheKey(byte[] source, Path runtimeJar) {
+        String feature = null;
+        for (String line : readLines(javaHome.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=\"")) {
+                String v = line.substring(14);
+                int end = 0;
+                while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                    end++;
+                }
+                feature = v.substring(0, end);
+            }
+        }
+        String version = null;
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(runtimeJar.toFile())) {
+            java.util.zip.ZipEntry e = jar.getEntry("org/modjvm/runtime/runtime.properties");
+            if (e != null) {
+                java.util.Properties p = new java.util.Properties();
+                try (java.io.InputStream in = jar.getInputStream(e)) {
+                    p.load(in);
+                }
+                version = p.getProperty("version");
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (feature == null || feature.isEmpty() || version == null) {
+            return null;
+        }
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] sourceHash = d.digest(source);
+            d.update(sourceHash);
+            d.update(("\0java=" + feature + "\0runtime=" + version + "\0format=1").getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder(64);
+            for (byte b : d.digest()) {
+                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
     // ------------------------------------------------------------------ description
 
     String url() {
