@@ -48,6 +48,7 @@ void *jvm_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->daemons = add->daemons;
     sc->restrict_embedded = add->restrict_embedded != -1 ? add->restrict_embedded : base->restrict_embedded;
     sc->socket_prefix = add->socket_prefix ? add->socket_prefix : base->socket_prefix;
+    sc->request_timeout = add->request_timeout ? add->request_timeout : base->request_timeout;
     return sc;
 }
 
@@ -582,6 +583,22 @@ static const char *set_socket_prefix(cmd_parms *cmd, void *dummy, const char *ar
     return NULL;
 }
 
+static const char *set_request_timeout(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *end;
+    apr_int64_t n;
+    if (err) {
+        return err;
+    }
+    n = apr_strtoi64(arg, &end, 10);
+    if (!*arg || *end || n < 0 || n > 86400 * 365) {
+        return apr_psprintf(cmd->pool, "JvmRequestTimeout: '%s' is not a number of seconds (0: no limit)", arg);
+    }
+    server_conf(cmd)->request_timeout = apr_time_from_sec(n);
+    return NULL;
+}
+
 static const char *set_process_group(cmd_parms *cmd, void *dcv, const char *arg)
 {
     jvm_dir_conf *dc = dcv;
@@ -652,6 +669,8 @@ const command_rec jvm_cmds[] = {
                   "NAME|%{GLOBAL}: the daemon process group applications run in (%{GLOBAL}: embedded)"),
     AP_INIT_FLAG("JvmRestrictEmbedded", set_restrict_embedded, NULL, RSRC_CONF,
                  "On|Off: no JVM in Apache's children; only daemon mode (default Off)"),
+    AP_INIT_TAKE1("JvmRequestTimeout", set_request_timeout, NULL, RSRC_CONF,
+                  "seconds: embedded mode interrupts a request running longer (0: no limit)"),
     AP_INIT_TAKE1("JvmSocketPrefix", set_socket_prefix, NULL, RSRC_CONF,
                   "path prefix of the daemon sockets (default: <DefaultRuntimeDir>/jvm)"),
     AP_INIT_TAKE1("JvmApplicationGroup", set_application_group, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,

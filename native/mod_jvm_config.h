@@ -66,6 +66,7 @@ typedef struct jvm_server_conf {
     apr_array_header_t *daemons;     /* jvm_daemon_group *, defined in this server only */
     int restrict_embedded;           /* JvmRestrictEmbedded (main server); -1: unset (Off) */
     const char *socket_prefix;       /* JvmSocketPrefix (main server); NULL: <DefaultRuntimeDir>/jvm */
+    apr_interval_time_t request_timeout; /* JvmRequestTimeout (embedded mode, main server); 0: none */
 } jvm_server_conf;
 
 /* Per-directory configuration (also per location, .htaccess where FileInfo is allowed). */

@@ -434,7 +434,7 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
     for (;;) {
         config = apr_palloc(p, config_cap);
         jvm_fw_init(&w, config, config_cap);
-        jvm_fw_u32(&w, 8);
+        jvm_fw_u32(&w, 9);
         jvm_fw_kv_str(&w, "mod_jvm.version", MOD_JVM_VERSION);
         jvm_fw_kv_str(&w, "mod_jvm.process_group", "");
         jvm_fw_kv_str(&w, "mod_jvm.multithread", threaded != AP_MPMQ_NOT_SUPPORTED ? "1" : "0");
@@ -443,6 +443,7 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
         jvm_fw_kv_str(&w, "mod_jvm.cache_dir", cache_dir);
         jvm_fw_kv_str(&w, "mod_jvm.uid", apr_ltoa(p, (long)geteuid()));
         jvm_fw_kv_str(&w, "mod_jvm.jvm_home", home);
+        jvm_fw_kv_str(&w, "mod_jvm.request_timeout", apr_ltoa(p, (long)apr_time_as_msec(sc->request_timeout)));
         if (jvm_fw_fits(&w)) {
             break;
         }

@@ -13,6 +13,8 @@ public final class Bootstrap {
     private static final LogSink SERVER_LOG = (level, line) -> Natives.log(0, level, line);
 
     private static volatile RuntimeContext context;
+    /** JvmRequestTimeout's watchdog, or null when there is no limit. */
+    private static volatile RequestWatchdog watchdog;
 
     private Bootstrap() {
     }
@@ -27,8 +29,15 @@ public final class Bootstrap {
             logFailure("cannot redirect System.out and System.err to the error log", e);
         }
         try {
-            RuntimeConfig settings = RuntimeConfig.from(Frames.decodeConfig(config));
+            java.util.Map<String, String> values = Frames.decodeConfig(config);
+            RuntimeConfig settings = RuntimeConfig.from(values);
             RuntimeContext created = RuntimeContext.create(settings, SERVER_LOG);
+            long requestTimeout = parseLong(values.get("mod_jvm.request_timeout"));
+            if (requestTimeout > 0) {
+                RequestWatchdog w = new RequestWatchdog(requestTimeout, created.serverLog());
+                w.start();
+                watchdog = w;
+            }
             context = created;
             Log log = created.serverLog();
             if (log.enabled(Log.INFO)) {
@@ -44,7 +53,20 @@ public final class Bootstrap {
 
     /** @return the worker of Apache thread {@code threadId}; one that answers 500 if init failed */
     public static Worker newWorker(int threadId) {
-        return new Worker(context, threadId);
+        RequestWatchdog w = watchdog;
+        Worker worker = new Worker(context, threadId, w != null);
+        if (w != null) {
+            w.watch(worker);
+        }
+        return worker;
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static PrintStream logStream(LogSink sink) {

@@ -13,8 +13,18 @@ public final class Worker {
     private final NativeTransport transport = new NativeTransport();
     private final RequestHandler handler;
     private byte[] frame = new byte[8192];
+    // JvmRequestTimeout: the running request, guarded by `this` when a watchdog exists
+    private final boolean watched;
+    private Thread thread;
+    private long started; // System.nanoTime() of the running request, 0: none
+    private boolean interrupted;
 
     Worker(RuntimeContext context, int threadId) {
+        this(context, threadId, false);
+    }
+
+    Worker(RuntimeContext context, int threadId, boolean watched) {
+        this.watched = watched;
         this.context = context;
         this.threadId = threadId;
         this.handler = context == null ? null : new RequestHandler(context, transport);
@@ -31,6 +41,9 @@ public final class Worker {
      */
     public int handle(long request, ByteBuffer frame, int length) {
         transport.begin(request);
+        if (watched) {
+            begin();
+        }
         try {
             if (handler == null) {
                 transport.log(Log.ERR, ("JVM01003: the mod_jvm runtime is not initialized (Bootstrap.init failed,"
@@ -55,8 +68,32 @@ public final class Worker {
             }
             return RequestHandler.INTERNAL_SERVER_ERROR;
         } finally {
+            if (watched) {
+                end();
+            }
             transport.end();
         }
+    }
+
+    private synchronized void begin() {
+        thread = Thread.currentThread();
+        started = System.nanoTime();
+        interrupted = false;
+    }
+
+    private synchronized void end() {
+        started = 0;
+        Thread.interrupted(); // a watchdog interrupt that came too late must not hit the next request
+    }
+
+    /** Called by the {@link RequestWatchdog}: interrupts the running request if it is overdue. */
+    synchronized boolean interruptIfOverdue(long now, long timeoutNanos) {
+        if (started == 0 || interrupted || now - started <= timeoutNanos) {
+            return false;
+        }
+        interrupted = true;
+        thread.interrupt();
+        return true;
     }
 
     private byte[] frameBuffer(int length) {
