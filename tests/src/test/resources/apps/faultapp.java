@@ -7,6 +7,7 @@
 //   oom       — allocates 1 MB arrays until OutOfMemoryError (the hoard is local: garbage afterwards)
 //   so        — recurses until StackOverflowError
 //   exit      — System.exit(3)
+//   (oom, so, exit: runs=NAME first appends the pid as a line to MARKER_DIR/NAME: how often it ran)
 //   loop      — busy loop (for the request: forever; it ends when case=release is called, or after 150 s
 //               so a forgotten server does not burn a core) — marker=NAME: MARKER_DIR/NAME is written first
 //   sleep     — Thread.sleep "forever" (interruptible; ends on case=release or after 150 s) — marker as loop
@@ -79,6 +80,12 @@ public class FaultApp {
         Files.move(tmp, m, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    static void countRun(Map<String, Object> environ, String name) throws IOException {
+        if (name == null) return;
+        Files.writeString(Path.of((String) environ.get("MARKER_DIR"), name), ProcessHandle.current().pid() + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     static void recurse() {
         depth++;
         recurse();
@@ -105,16 +112,19 @@ public class FaultApp {
                     sr.start("200 OK", List.of(Map.entry("Content-Type", "text/plain")));
                     return null;
                 case "oom": {
+                    countRun(environ, q.get("runs"));
                     List<byte[]> hoard = new ArrayList<>();
                     while (true) {
                         hoard.add(new byte[1 << 20]);
                     }
                 }
                 case "so":
+                    countRun(environ, q.get("runs"));
                     depth = 0;
                     recurse();
                     throw new AssertionError("unreachable");
                 case "exit":
+                    countRun(environ, q.get("runs"));
                     System.exit(3);
                     throw new AssertionError("unreachable");
                 case "loop": {
