@@ -60,6 +60,8 @@ echo "packaging: system Apache running before: $was_running"
 
 broken=/etc/apache2/conf-available/zz-mod-jvm-packaging-test.conf
 cleanup() {
+    if [ -n "${made_default_java:-}" ]; then rm -f /usr/lib/jvm/default-java; fi
+    if [ -n "${ex_pid:-}" ] && kill -0 "$ex_pid" 2>/dev/null; then kill -TERM "$ex_pid"; wait "$ex_pid" 2>/dev/null; fi
     if [ -e /etc/apache2/conf-enabled/zz-mod-jvm-packaging-test.conf ]; then
         a2disconf -q zz-mod-jvm-packaging-test >/dev/null 2>&1
     fi
@@ -126,6 +128,53 @@ if mod_jvm-express setup-server --port "$(free_port)" --server-root "$express_ro
 else
     fail "mod_jvm-express setup-server with the installed package"
 fi
+
+# ---- the package's default JvmHome: /usr/lib/jvm/default-java when it exists, else the build JDK
+# (the JVM00005 message of a JvmOptions the JVM refuses names the JDK in use)
+jh_root=$(mktemp -d /tmp/mod_jvm-packaging-jvmhome.XXXXXX)
+cp /usr/share/mod_jvm/sites/hello/site.java "$jh_root/site.java"
+cat > "$jh_root/httpd.conf" <<CONF
+ServerRoot $jh_root
+ServerName localhost
+Listen 127.0.0.1:$(free_port)
+PidFile $jh_root/httpd.pid
+ErrorLog $jh_root/error_log
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule jvm_module /usr/lib/apache2/modules/mod_jvm.so
+JvmOptions "-XX:+NoSuchOptionForThisTest"
+JvmScriptAlias / $jh_root/site.java
+CONF
+jvm_in_use() { apache2 -d "$jh_root" -f "$jh_root/httpd.conf" -t 2>&1 | grep -o 'the JVM in [^ ]*' | head -1; }
+if [ ! -e /usr/lib/jvm/default-java ]; then
+    build_jdk=$(jvm_in_use)
+    check "default JvmHome without default-java: the build JDK ($build_jdk)" test -n "$build_jdk"
+    ln -s "${build_jdk#the JVM in }" /usr/lib/jvm/default-java
+    made_default_java=yes
+    check "default JvmHome with default-java installed: /usr/lib/jvm/default-java" test "$(jvm_in_use)" = "the JVM in /usr/lib/jvm/default-java"
+    rm -f /usr/lib/jvm/default-java
+    made_default_java=""
+else
+    check "default JvmHome: /usr/lib/jvm/default-java" test "$(jvm_in_use)" = "the JVM in /usr/lib/jvm/default-java"
+fi
+rm -rf "$jh_root"
+
+# ---- mod_jvm-express of the package serves its default page
+ex_port=$(free_port)
+ex_root=$(mktemp -d /tmp/mod_jvm-packaging-express-run.XXXXXX)
+chmod 755 "$ex_root"
+mod_jvm-express start-server --port "$ex_port" --server-root "$ex_root/root" > "$ex_root/out" 2>&1 &
+ex_pid=$!
+page=""
+for i in $(seq 1 150); do
+    page=$(curl -s --max-time 5 "http://127.0.0.1:$ex_port/" 2>/dev/null) && grep -q "It works!" <<<"$page" && break
+    sleep 0.2
+done
+check "mod_jvm-express start-server (package) serves its default page" grep -q "It works!" <<<"$page"
+kill -TERM "$ex_pid" 2>/dev/null
+wait "$ex_pid" 2>/dev/null
+check "mod_jvm-express's Apache stopped on SIGTERM" bash -c "! kill -0 $ex_pid 2>/dev/null"
+rm -rf "$ex_root"
 
 # ---- enable module and site, configtest, start, request
 port=$(free_port)
