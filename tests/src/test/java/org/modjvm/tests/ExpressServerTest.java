@@ -100,6 +100,32 @@ class ExpressServerTest {
     }
 
     @Test
+    void signalsGoStraightToApacheAndTheLogCanGoToTheTerminal() throws Exception {
+        Path app = copyHello(dir);
+        Path root = dir.resolve("root");
+        int port = freePort();
+        Path out = dir.resolve("out.txt");
+        Process p = launch(out, "start-server", app.toString(), "--port", Integer.toString(port),
+                "--server-root", root.toString(), "--log-to-terminal", "--log-level", "info", "--reload-on-changes");
+        started.add(p);
+        awaitOk(p, port, "/", out);
+        for (String signal : new String[] {"HUP", "USR1"}) {
+            assertEquals(0, exec(List.of("kill", "-" + signal, Long.toString(p.pid()))).code());
+            ApacheServer.sleep(300);
+            RawHttp.Response r = awaitGet(port, "/", Duration.ofSeconds(30));
+            assertEquals("Hello World!", r.text(), signal);
+            assertTrue(p.isAlive(), "Apache exited on SIG" + signal);
+        }
+        // the error log is on the terminal, the restarts in it
+        String said = awaitOutput(out, "AH00493: SIGUSR1 received");
+        assertTrue(said.contains("SIGHUP received"), said);
+        assertFalse(Files.exists(root.resolve("error_log")), "no error_log file with --log-to-terminal");
+        assertTrue(Files.readString(root.resolve("httpd.conf")).contains("JvmScriptReloading On"));
+        p.destroy();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "apache2 did not stop on SIGTERM");
+    }
+
+    @Test
     void setupServerWritesARootWhoseApachectlStartsAndStopsIt() throws Exception {
         Path app = copyHello(dir);
         Path root = dir.resolve("root");
