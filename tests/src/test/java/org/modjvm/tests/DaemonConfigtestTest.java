@@ -1,0 +1,194 @@
+package org.modjvm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code apache2 -t} rejects bad daemon-mode configuration with a non-zero exit and a message
+ * naming the directive or option and the problem; the README's example and every option with a
+ * good value pass. In the snippets {@code @GOOD@} is an existing script, {@code @FAKEJDK@} a
+ * directory that is no JDK.
+ */
+@ExtendWith(DumpLogOnFailure.class)
+class DaemonConfigtestTest {
+    static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                // description, snippet, named in the output, regex of the problem
+                Arguments.of("unknown option", "JvmDaemonProcess g bogus-option=1", "JvmDaemonProcess", "bogus-option"),
+                Arguments.of("option without '='", "JvmDaemonProcess g processes", "JvmDaemonProcess", "processes"),
+                Arguments.of("processes not a number", "JvmDaemonProcess g processes=two", "processes", "two"),
+                Arguments.of("processes=0", "JvmDaemonProcess g processes=0", "processes", "'0'|\\b0\\b"),
+                Arguments.of("threads negative", "JvmDaemonProcess g threads=-1", "threads", "-1"),
+                Arguments.of("maximum-requests not a number", "JvmDaemonProcess g maximum-requests=lots",
+                        "maximum-requests", "lots"),
+                Arguments.of("request-timeout with a fraction", "JvmDaemonProcess g request-timeout=1.5",
+                        "request-timeout", "1\\.5"),
+                Arguments.of("queue-timeout with a unit", "JvmDaemonProcess g queue-timeout=10s", "queue-timeout", "10s"),
+                Arguments.of("listen-backlog=0", "JvmDaemonProcess g listen-backlog=0", "listen-backlog", "'0'|\\b0\\b"),
+                Arguments.of("graceful-timeout empty", "JvmDaemonProcess g graceful-timeout=", "graceful-timeout",
+                        "(?i)number|''"),
+                Arguments.of("unknown user", "JvmDaemonProcess g user=no-such-user-xyz", "JvmDaemonProcess",
+                        "no-such-user-xyz"),
+                Arguments.of("unknown group", "JvmDaemonProcess g group=no-such-group-xyz", "JvmDaemonProcess",
+                        "no-such-group-xyz"),
+                Arguments.of("user=root", "JvmDaemonProcess g user=root", "JvmDaemonProcess", "(?i)root"),
+                Arguments.of("user=#0", "JvmDaemonProcess g user=#0", "JvmDaemonProcess", "(?i)root|#0"),
+                Arguments.of("group name used twice", "JvmDaemonProcess g\nJvmDaemonProcess g processes=2",
+                        "JvmDaemonProcess", "(?i)twice|duplicate|already"),
+                Arguments.of("group name used twice, once in a virtual host",
+                        "JvmDaemonProcess g\n<VirtualHost 127.0.0.1:@PORT@>\n  JvmDaemonProcess g\n</VirtualHost>",
+                        "JvmDaemonProcess", "(?i)twice|duplicate|already"),
+                Arguments.of("invalid group name", "JvmDaemonProcess bad/name", "JvmDaemonProcess", "bad/name"),
+                Arguments.of("JvmProcessGroup naming an undefined group",
+                        "JvmProcessGroup nosuchgroup\nJvmScriptAlias / @GOOD@", "JVM00006", "nosuchgroup"),
+                Arguments.of("process-group= naming an undefined group",
+                        "JvmScriptAlias / @GOOD@ process-group=nosuchgroup", "JVM00006", "nosuchgroup"),
+                Arguments.of("group of another virtual host",
+                        "<VirtualHost 127.0.0.1:@PORT@>\n  ServerName a.test\n  JvmDaemonProcess onlya\n</VirtualHost>\n"
+                                + "<VirtualHost 127.0.0.1:@PORT@>\n  ServerName b.test\n"
+                                + "  JvmScriptAlias / @GOOD@ process-group=onlya\n</VirtualHost>",
+                        "JVM00006", "onlya"),
+                Arguments.of("JvmProcessGroup with an invalid name", "JvmProcessGroup \"bad name\"", "JvmProcessGroup",
+                        "bad name"),
+                Arguments.of("java-home without libjvm", "JvmDaemonProcess g java-home=@FAKEJDK@", "java-home", "libjvm"),
+                Arguments.of("java-home that does not exist", "JvmDaemonProcess g java-home=/nonexistent/jdk-q",
+                        "java-home", "/nonexistent/jdk-q"),
+                Arguments.of("jvm-options the JVM rejects", "JvmDaemonProcess g jvm-options=-XX:+NoSuchOptionXyz",
+                        "JVM00005", "NoSuchOptionXyz"),
+                Arguments.of("jvm-options with a bad heap size", "JvmDaemonProcess g jvm-options=-Xmx12zz",
+                        "jvm-options", "-Xmx12zz"),
+                Arguments.of("jvm-options that is no option", "JvmDaemonProcess g \"jvm-options=-Xmx64m Xss1m\"",
+                        "jvm-options", "Xss1m"),
+                Arguments.of("jvm-options setting the class path", "JvmDaemonProcess g \"jvm-options=-cp /tmp\"",
+                        "jvm-options", "(?i)class-path|class path"),
+                Arguments.of("class-path entry that does not exist",
+                        "JvmDaemonProcess g class-path=@ROOT@/lib/nonexistent.jar", "class-path", "nonexistent\\.jar"),
+                Arguments.of("umask not octal", "JvmDaemonProcess g umask=0999", "umask", "0999"),
+                Arguments.of("home that does not exist", "JvmDaemonProcess g home=/nonexistent/home-q", "home",
+                        "/nonexistent/home-q"),
+                Arguments.of("display-name empty", "JvmDaemonProcess g display-name=", "display-name", "(?i)value"),
+                Arguments.of("JvmDaemonProcess in <Location>",
+                        "<Location /x>\n  JvmDaemonProcess g\n</Location>", "JvmDaemonProcess", "(?i)not allowed|cannot occur"),
+                Arguments.of("JvmRestrictEmbedded neither On nor Off", "JvmRestrictEmbedded Maybe", "JvmRestrictEmbedded",
+                        "(?i)\\bon\\b.*\\boff\\b|Maybe"),
+                Arguments.of("JvmRestrictEmbedded in a virtual host",
+                        "<VirtualHost 127.0.0.1:@PORT@>\n  JvmRestrictEmbedded On\n</VirtualHost>", "JvmRestrictEmbedded",
+                        "(?i)not allowed|cannot occur"),
+                Arguments.of("JvmSocketPrefix in a directory that does not exist",
+                        "JvmSocketPrefix /nonexistent/sockdir/jvm", "JvmSocketPrefix", "/nonexistent/sockdir"),
+                Arguments.of("JvmSocketPrefix too long for a socket address",
+                        "JvmSocketPrefix @ROOT@/run/" + "s".repeat(80), "JvmSocketPrefix", "(?i)too long"));
+    }
+
+    static ApacheServer server(String snippet) throws IOException {
+        ApacheServer s = ApacheServer.create().name("daemon-configtest");
+        Path good = s.installApp("pid.java", "good");
+        Files.createDirectories(s.root().resolve("fakejdk/bin"));
+        Files.createDirectories(s.root().resolve("fakejdk/lib/server"));
+        Files.createDirectories(s.root().resolve("lib"));
+        EnvironTest.buildGreeterJar(s.root().resolve("lib/greeter.jar"));
+        s.config(snippet.replace("@GOOD@", good.toString())
+                .replace("@FAKEJDK@", s.root().resolve("fakejdk").toString()));
+        return s;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConfigs")
+    void badDaemonConfigFailsConfigtest(String description, String snippet, String named, String problem)
+            throws IOException {
+        try (ApacheServer s = server(snippet)) {
+            ApacheServer.ConfigTest t = s.configtest();
+            String out = t.output();
+            System.out.println("[" + description + "] exit " + t.exitCode() + ": " + out.strip());
+            assertNotEquals(0, t.exitCode(), () -> description + ": apache2 -t must fail; output:\n" + out);
+            assertTrue(out.contains(named), () -> description + ": output must name " + named + ":\n" + out);
+            assertTrue(Pattern.compile(problem).matcher(out).find(),
+                    () -> description + ": output must say what is wrong (/" + problem + "/):\n" + out);
+        }
+    }
+
+    static void assertSyntaxOk(String snippet) throws IOException {
+        try (ApacheServer s = server(snippet)) {
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), () -> snippet + "\n" + t.output());
+            assertTrue(t.output().contains("Syntax OK"), t::output);
+        }
+    }
+
+    @Test
+    void theReadmeExamplePasses() throws IOException {
+        // README (and the spec): class-path=/srv/app/lib/*.jar
+        assertSyntaxOk("""
+                JvmDaemonProcess example.com processes=2 threads=15 display-name=%%{GROUP} \\
+                    user=nobody group=nogroup java-home=%s \\
+                    class-path=@ROOT@/lib/*.jar jvm-options="-Xmx256m" home=@ROOT@/apps/good
+                JvmProcessGroup example.com
+                JvmScriptAlias / @GOOD@
+                """.formatted(JDK25));
+    }
+
+    @Test
+    void everyOptionWithAGoodValuePasses() throws IOException {
+        assertSyntaxOk("""
+                JvmRestrictEmbedded On
+                JvmSocketPrefix @ROOT@/run/sock
+                JvmDaemonProcess all processes=3 threads=7 display-name=all-of-them user=#65534 group=#65534 \\
+                    home=@ROOT@/apps java-home=%s class-path=@ROOT@/lib:@ROOT@/lib/* \\
+                    jvm-options=-Xmx80m umask=0027 maximum-requests=1000 restart-interval=3600 \\
+                    inactivity-timeout=600 request-timeout=60 graceful-timeout=10 shutdown-timeout=3 \\
+                    queue-timeout=30 connect-timeout=5 socket-timeout=45 listen-backlog=50 startup-timeout=20
+                JvmDaemonProcess other
+                JvmProcessGroup all
+                JvmScriptAlias / @GOOD@
+                JvmScriptAlias /preloaded @GOOD@ process-group=other application-group=pre
+                <Location /global>
+                  JvmProcessGroup %%{GLOBAL}
+                </Location>
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName v.test
+                  JvmDaemonProcess inv
+                  JvmScriptAlias /a @GOOD@ process-group=inv
+                  JvmScriptAlias /b @GOOD@ process-group=all
+                </VirtualHost>
+                """.formatted(ApacheServer.jvmHome()));
+    }
+
+    @Test
+    void jvmOptionsWithSeveralOptionsInQuotesPass() throws IOException {
+        // README: jvm-options="…" — several options in one quoted value, as mod_wsgi's
+        // WSGIDaemonProcess takes python-path="a b" style values
+        assertSyntaxOk("JvmDaemonProcess g jvm-options=\"-Xmx96m -Dmodjvm.a=b\"\nJvmScriptAlias / @GOOD@ process-group=g");
+        assertSyntaxOk("JvmDaemonProcess g \"jvm-options=-Xmx96m -Dmodjvm.a=b\"\nJvmScriptAlias / @GOOD@ process-group=g");
+    }
+
+    @Test
+    void severalJvmOptionsReachTheDaemon() throws IOException {
+        try (ApacheServer s = server("")) {
+            Path app = s.installApp("environ.java", "environ");
+            s.config("""
+                    JvmDaemonProcess g "jvm-options=-Xmx96m -Dmodjvm.test=from-jvm-options -Dmodjvm.test2=two"
+                    JvmScriptAlias / %s process-group=g
+                    """.formatted(app)).start();
+            EnvironDump e = EnvironDump.of(RawHttp.get(s.port(), "/"));
+            assertEquals("g", e.string("mod_jvm.process_group"));
+            assertEquals("from-jvm-options", e.value("@sysprop.modjvm.test"));
+            assertEquals("two", e.value("@sysprop.modjvm.test2"));
+            long max = Long.parseLong(e.value("@maxMemory"));
+            assertTrue(max > 80L << 20 && max <= 96L << 20, "-Xmx96m replaces the default -Xmx64m: " + max);
+        }
+    }
+}
