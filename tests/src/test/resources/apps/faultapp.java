@@ -20,6 +20,7 @@
 //   upload    — reads the whole body, answers "ok read=N"
 //   download  — n chunks of size bytes (a lazy iterable: every chunk flushed), sleep ms between them;
 //               close() counts into "closed" (see stats)
+//   headers   — "ok big=N bytes=B": the number of HTTP_X_BIG_* variables and their total length
 //   stats     — "ok pid=P threads=T nondaemon=N closed=C running=R"
 import java.io.IOException;
 import java.io.InputStream;
@@ -222,6 +223,17 @@ public class FaultApp {
                     long sleep = Long.parseLong(q.getOrDefault("sleep", "0"));
                     sr.start("200 OK", List.of(Map.entry("Content-Type", "application/octet-stream")));
                     return new Download(n, size, sleep);
+                }
+                case "headers": {
+                    int n = 0;
+                    long bytes = 0;
+                    for (Map.Entry<String, Object> e : environ.entrySet()) {
+                        if (e.getKey().startsWith("HTTP_X_BIG_")) {
+                            n++;
+                            bytes += ((String) e.getValue()).length();
+                        }
+                    }
+                    return text(sr, "ok big=" + n + " bytes=" + bytes + " pid=" + pid);
                 }
                 case "stats": {
                     int threads = Thread.getAllStackTraces().size();
