@@ -69,7 +69,7 @@ class ExpressServerTest {
         assertTrue(config.contains("JvmDaemonProcess express processes=1 threads=5"), config);
         assertTrue(config.contains("process-group=express"), config);
         String said = awaitOutput(out, "Apache is up: open http://127.0.0.1:" + port + "/");
-        assertTrue(said.contains("starting Apache with " + app), said);
+        assertTrue(said.contains("compiling " + app + " and starting Apache (daemon mode"), said);
         assertTrue(said.contains(root.resolve("error_log").toString()), said);
         assertTrue(Files.readString(root.resolve("access_log")).contains("GET /media/style.css"));
         // SIGTERM stops Apache and the daemon processes
@@ -123,6 +123,27 @@ class ExpressServerTest {
         assertTrue(Files.readString(root.resolve("httpd.conf")).contains("JvmScriptReloading On"));
         p.destroy();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "apache2 did not stop on SIGTERM");
+    }
+
+    @Test
+    void aCompileErrorIsShownOnTheTerminal() throws Exception {
+        Path app = dir.resolve("app/broken.java");
+        Files.createDirectories(app.getParent());
+        Files.writeString(app, "public class Broken {\n"
+                + "    public static Iterable<byte[]> application(java.util.Map<String, Object> e, org.modjvm.StartResponse s) {\n"
+                + "        return nothing;\n"
+                + "    }\n"
+                + "}\n");
+        Files.setPosixFilePermissions(app.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-r--r--"));
+        int port = freePort();
+        Path out = dir.resolve("out.txt");
+        Process p = launch(out, "start-server", app.toString(), "--port", Integer.toString(port),
+                "--server-root", dir.resolve("root").toString());
+        started.add(p);
+        String said = awaitOutput(out, "broken.java:3: error: cannot find symbol");
+        assertTrue(said.contains("the application did not start"), said);
+        assertEquals(500, awaitGet(port, "/", Duration.ofSeconds(30)).status());
     }
 
     @Test

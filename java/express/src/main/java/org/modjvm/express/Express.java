@@ -125,9 +125,9 @@ public final class Express {
             out.println("  Control       : " + s.root.resolve("apachectl") + " start|stop|restart|graceful|configtest");
             return 0;
         }
-        s.precompile();
-        System.out.println(NAME + ": starting Apache with " + s.describeApp() + " (" + s.describeMode() + ")"
-                + (s.compiles() ? "; the first start compiles it" : "") + " ...");
+        boolean compiling = s.precompile();
+        System.out.println(NAME + ": " + (compiling ? "compiling " + s.describeApp() + " and starting Apache"
+                : "starting Apache with " + s.describeApp()) + " (" + s.describeMode() + ") ...");
         System.out.flush();
         handOver(s.root);
         return 0;

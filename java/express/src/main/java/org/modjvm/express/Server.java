@@ -231,22 +231,24 @@ final class Server {
      * start-server with a cold cache: starts {@link Precompile} in the background (as the user
      * the application runs as), so that compiling overlaps Apache's and the daemon's start-up.
      * Nothing happens when the cache already holds the application's classes.
+     *
+     * @return whether the application is compiled (ahead or by the server) during this start
      */
-    void precompile() {
+    boolean precompile() {
         if (!compiles()) {
-            return;
+            return false;
         }
         Path cache = o.embedded ? root.resolve("cache") : root.resolve("cache." + GROUP);
         Path runtime = Sys.runtimeDir(module);
         Path self = Sys.jarDir() == null ? null : Sys.jarDir().resolve("mod_jvm-express.jar");
         if (self == null || !Files.isRegularFile(self)) {
-            return;
+            return true;
         }
         try {
             byte[] source = Files.readAllBytes(script());
             String key = cacheKey(source, runtime.resolve("mod_jvm-runtime.jar"));
             if (key != null && Files.exists(cache.resolve(key + ".jar"))) {
-                return;
+                return false;
             }
             if (!Files.isDirectory(cache)) {
                 Files.createDirectory(cache);
@@ -259,7 +261,7 @@ final class Server {
                 Files.getFileAttributeView(cache, java.nio.file.attribute.PosixFileAttributeView.class)
                         .setGroup(users.lookupPrincipalByGroupName(runGroup.startsWith("#") ? runGroup.substring(1) : runGroup));
                 if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
-                    return;
+                    return true;
                 }
                 cmd.add("/usr/bin/setpriv");
                 cmd.add("--reuid=" + runAs.uid());
@@ -277,6 +279,7 @@ final class Server {
         } catch (IOException | RuntimeException e) {
             // an optimization only: the server compiles by itself
         }
+        return true;
     }
 
     /**
