@@ -126,6 +126,39 @@ class ExpressServerTest {
     }
 
     @Test
+    void aJarWithApplicationClassInEmbeddedMode() throws Exception {
+        Path src = dir.resolve("src/Site.java");
+        Files.createDirectories(src.getParent());
+        Files.copy(ApacheServer.samplesDir().resolve("hello/site.java"), src);
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), "-cp",
+                ApacheServer.moduleDir().resolve("mod_jvm-api.jar").toString(), src.toString()));
+        Path jar = dir.resolve("app/site.jar");
+        Files.createDirectories(jar.getParent());
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Application-Class", "Site");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), mf)) {
+            out.putNextEntry(new java.util.jar.JarEntry("Site.class"));
+            out.write(Files.readAllBytes(classes.resolve("Site.class")));
+            out.closeEntry();
+        }
+        Files.setPosixFilePermissions(jar.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        int port = freePort();
+        Path out = dir.resolve("out.txt");
+        Process p = launch(out, "start-server", jar.toString(), "--port", Integer.toString(port), "--embedded-mode",
+                "--mount-point", "/hello", "--server-root", dir.resolve("root").toString());
+        started.add(p);
+        RawHttp.Response r = awaitOk(p, port, "/hello", out);
+        assertEquals("Hello World!", r.text());
+        String said = awaitOutput(out, "Apache is up: open http://127.0.0.1:" + port + "/hello/");
+        assertTrue(said.contains("starting Apache with " + jar + " (embedded mode"), said);
+    }
+
+    @Test
     void aCompileErrorIsShownOnTheTerminal() throws Exception {
         Path app = dir.resolve("app/broken.java");
         Files.createDirectories(app.getParent());
