@@ -444,13 +444,29 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     g->script_uid = -1;
     g->script_gid = -1;
     for (int i = 1; i < argc; i++) {
-        const char *eq = strchr(argv[i], '=');
+        const char *arg = argv[i];
+        const char *eq = strchr(arg, '=');
         const char *key, *v;
-        if (!eq || eq == argv[i]) {
-            return apr_psprintf(p, "JvmDaemonProcess: '%s' is not an option (expected name=value)", argv[i]);
+        if (!eq || eq == arg) {
+            return apr_psprintf(p, "JvmDaemonProcess: '%s' is not an option (expected name=value)", arg);
         }
-        key = apr_pstrmemdup(p, argv[i], (apr_size_t)(eq - argv[i]));
+        /* name="a b": Apache's tokenizer only honours quotes at the start of a word, so it
+         * splits the value; join the pieces up to the closing quote */
+        if ((eq[1] == '"' || eq[1] == '\'') && (strlen(eq + 1) < 2 || arg[strlen(arg) - 1] != eq[1])) {
+            char quote = eq[1];
+            while (i + 1 < argc && arg[strlen(arg) - 1] != quote) {
+                arg = apr_pstrcat(p, arg, " ", argv[++i], NULL);
+            }
+            if (arg[strlen(arg) - 1] != quote) {
+                return apr_psprintf(p, "JvmDaemonProcess: option '%s' has no closing quote", arg);
+            }
+            eq = strchr(arg, '=');
+        }
+        key = apr_pstrmemdup(p, arg, (apr_size_t)(eq - arg));
         v = eq + 1;
+        if ((*v == '"' || *v == '\'') && strlen(v) >= 2 && v[strlen(v) - 1] == *v) {
+            v = apr_pstrmemdup(p, v + 1, strlen(v) - 2);
+        }
         err = NULL;
         if (!strcmp(key, "processes")) {
             err = parse_count(p, key, v, 1, 256, &g->processes);
@@ -965,6 +981,7 @@ int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, ser
         jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
         const char *ghome = g->java_home ? g->java_home : home;
         const char *complaint;
+        g->default_java_home = home;
         if (g->jvm_options->nelts == 0) {
             continue;
         }

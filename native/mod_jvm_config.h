@@ -33,6 +33,7 @@ typedef struct jvm_daemon_group {
     const char *group;              /* group=; NULL: Apache's Group (or the user's group) */
     const char *home;               /* home=: working directory; NULL: the user's home */
     const char *java_home;          /* java-home=; NULL: JvmHome */
+    const char *default_java_home;  /* JvmHome in effect (set at check_config) */
     const char *class_path;         /* class-path=, ':'-separated, NULL: none */
     apr_array_header_t *jvm_options; /* jvm-options=, split (const char *) */
     int umask;                      /* umask=; -1: inherit Apache's */

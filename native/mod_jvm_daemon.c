@@ -47,6 +47,28 @@ typedef struct jvm_daemon_proc {
 
 static server_rec *main_server;
 
+/* Whether the JDK at `home` has -XX:TrimNativeHeapInterval (17.0.9+, 21.0.1+, 22+), from the
+ * JAVA_VERSION line of its `release` file. */
+static int jdk_can_trim_native_heap(apr_pool_t *p, const char *home)
+{
+    apr_file_t *f;
+    char line[256];
+    int can = 0;
+    if (!home || apr_file_open(&f, apr_pstrcat(p, home, "/release", NULL), APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
+        return 0;
+    }
+    while (apr_file_gets(line, sizeof line, f) == APR_SUCCESS) {
+        int major = 0, minor = 0, patch = 0;
+        if (sscanf(line, "JAVA_VERSION=\"%d.%d.%d", &major, &minor, &patch) >= 1) {
+            can = major >= 22 || (major == 21 && (minor > 0 || patch >= 1))
+                  || (major == 17 && (minor > 0 || patch >= 9));
+            break;
+        }
+    }
+    apr_file_close(f);
+    return can;
+}
+
 apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
 {
     apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
@@ -73,6 +95,11 @@ apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group
     }
     if (!gc) {
         *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
+    }
+    /* the JIT's freed scratch memory otherwise stays resident (measured: 72 MB after load, 53
+     * with trimming, for a hello-world daemon) */
+    if (jdk_can_trim_native_heap(p, g->java_home ? g->java_home : g->default_java_home)) {
+        *(const char **)apr_array_push(opts) = "-XX:TrimNativeHeapInterval=2000";
     }
     apr_array_cat(opts, g->jvm_options);
     return opts;
@@ -486,6 +513,9 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_SECRET=", hex, NULL);
     *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
     *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
+    /* glibc keeps an arena per thread group by default; the JIT's scratch memory then stays
+     * resident in many of them (one thread per Apache connection) */
+    *(const char **)apr_array_push(envp) = "MALLOC_ARENA_MAX=2";
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "HOME=", rt->home, NULL);
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "USER=", rt->user, NULL);
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "JAVA_HOME=", java_home, NULL);

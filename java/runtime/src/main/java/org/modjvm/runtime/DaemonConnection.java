@@ -21,17 +21,22 @@ final class DaemonConnection implements Transport, Runnable {
     static final int HELLO = 1, REQUEST = 2, HEAD = 3, DATA = 4, READ = 5, BODY = 6, BODY_ERROR = 7, LOG = 8, END = 9;
     static final int HELLO_MAGIC = 0x4D4A4431; // "MJD1"
     static final int MAX_MESSAGE = 16 << 20;
-    private static final int FLUSH_AT = 64 * 1024;
     private static final int IDLE = 0, BUSY = 1, CLOSED = 2;
 
     private final DaemonServer server;
     private final SocketChannel channel;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    /*
+     * Both buffers are small and direct: socket I/O from a heap buffer makes the JDK keep a
+     * native copy buffer per thread as large as the largest transfer, and every idle connection
+     * holds its buffers (one connection per Apache worker thread).
+     */
+    private static final int BUFFER_SIZE = 16 * 1024;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer header = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN);
     /** Guards the output side: the request's thread and the watchdog (request-timeout). */
     private final ReentrantLock output = new ReentrantLock();
-    private ByteBuffer out = ByteBuffer.allocate(16 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private byte[] frame = new byte[8192];
     private RequestHandler handler;
 
@@ -143,7 +148,7 @@ final class DaemonConnection implements Transport, Runnable {
             if (timedOut || writeFailed) {
                 return false;
             }
-            out = ensure(out, 9);
+            reserve(9);
             out.putInt(5).put((byte) END).putInt(result);
             flushOut();
             return result == 0;
@@ -222,18 +227,11 @@ final class DaemonConnection implements Transport, Runnable {
             }
             putHead(head);
             if (length > 0 || flush) {
-                if (length >= FLUSH_AT) {
-                    // large pieces go out directly, without a copy
-                    out = ensure(out, 6);
-                    out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0));
-                    flushOut();
-                    writeFully(ByteBuffer.wrap(data, offset, length));
-                } else {
-                    out = ensure(out, 6 + length);
-                    out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0)).put(data, offset, length);
-                }
+                reserve(6);
+                out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0));
+                putBytes(data, offset, length);
             }
-            if (flush || out.position() >= FLUSH_AT) {
+            if (flush) {
                 flushOut();
             }
             return 0;
@@ -255,10 +253,21 @@ final class DaemonConnection implements Transport, Runnable {
             putHead(head);
             ByteBuffer slice = data.duplicate();
             slice.limit(offset + length).position(offset);
-            out = ensure(out, 6);
+            reserve(6);
             out.putInt(length + 2).put((byte) DATA).put((byte) (flush ? 1 : 0));
-            flushOut();
-            writeFully(slice);
+            while (slice.hasRemaining()) {
+                if (!out.hasRemaining()) {
+                    flushOut();
+                }
+                int n = Math.min(out.remaining(), slice.remaining());
+                ByteBuffer piece = slice.duplicate();
+                piece.limit(piece.position() + n);
+                out.put(piece);
+                slice.position(slice.position() + n);
+            }
+            if (flush) {
+                flushOut();
+            }
             return 0;
         } catch (IOException | RuntimeException e) {
             writeFailed = true;
@@ -276,7 +285,7 @@ final class DaemonConnection implements Transport, Runnable {
                 if (writeFailed || timedOut) {
                     return -1;
                 }
-                out = ensure(out, 9);
+                reserve(9);
                 out.putInt(5).put((byte) READ).putInt(length);
                 flushOut();
             } finally {
@@ -307,8 +316,9 @@ final class DaemonConnection implements Transport, Runnable {
                 server.sink().log(level, utf8Line);
                 return;
             }
-            out = ensure(out, 9 + utf8Line.length);
-            out.putInt(5 + utf8Line.length).put((byte) LOG).putInt(level).put(utf8Line);
+            reserve(9);
+            out.putInt(5 + utf8Line.length).put((byte) LOG).putInt(level);
+            putBytes(utf8Line, 0, utf8Line.length);
             flushOut();
         } catch (IOException e) {
             writeFailed = true;
@@ -320,31 +330,39 @@ final class DaemonConnection implements Transport, Runnable {
 
     // ---- bytes ---------------------------------------------------------------------------------
 
-    private void putHead(byte[] head) {
+    private void putHead(byte[] head) throws IOException {
         if (head != null && !headSent) {
-            out = ensure(out, 5 + head.length);
-            out.putInt(head.length + 1).put((byte) HEAD).put(head);
+            reserve(5);
+            out.putInt(head.length + 1).put((byte) HEAD);
+            putBytes(head, 0, head.length);
             headSent = true;
         }
     }
 
-    private static ByteBuffer ensure(ByteBuffer buffer, int more) {
-        if (buffer.remaining() >= more) {
-            return buffer;
+    /** Makes room for a message header of {@code n} bytes (n is small). */
+    private void reserve(int n) throws IOException {
+        if (out.remaining() < n) {
+            flushOut();
         }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        buffer.flip();
-        return bigger.put(buffer);
+    }
+
+    /** Appends bytes, sending full buffers as they fill. */
+    private void putBytes(byte[] data, int offset, int length) throws IOException {
+        while (length > 0) {
+            if (!out.hasRemaining()) {
+                flushOut();
+            }
+            int n = Math.min(out.remaining(), length);
+            out.put(data, offset, n);
+            offset += n;
+            length -= n;
+        }
     }
 
     private void flushOut() throws IOException {
         out.flip();
         writeFully(out);
         out.clear();
-        if (out.capacity() > 256 * 1024) {
-            out = ByteBuffer.allocate(16 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        }
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {
