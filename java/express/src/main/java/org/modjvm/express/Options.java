@@ -32,7 +32,7 @@ final class Options {
         {"--log-level", "LEVEL", "Apache LogLevel: emerg alert crit error warn notice info debug (default: warn)"},
         {"--reload-on-changes", null, "reload the application when its file changes (JvmScriptReloading On)"},
         {"--maximum-requests", "NUMBER", "recycle a daemon process after that many requests (default: 0 = never)"},
-        {"--request-timeout", "SECONDS", "answer 504 for a request running longer (daemon mode; default: 60)"},
+        {"--request-timeout", "SECONDS", "answer 504 for a request running longer (default: 60; embedded mode: JvmRequestTimeout)"},
         {"--queue-timeout", "SECONDS", "answer 503 for a request waiting longer for a thread (daemon mode; default: 45)"},
         {"--include-file", "FILE", "Include this Apache configuration file at the end (repeatable)"},
         {"--https-port", "NUMBER", "also listen for HTTPS on this port (needs the two options below)"},

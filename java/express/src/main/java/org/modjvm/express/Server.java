@@ -471,6 +471,9 @@ final class Server {
             if (cp != null) {
                 c.append("JvmClassPath ").append(q(cp)).append('\n');
             }
+            if (o.requestTimeout > 0) {
+                c.append("JvmRequestTimeout ").append(o.requestTimeout).append('\n');
+            }
             c.append("JvmScriptAlias ").append(o.mountPoint).append(' ').append(q(script));
         } else {
             c.append("JvmDaemonProcess ").append(GROUP)
