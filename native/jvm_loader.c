@@ -70,6 +70,35 @@ char *jvm_loader_libjvm_path(const char *jvm_home, char *buf, size_t len)
     return buf;
 }
 
+int jvm_loader_jdk_version(const char *home, int *major, int *minor, int *patch)
+{
+    char path[4096], line[256];
+    FILE *f;
+    int rc = -1;
+    snprintf(path, sizeof path, "%s/release", home);
+    if (!(f = fopen(path, "r"))) {
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        *major = *minor = *patch = 0;
+        if (sscanf(line, "JAVA_VERSION=\"%d.%d.%d", major, minor, patch) >= 1) {
+            rc = 0;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int jvm_loader_can_trim_native_heap(const char *home)
+{
+    int major, minor, patch;
+    if (!home || jvm_loader_jdk_version(home, &major, &minor, &patch) != 0) {
+        return 0;
+    }
+    return major >= 22 || (major == 21 && (minor > 0 || patch >= 1)) || (major == 17 && (minor > 0 || patch >= 9));
+}
+
 typedef struct create_job {
     const jvm_loader_config *cfg;
     JavaVM *vm;

@@ -34,6 +34,13 @@ typedef struct jvm_loader_config {
 /* Path of libjvm.so under a JVM home, written into buf. Returns buf. */
 char *jvm_loader_libjvm_path(const char *jvm_home, char *buf, size_t len);
 
+/* The version of the JDK at `home` from its `release` file (JAVA_VERSION="17.0.15").
+ * Returns 0 and sets the numbers, or -1 when it cannot be read. */
+int jvm_loader_jdk_version(const char *home, int *major, int *minor, int *patch);
+
+/* Whether that JDK has -XX:TrimNativeHeapInterval (17.0.9+, 21.0.1+, 22+). */
+int jvm_loader_can_trim_native_heap(const char *home);
+
 /* Creates the JVM (once per process: a JVM cannot be created again after it is destroyed).
  * Returns 0 and sets *vm, or -1 with a message in err. Blocks until on_created returned. */
 int jvm_loader_create(const jvm_loader_config *cfg, JavaVM **vm, char *err, size_t errlen);

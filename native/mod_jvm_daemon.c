@@ -8,6 +8,7 @@
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
 #include "mod_jvm_daemon.h"
+#include "jvm_loader.h"
 
 #include "http_core.h"
 #include "ap_mpm.h"
@@ -47,28 +48,6 @@ typedef struct jvm_daemon_proc {
 
 static server_rec *main_server;
 
-/* Whether the JDK at `home` has -XX:TrimNativeHeapInterval (17.0.9+, 21.0.1+, 22+), from the
- * JAVA_VERSION line of its `release` file. */
-static int jdk_can_trim_native_heap(apr_pool_t *p, const char *home)
-{
-    apr_file_t *f;
-    char line[256];
-    int can = 0;
-    if (!home || apr_file_open(&f, apr_pstrcat(p, home, "/release", NULL), APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
-        return 0;
-    }
-    while (apr_file_gets(line, sizeof line, f) == APR_SUCCESS) {
-        int major = 0, minor = 0, patch = 0;
-        if (sscanf(line, "JAVA_VERSION=\"%d.%d.%d", &major, &minor, &patch) >= 1) {
-            can = major >= 22 || (major == 21 && (minor > 0 || patch >= 1))
-                  || (major == 17 && (minor > 0 || patch >= 9));
-            break;
-        }
-    }
-    apr_file_close(f);
-    return can;
-}
-
 apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
 {
     apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
@@ -98,7 +77,7 @@ apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group
     }
     /* the JIT's freed scratch memory otherwise stays resident (measured: 72 MB after load, 53
      * with trimming, for a hello-world daemon) */
-    if (jdk_can_trim_native_heap(p, g->java_home ? g->java_home : g->default_java_home)) {
+    if (jvm_loader_can_trim_native_heap(g->java_home ? g->java_home : g->default_java_home)) {
         *(const char **)apr_array_push(opts) = "-XX:TrimNativeHeapInterval=2000";
     }
     apr_array_cat(opts, g->jvm_options);

@@ -395,6 +395,10 @@ apr_array_header_t *jvm_embedded_options(apr_pool_t *p, const jvm_server_conf *s
     if (!user_selects_gc(sc->jvm_options)) {
         *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
     }
+    /* give the JIT's freed scratch memory back to the system (it lives in Apache's malloc heap) */
+    if (jvm_loader_can_trim_native_heap(jvm_conf_jvm_home(sc))) {
+        *(const char **)apr_array_push(opts) = "-XX:TrimNativeHeapInterval=2000";
+    }
     if (class_path) {
         *(const char **)apr_array_push(opts) = class_path;
     }
