@@ -196,7 +196,7 @@ class FaultAppTest {
         if (mode == Mode.DAEMON) {
             assertTrue(log.contains("(jvm:fa) JVM011"), () -> "daemon lines are marked with the group:\n" + log);
         }
-        assertTrue(server.crashLines().isEmpty(), () -> "crash lines: " + server.crashLines());
+        assertTrue(FaultHarnessTest.crashLinesSince(server, mark).isEmpty(), () -> "crash lines: " + FaultHarnessTest.crashLinesSince(server, mark));
         FaultHarnessTest.Snapshot after = FaultHarnessTest.settle(server, 1, 1);
         assertEquals(before.childPids(), after.childPids(), () -> "no Apache child may die: " + before + "\n" + after);
         assertEquals(before.daemonPids(), after.daemonPids(), () -> "no daemon process may die: " + before + "\n" + after);
@@ -321,8 +321,8 @@ class FaultAppTest {
             assertNotEquals(before.daemonPids(), after.daemonPids(), "the exiting daemon was replaced");
             assertEquals(before.childPids(), after.childPids(), "no Apache child dies for a daemon's exit");
         }
-        assertTrue(server.crashLines().stream().noneMatch(l -> l.contains("SIGSEGV") || l.contains("fatal error")),
-                () -> "crash lines: " + server.crashLines());
+        assertTrue(FaultHarnessTest.crashLinesSince(server, mark).stream().noneMatch(l -> l.contains("SIGSEGV") || l.contains("fatal error")),
+                () -> "crash lines: " + FaultHarnessTest.crashLinesSince(server, mark));
         warmUp();
         FaultHarnessTest.assertNoLeak(mode + " System.exit (replaced process)", before, FaultHarnessTest.settle(server, 1, 1),
                 FD_TOLERANCE + 2, THREAD_TOLERANCE + 4);
@@ -376,7 +376,7 @@ class FaultAppTest {
             assertTrue(o.error().contains("SocketTimeoutException") || o.error().contains("Read timed out"), o::toString);
         }
         release();
-        assertTrue(server.crashLines().isEmpty(), () -> "crash lines: " + server.crashLines());
+        assertTrue(FaultHarnessTest.crashLinesSince(server, mark).isEmpty(), () -> "crash lines: " + FaultHarnessTest.crashLinesSince(server, mark));
         FaultHarnessTest.Snapshot after = FaultHarnessTest.settle(server, 1, 1);
         assertEquals(before.childPids(), after.childPids(), "no Apache child dies");
         assertEquals(before.daemonPids(), after.daemonPids(), "no daemon process dies (one stuck thread of 12)");
@@ -495,7 +495,7 @@ class FaultAppTest {
             System.out.println("[non-daemon threads] " + mode + ": old process gone " + ms + " ms after USR1");
             FaultHarnessTest.Outcome o = FaultHarnessTest.get(s, mode.path + "?case=ok");
             assertEquals(200, o.status(), o::toString);
-            assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+            assertTrue(FaultHarnessTest.crashLinesSince(s, mark).isEmpty(), () -> "crash lines: " + FaultHarnessTest.crashLinesSince(s, mark));
         }
     }
 

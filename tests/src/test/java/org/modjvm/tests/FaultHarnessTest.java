@@ -132,13 +132,16 @@ class FaultHarnessTest {
     /**
      * Waits until the server is quiet (the same snapshot totals twice, 300 ms apart: a JVM
      * starting compiler threads or a child still accepting is not a leak) and returns the snapshot.
+     * {@code expectedChildren} -1: any number of Apache children (after a restart Apache may keep a
+     * second one).
      */
     static Snapshot settle(ApacheServer s, int expectedChildren, int expectedDaemons) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Snapshot prev = null;
         while (true) {
             Snapshot now = snapshot(s);
-            boolean shape = now.children().size() == expectedChildren && now.daemons().size() == expectedDaemons;
+            boolean shape = (expectedChildren < 0 ? !now.children().isEmpty() : now.children().size() == expectedChildren)
+                    && now.daemons().size() == expectedDaemons;
             if (shape && prev != null && prev.childPids().equals(now.childPids())
                     && prev.daemonPids().equals(now.daemonPids())
                     && prev.childFds() == now.childFds() && prev.daemonFds() == now.daemonFds()
@@ -253,6 +256,19 @@ class FaultHarnessTest {
         String[] all = log.split("\n");
         int from = Math.max(0, all.length - lines);
         return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
+    }
+
+    /** Crash lines ({@link ApacheServer#crashLines()}) written since {@code mark}. */
+    static List<String> crashLinesSince(ApacheServer s, long mark) {
+        Pattern crash = Pattern.compile(
+                "AH00052|AH00051|AH02104|A fatal error has been detected|SIGSEGV|hs_err_pid|Segmentation fault");
+        List<String> out = new ArrayList<>();
+        for (String line : s.errorLogSince(mark).split("\n")) {
+            if (crash.matcher(line).find()) {
+                out.add(line);
+            }
+        }
+        return out;
     }
 
     static long countMatches(String log, String regex) {
