@@ -174,7 +174,8 @@ class ExpressServerTest {
         Process p = launch(out, "start-server", app.toString(), "--port", Integer.toString(port),
                 "--server-root", dir.resolve("root").toString());
         started.add(p);
-        String said = awaitOutput(out, "broken.java:3: error: cannot find symbol");
+        // compiling takes a while on a busy machine: the watcher looks for 60 s
+        String said = awaitOutput(out, "broken.java:3: error: cannot find symbol", 55);
         assertTrue(said.contains("the application did not start"), said);
         assertEquals(500, awaitGet(port, "/", Duration.ofSeconds(30)).status());
     }
@@ -324,9 +325,13 @@ class ExpressServerTest {
         throw new AssertionError("no answer on port " + port, last);
     }
 
-    /** Waits (10 s) until the output file contains {@code text} (the launcher's watcher writes late). */
+    /** Waits (15 s) until the output file contains {@code text} (the launcher's watcher writes late). */
     static String awaitOutput(Path out, String text) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return awaitOutput(out, text, 15);
+    }
+
+    static String awaitOutput(Path out, String text, int seconds) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         String s = Files.readString(out);
         while (!s.contains(text) && System.nanoTime() < deadline) {
             ApacheServer.sleep(50);
