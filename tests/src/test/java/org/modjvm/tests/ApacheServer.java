@@ -22,6 +22,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +49,14 @@ public final class ApacheServer implements AutoCloseable {
     public static final String RUN_USER = "www-data";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * {@code -Dmodjvm.asan=true}: the module was built with {@code -Dsanitize=ON} (ASan + UBSan,
+     * docs/sanitizers.md). apache2 then runs with the sanitizer runtimes preloaded and options
+     * that suit a JVM in the process; reports go to {@code <root>/sanitizer/}, and {@link #stop()}
+     * fails if any holds an error (copied to {@code -Dmodjvm.asan.reports}, default
+     * {@code target/sanitizer-reports}). Off by default: nothing changes.
+     */
+    public static final boolean ASAN = Boolean.getBoolean("modjvm.asan");
 
     /** Servers started and not yet stopped: {@link DumpLogOnFailure} prints their error logs. */
     static final List<ApacheServer> LIVE = new CopyOnWriteArrayList<>();
@@ -68,6 +77,10 @@ public final class ApacheServer implements AutoCloseable {
         port = freePort();
         for (String d : List.of("conf", "logs", "run", "cache", "htdocs", "apps", "markers")) {
             Files.createDirectories(root.resolve(d));
+        }
+        if (ASAN) {
+            Files.createDirectories(sanitizerDir());
+            Files.setPosixFilePermissions(sanitizerDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         }
         Files.writeString(root.resolve("htdocs/index.html"), "static index\n");
         if (isRoot()) {
@@ -259,8 +272,10 @@ public final class ApacheServer implements AutoCloseable {
         }
         writeConfig();
         try {
-            Process p = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(), "-t")
-                    .redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(), "-t")
+                    .redirectErrorStream(true);
+            sanitizerEnvironment(pb.environment());
+            Process p = pb.start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -284,11 +299,12 @@ public final class ApacheServer implements AutoCloseable {
         writeConfig();
         try {
             Files.deleteIfExists(pidFile());
-            process = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(),
+            ProcessBuilder pb = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(),
                     "-DFOREGROUND")
                     .redirectErrorStream(true)
-                    .redirectOutput(root.resolve("logs/stdout").toFile())
-                    .start();
+                    .redirectOutput(root.resolve("logs/stdout").toFile());
+            sanitizerEnvironment(pb.environment());
+            process = pb.start();
             process.getOutputStream().close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -400,6 +416,7 @@ public final class ApacheServer implements AutoCloseable {
         }
         process.destroyForcibly();
         process = null;
+        problems.addAll(sanitizerReports());
         if (!problems.isEmpty()) {
             throw new AssertionError(String.join("\n", problems) + "\n" + diagnostics());
         }
@@ -500,6 +517,96 @@ public final class ApacheServer implements AutoCloseable {
         return b.toString();
     }
 
+    // ------------------------------------------------------------------ sanitizers (-Dmodjvm.asan=true)
+
+    /** Where the children write ASan/UBSan reports (world-writable: they run as www-data). */
+    public Path sanitizerDir() {
+        return root.resolve("sanitizer");
+    }
+
+    /**
+     * Adds the sanitizer environment to a process that loads mod_jvm.so (apache2, apache2 -t,
+     * anything that execs them), when {@code -Dmodjvm.asan=true}; does nothing otherwise. The JVM
+     * in the children uses SIGSEGV/SIGBUS/SIGFPE itself (implicit null checks, safepoints, stack
+     * banging): ASan must leave those signals to it. Leak checking is off: the JVM's and
+     * Apache's own allocations live until exit and are not the module's (see docs/sanitizers.md
+     * for the module's leak checks).
+     */
+    public void sanitizerEnvironment(Map<String, String> env) {
+        if (!ASAN) {
+            return;
+        }
+        String common = "log_path=" + sanitizerDir() + "/%s:print_stacktrace=1:symbolize=1";
+        env.put("LD_PRELOAD", String.join(":", sanitizerRuntimes()));
+        env.put("ASAN_OPTIONS", String.format(common, "asan") + ":handle_segv=0:handle_sigbus=0:handle_sigfpe=0"
+                + ":handle_sigill=0:allow_user_segv_handler=1:use_sigaltstack=0:detect_leaks=0"
+                + ":detect_stack_use_after_return=0:halt_on_error=1:abort_on_error=0"
+                + System.getProperty("modjvm.asan.options", ""));
+        env.put("UBSAN_OPTIONS", String.format(common, "ubsan") + ":halt_on_error=0"
+                + System.getProperty("modjvm.ubsan.options", ""));
+    }
+
+    private static List<String> runtimes;
+
+    /** The sanitizer runtimes mod_jvm.so was linked against (ldd), to preload into apache2. */
+    static synchronized List<String> sanitizerRuntimes() {
+        if (runtimes == null) {
+            List<String> found = new ArrayList<>();
+            try {
+                Process p = new ProcessBuilder("ldd", moduleDir().resolve("mod_jvm.so").toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(30, TimeUnit.SECONDS);
+                Matcher m = Pattern.compile("(lib(?:asan|ubsan)\\.so[.0-9]*) => (\\S+)").matcher(out);
+                while (m.find()) {
+                    found.add(m.group(1).startsWith("libasan") ? 0 : found.size(), m.group(2));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (found.stream().noneMatch(s -> s.contains("libasan"))) {
+                throw new AssertionError("-Dmodjvm.asan=true but " + moduleDir().resolve("mod_jvm.so")
+                        + " is not linked with libasan: build it with -Dsanitize=ON (docs/sanitizers.md)");
+            }
+            runtimes = found;
+        }
+        return runtimes;
+    }
+
+    /**
+     * The sanitizer reports of this server's processes: each is copied to the reports directory;
+     * those holding an error are returned as problems (a report with only warnings is kept, not
+     * failed).
+     */
+    private List<String> sanitizerReports() {
+        List<String> problems = new ArrayList<>();
+        if (!ASAN || !Files.isDirectory(sanitizerDir())) {
+            return problems;
+        }
+        Path keep = Paths.get(System.getProperty("modjvm.asan.reports", "target/sanitizer-reports")).toAbsolutePath();
+        try (var files = Files.list(sanitizerDir())) {
+            for (Path f : files.sorted().toList()) {
+                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                if (text.isBlank()) {
+                    continue;
+                }
+                Files.createDirectories(keep);
+                Path copy = keep.resolve(root.getFileName() + "-" + name + "-" + f.getFileName());
+                Files.writeString(copy, text, StandardCharsets.ISO_8859_1);
+                if (text.contains("ERROR: AddressSanitizer") || text.contains("runtime error:")
+                        || text.contains("ERROR: LeakSanitizer")) {
+                    problems.add("sanitizer report " + copy + ":\n" + text);
+                }
+            }
+        } catch (IOException e) {
+            problems.add("cannot read the sanitizer reports in " + sanitizerDir() + ": " + e);
+        }
+        return problems;
+    }
+
     // ------------------------------------------------------------------ environment
 
     public static Path moduleDir() {
@@ -553,7 +660,7 @@ public final class ApacheServer implements AutoCloseable {
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.startsWith(markers()) && !dir.startsWith(cacheDir())) {
+                if (!dir.startsWith(markers()) && !dir.startsWith(cacheDir()) && !dir.startsWith(sanitizerDir())) {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
                     return FileVisitResult.CONTINUE;
                 }
