@@ -7,8 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,12 +114,34 @@ class DaemonConfigtestTest {
         return s;
     }
 
+    /** The configtests of {@link #badConfigs()} (each runs java to check options), run 4 at a time up front. */
+    static final Map<String, ApacheServer.ConfigTest> RESULTS = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void runBadConfigtests() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            badConfigs().forEach(a -> fs.add(pool.submit(() -> {
+                String description = (String) a.get()[0];
+                try (ApacheServer s = server((String) a.get()[1])) {
+                    RESULTS.put(description, s.configtest());
+                }
+                return null;
+            })));
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badConfigs")
-    void badDaemonConfigFailsConfigtest(String description, String snippet, String named, String problem)
-            throws IOException {
-        try (ApacheServer s = server(snippet)) {
-            ApacheServer.ConfigTest t = s.configtest();
+    void badDaemonConfigFailsConfigtest(String description, String snippet, String named, String problem) {
+        {
+            ApacheServer.ConfigTest t = RESULTS.get(description);
             String out = t.output();
             System.out.println("[" + description + "] exit " + t.exitCode() + ": " + out.strip());
             assertNotEquals(0, t.exitCode(), () -> description + ": apache2 -t must fail; output:\n" + out);

@@ -129,6 +129,12 @@ class DaemonRecycleTest {
         }
         ApacheServer.sleep(300);
         l.stop();
+        // the parent notices an exit within a second (JVM00054)
+        String exited = "JVM00054: daemon process \\d+ of group " + group + " .*exited to be recycled";
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (Daemons.countLines(load.errorLogSince(mark), exited) < recycles && System.nanoTime() < until) {
+            ApacheServer.sleep(50);
+        }
         assertTrue(l.failures().isEmpty(), () -> l.report() + "\n" + Daemons.lines(load.errorLogSince(mark),
                 "JVM0006|JVM0130[35]|JVM0005"));
         assertRecycledCleanly(load.errorLogSince(mark), group, recycles, "maximum-requests \\(50\\) reached");
