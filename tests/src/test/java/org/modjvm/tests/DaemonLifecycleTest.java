@@ -74,7 +74,7 @@ class DaemonLifecycleTest {
 
     static long pid(ApacheServer s) {
         RawHttp.Response r = RawHttp.get(s.port(), "/lc?case=info");
-        assertEquals(200, r.status(), r::toString);
+        assertEquals(200, r.status(), () -> r + "\n" + Daemons.lines(s.errorLog(), "JVM0\\d+|AH0\\d+"));
         return Daemons.pidOf(r);
     }
 
@@ -139,6 +139,30 @@ class DaemonLifecycleTest {
             assertFalse(log.contains("JVM00051"), () -> "no daemon 'died' in a graceful restart:\n" + log);
             assertFalse(log.contains("JVM00064"), () -> "no request failed:\n" + log);
             assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    @Test
+    void gracefulRestartUnderLoadFailsNoRequest() {
+        try (ApacheServer s = server("daemon-graceful-load").start()) {
+            List<Long> oldPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            pid(s);
+            long mark = s.errorLogMark();
+            try (Load l = new Load(s, "/lc?case=sleep&ms=20", 8).start()) {
+                l.awaitCount(50, 20_000);
+                s.signal("USR1");
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline
+                        && l.samples().stream().noneMatch(x -> x.good() && x.pid() > 0 && !oldPids.contains(x.pid()))) {
+                    ApacheServer.sleep(100);
+                }
+                ApacheServer.sleep(1500);
+                l.stop();
+                assertTrue(l.samples().stream().anyMatch(x -> x.good() && !oldPids.contains(x.pid())),
+                        () -> "the new generation serves: " + l.report());
+                assertTrue(l.failures().isEmpty(), () -> l.report() + "\n"
+                        + Daemons.lines(s.errorLogSince(mark), "JVM0\\d+|AH0\\d+"));
+            }
         }
     }
 

@@ -72,7 +72,7 @@ class DaemonTimeoutsTest {
     @Test
     void requestTimeoutAnswers504AndOtherThreadsServeOn() throws Exception {
         long mark = server.errorLogMark();
-        CompletableFuture<Timed> stuck = async("/rt?case=sleep&ms=6000&marker=rt-one");
+        CompletableFuture<Timed> stuck = async("/rt?case=sleep&ms=3500&marker=rt-one");
         Daemons.awaitMarker(server, "rt-one", Duration.ofSeconds(10));
         RawHttp.Response meanwhile = RawHttp.get(server.port(), "/rt?case=info");
         assertEquals(200, meanwhile.status(), () -> "the second thread serves: " + meanwhile);
@@ -82,7 +82,7 @@ class DaemonTimeoutsTest {
         String log = server.awaitErrorLog(mark, "JVM01310", Duration.ofSeconds(5));
         assertTrue(log.contains("JVM01310"), () -> "JVM01310 logged:\n" + log);
         assertEquals(200, RawHttp.get(server.port(), "/rt?case=info").status());
-        ApacheServer.sleep(4500); // let the stuck thread end
+        ApacheServer.sleep(1800); // let the stuck thread end (3.5 s after it started)
     }
 
     @Test
@@ -91,7 +91,7 @@ class DaemonTimeoutsTest {
         long mark = server.errorLogMark();
         List<CompletableFuture<Timed>> stuck = new ArrayList<>();
         for (int i = 0; i < 2; i++) { // threads=2
-            stuck.add(async("/rt?case=sleep&ms=6000&marker=rt-all-" + i));
+            stuck.add(async("/rt?case=sleep&ms=3500&marker=rt-all-" + i));
         }
         for (int i = 0; i < 2; i++) {
             Daemons.awaitMarker(server, "rt-all-" + i, Duration.ofSeconds(10));
