@@ -101,6 +101,11 @@ int jvm_msg_reply_check(const unsigned char head[5], unsigned *type, uint32_t *p
             return -1;
         }
         break;
+    case JVM_MSG_GOODBYE:
+        if (len != 0) {
+            return -1;
+        }
+        break;
     default:
         return -1;
     }

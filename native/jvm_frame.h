@@ -26,7 +26,8 @@ enum jvm_msg_type {
     JVM_MSG_BODY = 6,       /* Apache → daemon: bytes (empty: end of body) */
     JVM_MSG_BODY_ERROR = 7, /* Apache → daemon: the body cannot be read */
     JVM_MSG_LOG = 8,        /* daemon → Apache: u32 level, UTF-8 text */
-    JVM_MSG_END = 9         /* daemon → Apache: i32 result */
+    JVM_MSG_END = 9,        /* daemon → Apache: i32 result */
+    JVM_MSG_GOODBYE = 10    /* daemon → Apache: the connection closes; a request sent on it was not read */
 };
 
 /* Writes a message header (5 bytes) for a payload of `payload_len` bytes. */

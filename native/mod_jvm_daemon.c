@@ -319,16 +319,18 @@ static void maintenance(int reason, void *data, apr_wait_t status)
     case APR_OC_REASON_LOST:
         dp->proc.pid = 0; /* the UNREGISTER call that unregistering makes finds nothing to do */
         apr_proc_other_child_unregister(dp);
-        if (reason == APR_OC_REASON_DEATH && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (reason == APR_OC_REASON_DEATH && status == 0) {
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                          "JVM00054: daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
                          dp->slot, dp->g->name, pid);
         } else {
+            /* the MPM hands other children only a number: the exit code, or the signal that
+             * ended the process, without saying which (a JVM killed by the kernel's OOM killer
+             * shows 9; -XX:+ExitOnOutOfMemoryError exits with 3) */
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
                          "JVM00051: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died (%s %d): "
                          "starting a new one", dp->slot, dp->g->name, pid,
-                         reason == APR_OC_REASON_LOST ? "lost" : WIFSIGNALED(status) ? "signal" : "exit status",
-                         reason == APR_OC_REASON_LOST ? 0 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+                         reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status);
         }
         dp->quick_deaths = apr_time_now() - dp->started < apr_time_from_sec(1) ? dp->quick_deaths + 1 : 0;
         ap_mpm_query(AP_MPMQ_MPM_STATE, &state);

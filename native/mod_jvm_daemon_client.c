@@ -172,8 +172,9 @@ static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
     return fd;
 }
 
-/* Outcome of reading from the daemon. */
-enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3 };
+/* Outcome of reading from the daemon. IO_GOODBYE: the daemon closed the connection without
+ * reading the request (drain), so it can be sent again. */
+enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3, IO_GOODBYE = -4 };
 
 /* Refills the thread's (empty) read buffer from the daemon. */
 static int refill(client_thread *t, int fd, int *got_any)
@@ -227,7 +228,7 @@ static uint32_t le32(const unsigned char *b)
 }
 
 /* Answers a READ: up to `max` bytes of the request body. */
-static int answer_read(request_rec *r, int fd, uint32_t max, int *read_started, int *read_eof)
+static int answer_read(request_rec *r, jvm_response *resp, int fd, uint32_t max, int *read_started, int *read_eof)
 {
     char buf[READ_BUF];
     long got;
@@ -240,7 +241,7 @@ static int answer_read(request_rec *r, int fd, uint32_t max, int *read_started, 
     if (*read_eof || max == 0) {
         return send_msg(fd, JVM_MSG_BODY, NULL, 0);
     }
-    got = ap_get_client_block(r, buf, max < sizeof buf ? max : sizeof buf);
+    got = jvm_request_body_read(resp, buf, max < sizeof buf ? max : sizeof buf);
     if (got < 0) {
         return send_msg(fd, JVM_MSG_BODY_ERROR, NULL, 0);
     }
@@ -314,7 +315,7 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
             if ((rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
                 return rc;
             }
-            if (answer_read(r, fd, le32(b), &read_started, &read_eof) != 0) {
+            if (answer_read(r, resp, fd, le32(b), &read_started, &read_eof) != 0) {
                 return IO_ERROR;
             }
             break;
@@ -334,6 +335,8 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
             }
             break;
         }
+        case JVM_MSG_GOODBYE:
+            return IO_GOODBYE;
         case JVM_MSG_END: {
             unsigned char b[4];
             int result;
@@ -393,9 +396,9 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             break;
         }
         if (w.len > JVM_MSG_MAX) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00035: request environ too large (%lu bytes)",
-                          (unsigned long)w.len);
-            return HTTP_INTERNAL_SERVER_ERROR;
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00035: the request's environ (%lu bytes: its "
+                          "headers) is too large for the daemon protocol", (unsigned long)w.len);
+            return HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
         free(t->out);
         t->out_cap = w.len;
@@ -409,6 +412,11 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     for (int attempt = 0;; attempt++) {
         int fd = t->fds[g->index];
         int reused = fd >= 0, got_any = 0, reusable = 0, rc;
+        if (attempt > 3) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "JVM00066: daemon process group %s kept closing connections (draining) for %s", g->name, r->uri);
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
         const char *why = NULL;
         if (fd < 0) {
             fd = connect_group(r, g, &why);
@@ -425,8 +433,8 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         if (send_all(fd, t->out, w.len) != 0) {
             close(fd);
             t->fds[g->index] = -1;
-            if (reused && attempt == 0) {
-                continue; /* a stale connection (the daemon restarted or recycled): once more */
+            if (reused) {
+                continue; /* a stale connection (its process is gone): the request never left */
             }
             ap_log_rerror(APLOG_MARK, APLOG_ERR, errno, r,
                           "JVM00062: cannot send the request to daemon process group %s", g->name);
@@ -440,8 +448,8 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         if (rc >= 0) {
             return rc;
         }
-        if (!got_any && reused && attempt == 0 && rc != IO_TIMEOUT) {
-            continue; /* closed before answering anything: the request never ran; once more */
+        if (rc == IO_GOODBYE) {
+            continue; /* the daemon closed this idle connection and did not read the request */
         }
         if (rc == IO_TIMEOUT) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -186,7 +186,7 @@ static jint JNICALL native_read(JNIEnv *env, jclass cls, jlong handle, jbyteArra
     if (rq->read_eof || length == 0) {
         return 0;
     }
-    got = ap_get_client_block(rq->r, (char *)rq->t->io, (apr_size_t)(length < IO_SIZE ? length : IO_SIZE));
+    got = jvm_request_body_read(&rq->resp, (char *)rq->t->io, (apr_size_t)(length < IO_SIZE ? length : IO_SIZE));
     if (got == 0) {
         rq->read_eof = 1;
         return 0;
@@ -626,8 +626,8 @@ int jvm_embedded_handle(request_rec *r)
         size_t need = w.len;
         if (grow_frame(t, need) != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00035: cannot make room for a request environ of %lu bytes", (unsigned long)need);
-            return HTTP_INTERNAL_SERVER_ERROR;
+                          "JVM00035: the request's environ (%lu bytes: its headers) is too large", (unsigned long)need);
+            return HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
         jvm_fw_init(&w, t->frame, t->frame_cap);
         jvm_environ_write(r, &e, &w);

@@ -116,6 +116,48 @@ int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int f
     return 0;
 }
 
+long jvm_request_body_read(jvm_response *resp, char *buf, apr_size_t n)
+{
+    request_rec *r = resp->r;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, (apr_off_t)n);
+    apr_size_t got = n;
+    const char *why = NULL;
+    if (rv == APR_SUCCESS && APR_BRIGADE_EMPTY(bb)) {
+        rv = APR_EGENERAL;
+    }
+    if (rv != APR_SUCCESS) {
+        if (APR_STATUS_IS_TIMEUP(rv)) {
+            why = apr_psprintf(r->pool, "the client sent nothing for Timeout (%" APR_TIME_T_FMT " s)",
+                               apr_time_sec(r->server->timeout));
+            resp->body_status = HTTP_REQUEST_TIME_OUT;
+        } else if (rv == AP_FILTER_ERROR || rv == APR_ENOSPC || rv == APR_EINVAL) {
+            why = "Apache refused the body (over LimitRequestBody, or malformed chunks: see the line above)";
+            resp->body_status = rv == APR_EINVAL ? HTTP_BAD_REQUEST : HTTP_REQUEST_ENTITY_TOO_LARGE;
+        } else if (APR_STATUS_IS_EOF(rv) || APR_STATUS_IS_ECONNRESET(rv) || APR_STATUS_IS_ECONNABORTED(rv)
+                   || APR_STATUS_IS_EPIPE(rv)) {
+            why = "the client went away (disconnected before sending all of it)";
+        } else {
+            why = apr_psprintf(r->pool, "read error %d", rv);
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JVM00037: reading the request body of %s failed: %s",
+                      r->uri, why);
+        r->connection->keepalive = AP_CONN_CLOSE;
+        apr_brigade_destroy(bb);
+        return -1;
+    }
+    if (APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))) {
+        r->remaining = r->read_chunked ? -1 : 0;
+    }
+    if (apr_brigade_flatten(bb, buf, &got) != APR_SUCCESS) {
+        apr_brigade_destroy(bb);
+        return -1;
+    }
+    r->read_length += (apr_off_t)got;
+    apr_brigade_destroy(bb);
+    return (long)got;
+}
+
 /* Ends a response whose head was sent but whose body cannot be completed: the client must
  * see a broken response (no last chunk, connection closed), never a short "complete" one. */
 static void abort_response(jvm_response *resp)
@@ -145,6 +187,9 @@ int jvm_response_finish(jvm_response *resp, int result)
             return OK;
         }
         apr_table_clear(r->headers_out);
+        if (result == HTTP_INTERNAL_SERVER_ERROR && resp->body_status) {
+            return resp->body_status; /* the application failed because the body was refused */
+        }
         return result > 0 ? result : HTTP_INTERNAL_SERVER_ERROR;
     }
     if (resp->gone || r->connection->aborted) {

@@ -16,6 +16,8 @@ typedef struct jvm_response {
     int head_invalid;       /* the head was rejected: answer 500 */
     int gone;               /* the client went away or output failed */
     int truncated_logged;   /* the Content-Length overflow was logged */
+    int body_status;        /* set when the request body was refused (413, 400): the answer if
+                               the application then fails before its head */
 } jvm_response;
 
 void jvm_response_init(jvm_response *resp, request_rec *r);
@@ -27,6 +29,11 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len);
 /* Adds body bytes (flushing them to the client if asked). Returns 0, or -1 when the client
  * is gone. Bytes beyond the Content-Length are dropped (JVM00032). */
 int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int flush);
+
+/* Reads up to n bytes of the request body (dechunked). Returns the count, 0 at the end of the
+ * body, or -1 (logged as JVM00037 with the cause: the client went away, Timeout, a refused body;
+ * a refused body also sets resp->body_status). */
+long jvm_request_body_read(jvm_response *resp, char *buf, apr_size_t n);
 
 /* Ends the request. `result` is what the application side returned: 0 (response complete),
  * an HTTP status > 0 (nothing sent: Apache answers it), -1 (failed after the head).

@@ -180,6 +180,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)result;
             return 0;
         }
+        case JVM_MSG_GOODBYE:
+            if (len != 0) {
+                abort();
+            }
+            return 0; /* converse() ends here: the request is sent again */
         default:
             abort(); /* jvm_msg_reply_check let an unknown type through */
         }

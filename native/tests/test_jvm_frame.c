@@ -122,6 +122,10 @@ int main(void)
         uint32_t plen = 0;
         jvm_msg_header(h, JVM_MSG_END, 4);
         CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && type == JVM_MSG_END && plen == 4);
+        jvm_msg_header(h, JVM_MSG_GOODBYE, 0);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) == 0 && type == JVM_MSG_GOODBYE && plen == 0);
+        jvm_msg_header(h, JVM_MSG_GOODBYE, 1);
+        CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
         jvm_msg_header(h, JVM_MSG_END, 3);
         CHECK(jvm_msg_reply_check(h, &type, &plen) != 0);
         jvm_msg_header(h, JVM_MSG_READ, 5);

@@ -260,7 +260,7 @@ class FaultAppTest {
             // on OutOfMemoryError; "died (signal 3)" would send them looking for a SIGQUIT
             String log2 = server.errorLogSince(mark);
             FaultHarnessTest.assertLogSays("daemon OOM: JVM00051 gives the exit status", log2,
-                    "JVM00051: .*\\(pid " + before.daemonPids().get(0) + "\\) died \\(exit status 3\\)");
+                    "JVM00051: .*\\(pid " + before.daemonPids().get(0) + "\\) died \\(exit code or signal 3\\)");
             FaultHarnessTest.assertLogSays("daemon OOM: a numbered line names the OutOfMemoryError", log2,
                     "OutOfMemoryError");
         }
@@ -311,7 +311,7 @@ class FaultAppTest {
         } else {
             FaultHarnessTest.assertLogSays("daemon System.exit: the request", log, "JVM00064: ");
             FaultHarnessTest.assertLogSays("daemon System.exit: the process", log,
-                    "JVM00051: .*\\(pid " + before.daemonPids().get(0) + "\\) died \\(exit status 3\\)");
+                    "JVM00051: .*\\(pid " + before.daemonPids().get(0) + "\\) died \\(exit code or signal 3\\)");
         }
         FaultHarnessTest.Snapshot after = FaultHarnessTest.settle(server, 1, 1);
         if (mode == Mode.EMBEDDED) {

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * small response is one write.
  */
 final class DaemonConnection implements Transport, Runnable {
-    static final int HELLO = 1, REQUEST = 2, HEAD = 3, DATA = 4, READ = 5, BODY = 6, BODY_ERROR = 7, LOG = 8, END = 9;
+    static final int HELLO = 1, REQUEST = 2, HEAD = 3, DATA = 4, READ = 5, BODY = 6, BODY_ERROR = 7, LOG = 8, END = 9,
+            GOODBYE = 10;
     static final int HELLO_MAGIC = 0x4D4A4431; // "MJD1"
     static final int MAX_MESSAGE = 16 << 20;
     private static final int IDLE = 0, BUSY = 1, CLOSED = 2;
@@ -76,7 +77,7 @@ final class DaemonConnection implements Transport, Runnable {
                     return;
                 }
                 state.set(IDLE);
-                if (server.draining() && state.compareAndSet(IDLE, CLOSED)) {
+                if (server.draining() && closeIfIdle()) {
                     return;
                 }
             }
@@ -199,13 +200,36 @@ final class DaemonConnection implements Transport, Runnable {
         return requestStart != 0;
     }
 
-    /** Closes the connection if it is idle (drain); a busy one finishes its request first. */
+    /**
+     * Closes the connection if it is idle (drain); a busy one finishes its request first. Says
+     * GOODBYE first: a request Apache sent meanwhile was not read, and Apache may send it again
+     * (without GOODBYE, a connection that ends before the reply means the request ran).
+     */
     boolean closeIfIdle() {
         if (state.compareAndSet(IDLE, CLOSED)) {
+            sayGoodbye();
             close();
             return true;
         }
         return false;
+    }
+
+    private void sayGoodbye() {
+        boolean locked = false;
+        try {
+            locked = output.tryLock(100, TimeUnit.MILLISECONDS);
+            if (locked && !writeFailed) {
+                out.clear();
+                out.putInt(1).put((byte) GOODBYE);
+                flushOut();
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // Apache sees the connection end; it resends only a request whose send failed
+        } finally {
+            if (locked) {
+                output.unlock();
+            }
+        }
     }
 
     void close() {

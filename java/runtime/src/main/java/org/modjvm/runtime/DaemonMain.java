@@ -45,7 +45,15 @@ public final class DaemonMain {
             DaemonServer server = new DaemonServer(settings, context, sink, listener);
             preload(settings, context);
             applications.onReload(server::scriptChanged);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "mod_jvm-shutdown"));
+            // SIGTERM (Apache stops or restarts): drain, then halt. Handled apart from the
+            // shutdown hooks, which then only run for System.exit from an application: that
+            // must not wait for running requests (one of them is the caller)
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                Thread stopper = new Thread(server::shutdown, "mod_jvm-shutdown");
+                stopper.setDaemon(true);
+                stopper.start();
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(server::exiting, "mod_jvm-exit"));
             if (context.serverLog().enabled(Log.INFO)) {
                 context.serverLog().log(Log.INFO, "JVM01300", "daemon process of group " + settings.group() + " ready: pid "
                         + ProcessHandle.current().pid() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home")

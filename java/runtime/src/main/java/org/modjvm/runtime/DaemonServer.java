@@ -187,16 +187,27 @@ final class DaemonServer {
         Runtime.getRuntime().halt(0);
     }
 
-    /** SIGTERM (Apache restarts or stops): drain within shutdown-timeout, then let the JVM exit. */
+    /** SIGTERM (Apache restarts or stops): drain within shutdown-timeout, then exit 0. */
     void shutdown() {
         if (draining) {
             return;
         }
         log.log(Log.INFO, "JVM01304", "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
                 + running.get() + " requests running");
-        if (!drain(settings.shutdownTimeout())) {
-            Runtime.getRuntime().halt(0);
+        drain(settings.shutdownTimeout());
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** The JVM exits without SIGTERM: an application called System.exit (or SIGINT/SIGHUP). */
+    void exiting() {
+        if (draining) {
+            return;
         }
+        log.log(Log.ERR, "JVM01324", "daemon process (pid " + ProcessHandle.current().pid() + ") is exiting"
+                + " (System.exit in an application?) with " + running.get() + " requests running: they fail;"
+                + " Apache starts a new process");
+        System.out.flush();
     }
 
     /** @return true if every running request ended in time */
