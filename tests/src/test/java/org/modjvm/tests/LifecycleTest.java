@@ -187,7 +187,7 @@ class LifecycleTest {
                     files + " cached files in a cache directory with mode " + mode);
             if (othersCanWrite) {
                 String log = s.errorLog();
-                assertTrue(log.contains("JVM01300"), () -> "README: the refusal is logged (JVM01300):\n" + log);
+                assertTrue(log.contains("JVM01230"), () -> "README: the refusal is logged (JVM01230):\n" + log);
             }
         }
     }

@@ -80,12 +80,12 @@ final class CompiledClassCache {
             }
             String problem = problemWith(file, false);
             if (problem != null) {
-                log.log(Log.WARNING, "JVM01302", "ignoring cached classes " + file + ": " + problem);
+                log.log(Log.WARNING, "JVM01232", "ignoring cached classes " + file + ": " + problem);
                 return null;
             }
             return unzip(Files.readAllBytes(file));
         } catch (IOException | RuntimeException e) {
-            log.log(Log.WARNING, "JVM01302", "ignoring unreadable cached classes " + file + ": " + e);
+            log.log(Log.WARNING, "JVM01232", "ignoring unreadable cached classes " + file + ": " + e);
             return null;
         }
     }
@@ -119,7 +119,7 @@ final class CompiledClassCache {
             temporary = null;
             return true;
         } catch (IOException | RuntimeException e) {
-            log.log(Log.WARNING, "JVM01301", "cannot write compiled classes to the cache " + target + ": " + e);
+            log.log(Log.WARNING, "JVM01231", "cannot write compiled classes to the cache " + target + ": " + e);
             return false;
         } finally {
             if (temporary != null) {
@@ -216,7 +216,7 @@ final class CompiledClassCache {
             return true;
         }
         if (warned.compareAndSet(false, true)) {
-            log.log(Log.WARNING, "JVM01300", "not using the compiled-class cache " + directory + ": " + problem
+            log.log(Log.WARNING, "JVM01230", "not using the compiled-class cache " + directory + ": " + problem
                     + "; scripts are compiled in memory by every process instead");
         }
         return false;

@@ -163,7 +163,7 @@ class ApplicationRegistryTest {
         try (Stream<Path> files = Files.list(cache)) {
             assertEquals(0, files.count(), "nothing is written to an unsafe cache");
         }
-        long warnings = requestLog.logs.stream().filter(line -> line.text().startsWith("JVM01300: ")).count();
+        long warnings = requestLog.logs.stream().filter(line -> line.text().startsWith("JVM01230: ")).count();
         assertEquals(1, warnings, "warned once: " + requestLog.logText());
         assertTrue(requestLog.logged(Log.WARNING, "writable by group or others"));
 
@@ -178,7 +178,7 @@ class ApplicationRegistryTest {
         Path cache = Files.createDirectory(dir.resolve("cache"));
         ApplicationRegistry registry = registry(cache, myUid() + 4242);
         assertBody("a", get(registry, Scripts.write(dir.resolve("a.java"), Scripts.hello("A", "\"a\""))));
-        assertTrue(requestLog.logged(Log.WARNING, "JVM01300: not using the compiled-class cache " + cache
+        assertTrue(requestLog.logged(Log.WARNING, "JVM01230: not using the compiled-class cache " + cache
                 + ": it is owned by uid " + myUid()), requestLog.logText());
         try (Stream<Path> files = Files.list(cache)) {
             assertEquals(0, files.count());
@@ -198,7 +198,7 @@ class ApplicationRegistryTest {
         ApplicationRegistry fresh = registry(cache, myUid());
         assertBody("genuine", get(fresh, script));
         assertEquals(1, compilations(fresh), "an entry others could have written is not trusted");
-        assertTrue(requestLog.logged(Log.WARNING, "JVM01302: ignoring cached classes"));
+        assertTrue(requestLog.logged(Log.WARNING, "JVM01232: ignoring cached classes"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(entry)));
     }
 
