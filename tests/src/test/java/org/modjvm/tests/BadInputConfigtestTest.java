@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * where the directive is allowed pass ("Syntax OK"); missing, extra, malformed and out-of-range
  * arguments, and every context where it is not allowed, fail with a non-zero exit and a message
  * that names the directive (Apache adds the file and line for errors found while parsing). The
- * cases of {@link ConfigtestTest} are not repeated here.
+ * cases of {@link ConfigtestTest} and {@link DaemonConfigtestTest} are not repeated here.
  *
  * <p>.htaccess is read per request, not by configtest: {@link #htaccess} runs one server whose
  * script directories carry .htaccess files under AllowOverride FileInfo, AuthConfig and None. (Apache
@@ -136,55 +136,40 @@ class BadInputConfigtestTest {
         d.add(new Directive("JvmProcessGroup", "g1", ALL, "JvmDaemonProcess g1\n", List.of(
                 bad("", "takes one argument"),
                 bad("g1 extra", "takes one argument"),
-                bad("bad!name", "'bad!name' is not a valid group name"),
-                bad("nosuch", "JVM00006: JvmProcessGroup: process group 'nosuch' is not defined"))));
-        d.add(new Directive("JvmRestrictEmbedded", "On", SERVER, "", List.of(
-                bad("", "must be On or Off"),
-                bad("Sometimes", "must be On or Off"))));
+                bad("bad!name", "'bad!name' is not a valid group name"))));
+        d.add(new Directive("JvmRestrictEmbedded", "On", SERVER, "", List.<String[]>of(
+                bad("", "must be On or Off"))));
+        d.add(new Directive("JvmRequestTimeout", "30", SERVER, "", List.of(
+                bad("", "takes one argument"),
+                bad("30 extra", "takes one argument"),
+                bad("-1", "'-1' is not a number of seconds"),
+                bad("abc", "'abc' is not a number of seconds"),
+                bad("1.5", "'1\\.5' is not a number of seconds"),
+                bad("31536001", "'31536001' is not a number of seconds"))));
         d.add(new Directive("JvmSocketPrefix", "@ROOT@/run/sock", SERVER, "", List.of(
                 bad("", "takes one argument"),
                 bad("@ROOT@/run/sock extra", "takes one argument"),
-                bad("@ROOT@/nonexistent-dir/sock", "directory '@ROOT@/nonexistent-dir' does not exist"),
-                bad("@FILE@/sock", "directory '@FILE@' does not exist"),
-                bad("@ROOT@/run/" + "s".repeat(80), "too long for a UNIX socket path"))));
+                bad("@FILE@/sock", "directory '@FILE@' does not exist"))));
         return d;
     }
 
     static List<String[]> daemonBad() {
         List<String[]> b = new ArrayList<>(List.of(
                 bad("", "needs a group name"),
-                bad("bad!name", "'bad!name' is not a valid group name"),
                 bad("x".repeat(65), "is not a valid group name"),
-                bad("g1\nJvmDaemonProcess g1", "group 'g1' is defined twice"),
-                bad("g1 processes", "'processes' is not an option \\(expected name=value\\)"),
                 bad("g1 =3", "'=3' is not an option"),
-                bad("g1 bogus=1", "unknown option 'bogus'"),
-                bad("g1 display-name=", "display-name= needs a value"),
-                bad("g1 user=nosuchuser-xyz", "user 'nosuchuser-xyz' does not exist"),
-                bad("g1 user=root", "user 'root' is root"),
-                bad("g1 user=#0", "user '#0' is root"),
-                bad("g1 group=nosuchgroup-xyz", "group 'nosuchgroup-xyz' does not exist"),
                 bad("g1 script-user=nosuchuser-xyz", "script-user 'nosuchuser-xyz' does not exist"),
                 bad("g1 script-group=nosuchgroup-xyz", "script-group 'nosuchgroup-xyz' does not exist"),
-                bad("g1 home=@ROOT@/nonexistent-dir", "home '@ROOT@/nonexistent-dir' is not a directory"),
-                bad("g1 home=@FILE@", "home '@FILE@' is not a directory"),
-                bad("g1 java-home=@FAKEJDK@", "java-home: '@FAKEJDK@' has no lib/server/libjvm\\.so"),
-                bad("g1 java-home=@ROOT@/nonexistent-jdk", "java-home: '@ROOT@/nonexistent-jdk' is not a directory"),
-                bad("g1 class-path=@ROOT@/nonexistent.jar", "class-path: '@ROOT@/nonexistent\\.jar' does not exist"),
                 bad("g1 class-path=", "class-path: empty class path"),
-                bad("g1 jvm-options=Xmx64m", "jvm-options: 'Xmx64m' is not a JVM option"),
-                bad("\"g1\" \"jvm-options=-cp /x\"", "jvm-options: '-cp': set the class path with class-path="),
-                bad("g1 jvm-options=-Xmx12zz", "jvm-options: '-Xmx12zz' is not a valid size"),
-                bad("g1 jvm-options=-XX:+NoSuchFlagAtAll", "JVM00005: JvmDaemonProcess g1: jvm-options: .*NoSuchFlagAtAll")));
+                bad("g1 home=@FILE@", "home '@FILE@' is not a directory")));
         for (String[] kv : new String[][] {
-                {"processes", "0", "1 to 256"}, {"processes", "257", "1 to 256"}, {"processes", "abc", "1 to 256"},
+                {"processes", "257", "1 to 256"}, {"processes", "abc", "1 to 256"},
                 {"processes", "", "1 to 256"}, {"processes", "1.5", "1 to 256"},
-                {"threads", "0", "1 to 10000"}, {"threads", "10001", "1 to 10000"}, {"threads", "-3", "1 to 10000"},
-                {"umask", "8", "octal"}, {"umask", "0999", "octal"}, {"umask", "-1", "octal"}, {"umask", "01000", "octal"},
+                {"threads", "0", "1 to 10000"}, {"threads", "10001", "1 to 10000"},
+                {"umask", "8", "octal"}, {"umask", "-1", "octal"}, {"umask", "01000", "octal"},
                 {"umask", "abc", "octal"}, {"umask", "", "octal"},
                 {"maximum-requests", "-1", "0 to 2000000000"}, {"maximum-requests", "2000000001", "0 to 2000000000"},
-                {"maximum-requests", "x", "0 to 2000000000"},
-                {"listen-backlog", "0", "1 to 65535"}, {"listen-backlog", "65536", "1 to 65535"}}) {
+                {"listen-backlog", "65536", "1 to 65535"}}) {
             b.add(bad("g1 " + kv[0] + "=" + kv[1], kv[0] + " must be .*" + kv[2] + ".*'" + Pattern.quote(kv[1]) + "'"));
         }
         for (String t : List.of("restart-interval", "inactivity-timeout", "request-timeout", "graceful-timeout",
@@ -207,8 +192,9 @@ class BadInputConfigtestTest {
         };
     }
 
-    /** Context cases that {@link ConfigtestTest} already has. */
-    static final Set<String> IN_CONFIGTEST_TEST = Set.of("JvmScriptAlias in location", "JvmHome in vhost");
+    /** Context cases that {@link ConfigtestTest} and {@link DaemonConfigtestTest} already have. */
+    static final Set<String> IN_OTHER_TESTS = Set.of("JvmScriptAlias in location", "JvmHome in vhost",
+            "JvmDaemonProcess in location", "JvmRestrictEmbedded in vhost");
 
     /** name, snippet, directive, problem regex (null: must pass). */
     static Stream<Arguments> cases() {
@@ -218,7 +204,7 @@ class BadInputConfigtestTest {
                 String snippet = d.prelude() + wrap(ctx, d.name() + " " + d.good());
                 if (d.allowed().contains(ctx)) {
                     out.add(Arguments.of(d.name() + " good in " + ctx, snippet, d.name(), null));
-                } else if (!IN_CONFIGTEST_TEST.contains(d.name() + " in " + ctx)) {
+                } else if (!IN_OTHER_TESTS.contains(d.name() + " in " + ctx)) {
                     out.add(Arguments.of(d.name() + " in " + ctx + " (not allowed)", snippet, d.name(), NAMES_CONTEXT));
                 }
             }
@@ -311,6 +297,7 @@ class BadInputConfigtestTest {
         serverOnly.put("JvmDaemonProcess", "g9");
         serverOnly.put("JvmRestrictEmbedded", "On");
         serverOnly.put("JvmSocketPrefix", "@ROOT@/run/x");
+        serverOnly.put("JvmRequestTimeout", "30");
         for (Map.Entry<String, String> e : serverOnly.entrySet()) {
             m.put("no-" + e.getKey(), new Ht("hf", e.getKey() + " " + e.getValue(), 500,
                     "\\.htaccess: " + e.getKey() + " not allowed here"));
