@@ -204,31 +204,34 @@ class DaemonSupervisionTest {
 
     @Test
     void aReplacementProcessTakesItsShareOfTheLoad() {
-        // processes=2 threads=8: 12 clients saturate one process; the replacement must take
-        // requests (else 4 of them queue in one process while the other idles)
-        List<Long> before = Daemons.pids(server, GROUP);
-        try (Load warm = new Load(server, "/sup?case=sleep&ms=100", 12).start()) {
-            warm.awaitCount(60, 20_000); // every Apache thread has a connection now
-        }
-        long victim = before.get(0);
-        long t0 = System.nanoTime();
-        Daemons.kill(victim, "KILL");
-        awaitReplacementOf(victim, t0);
+        // processes=2 threads=8, 12 clients: one process alone cannot run them all at once. A
+        // process is killed under this load; once its replacement is up, it must take requests
+        // (else 4 requests at a time queue in the survivor while the replacement idles)
         warmUp();
-        List<Long> now = Daemons.pids(server, GROUP);
-        long replacement = now.stream().filter(p -> !before.contains(p)).findFirst().orElseThrow();
+        List<Long> before = Daemons.pids(server, GROUP);
         try (Load load = new Load(server, "/sup?case=sleep&ms=300", 12).start()) {
-            long deadline = System.nanoTime() + 6_000_000_000L;
-            while (System.nanoTime() < deadline && load.samples().stream().noneMatch(s -> s.pid() == replacement)) {
+            load.awaitCount(60, 20_000);
+            long victim = before.get(0);
+            long t0 = System.nanoTime();
+            Daemons.kill(victim, "KILL");
+            awaitReplacementOf(victim, t0);
+            List<Long> now = Daemons.pids(server, GROUP);
+            long replacement = now.stream().filter(p -> !before.contains(p)).findFirst().orElseThrow();
+            server.awaitErrorLog(0, "JVM01300.*ready: pid " + replacement + ",", Duration.ofSeconds(20));
+            long ready = System.nanoTime();
+            long deadline = ready + 6_000_000_000L;
+            while (System.nanoTime() < deadline
+                    && load.samples().stream().noneMatch(s -> s.pid() == replacement)) {
                 ApacheServer.sleep(100);
             }
             load.stop();
             java.util.Map<Long, Long> perPid = new java.util.TreeMap<>();
-            load.samples().forEach(s -> perPid.merge(s.pid(), 1L, Long::sum));
-            assertTrue(perPid.containsKey(replacement), () -> "the replacement " + replacement
-                    + " served none of " + load.count() + " requests of 12 clients in 6 s (per pid: " + perPid
-                    + "); the group runs on one process");
-            assertTrue(load.failures().isEmpty(), load::report);
+            load.samples().stream().filter(s -> s.start() > ready).forEach(s -> perPid.merge(s.pid(), 1L, Long::sum));
+            long slow = load.samples().stream().filter(s -> s.start() > ready && s.end() - s.start() > 550_000_000L).count();
+            assertTrue(perPid.containsKey(replacement), () -> "the replacement " + replacement + " served none of the "
+                    + "requests of 12 clients in the 6 s after it was ready (per pid: " + perPid + "; " + slow
+                    + " of them waited for a thread, > 550 ms for a 300 ms request)");
         }
+        warmUp();
     }
 }
