@@ -56,7 +56,9 @@ class DaemonBasicsTest {
         Path app = server.installApp("daemon.java", "daemon");
         Path ht = server.installApp("daemon.java", "ht");
         Path loc = server.installApp("daemon.java", "loc");
+        Path badht = server.installApp("daemon.java", "badht");
         server.writeFile("apps/ht/.htaccess", "JvmProcessGroup basic\n");
+        server.writeFile("apps/badht/.htaccess", "JvmProcessGroup nosuchgroup\n");
         Files.createDirectories(server.root().resolve("home"));
         server.config("""
                 SetEnv MARKER_DIR @ROOT@/markers
@@ -68,13 +70,20 @@ class DaemonBasicsTest {
                 JvmScriptAlias /emb %1$s
                 JvmScriptAlias /ht %2$s
                 JvmScriptAlias /loc %3$s
+                JvmScriptAlias /badht %4$s
                 <Directory @ROOT@/apps/ht>
+                  AllowOverride FileInfo
+                </Directory>
+                <Directory @ROOT@/apps/badht>
                   AllowOverride FileInfo
                 </Directory>
                 <Location /loc>
                   JvmProcessGroup plain
                 </Location>
-                """.formatted(app, ht, loc)).start();
+                <Location /loc/global>
+                  JvmProcessGroup %%{GLOBAL}
+                </Location>
+                """.formatted(app, ht, loc, badht)).start();
         // before any request
         basicAtStart = Daemons.pids(server, "basic");
         plainAtStart = Daemons.pids(server, "plain");
@@ -177,6 +186,22 @@ class DaemonBasicsTest {
         Map<String, String> loc = info("/loc/x");
         assertEquals("plain", loc.get("process_group"), "<Location> JvmProcessGroup plain: " + loc);
         assertTrue(Daemons.pids(server, "plain").contains(Long.parseLong(loc.get("pid"))));
+    }
+
+    @Test
+    void globalInANarrowerScopeRunsEmbedded() {
+        Map<String, String> global = info("/loc/global");
+        assertEquals("", global.get("process_group"), "<Location /loc/global> JvmProcessGroup %{GLOBAL}: " + global);
+        assertTrue(server.childPids().contains(Long.parseLong(global.get("pid"))), global::toString);
+    }
+
+    @Test
+    void anUnknownGroupInHtaccessIs500WithJVM00041() {
+        long mark = server.errorLogMark();
+        RawHttp.Response r = RawHttp.get(server.port(), "/badht");
+        assertEquals(500, r.status(), r::toString);
+        String log = server.awaitErrorLog(mark, "JVM00041", Duration.ofSeconds(5));
+        assertTrue(log.contains("JVM00041") && log.contains("nosuchgroup"), () -> "JVM00041 names the group:\n" + log);
     }
 
     @Test

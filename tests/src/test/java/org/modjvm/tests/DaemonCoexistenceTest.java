@@ -66,8 +66,10 @@ class DaemonCoexistenceTest {
         server = ApacheServer.create().name("daemon-coexistence");
         Path app = server.installApp("daemon.java", "daemon");
         Path pre = server.writeFile("apps/pre/preloaded.java", PRELOADED);
+        server.writeFile("sock/.keep", "");
         server.config("""
                 SetEnv MARKER_DIR @ROOT@/markers
+                JvmSocketPrefix @ROOT@/sock/mj
                 JvmRestrictEmbedded On
                 JvmDaemonProcess j17 java-home=%1$s
                 JvmDaemonProcess j25 java-home=%2$s home=@ROOT@/markers
@@ -75,6 +77,16 @@ class DaemonCoexistenceTest {
                 JvmScriptAlias /j25 %3$s process-group=j25
                 JvmScriptAlias /pre %4$s process-group=j25 application-group=pre
                 JvmScriptAlias /emb %3$s
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName 127.0.0.1
+                </VirtualHost>
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName v.test
+                  JvmDaemonProcess vg
+                  JvmProcessGroup vg
+                  JvmScriptAlias /v %3$s
+                  JvmScriptAlias /v17 %3$s process-group=j17
+                </VirtualHost>
                 """.formatted(JDK17, JDK25, app, pre)).start();
     }
 
@@ -107,6 +119,27 @@ class DaemonCoexistenceTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void socketsFollowJvmSocketPrefix() throws IOException {
+        List<String> socks;
+        try (java.util.stream.Stream<Path> files = Files.list(server.root().resolve("sock"))) {
+            socks = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sock")).sorted().toList();
+        }
+        assertEquals(3, socks.size(), "one socket per group under JvmSocketPrefix: " + socks);
+        for (String n : socks) {
+            assertTrue(n.matches("mj\\." + server.parentPid() + "\\.\\d+\\.\\d+\\.sock"), n);
+        }
+    }
+
+    @Test
+    void aVirtualHostsGroupAndTheMainServersGroupsServeIt() {
+        Map<String, String> v = Daemons.info(server, "/v", "Host: v.test");
+        assertEquals("vg", v.get("process_group"), "JvmProcessGroup vg in the virtual host: " + v);
+        assertTrue(Daemons.pids(server, "vg").contains(Long.parseLong(v.get("pid"))), v::toString);
+        Map<String, String> v17 = Daemons.info(server, "/v17", "Host: v.test");
+        assertEquals("j17", v17.get("process_group"), "a main-server group is visible in a virtual host: " + v17);
     }
 
     @Test
