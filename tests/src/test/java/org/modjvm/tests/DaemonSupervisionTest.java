@@ -203,6 +203,42 @@ class DaemonSupervisionTest {
     }
 
     @Test
+    void aProcessThatPreloadsLongerThanStartupTimeoutIsReplaced() {
+        // startup-timeout=1 and an app whose class takes 4 s to initialize: the process gives up
+        // (JVM01323) and the parent starts another one (it does not hang)
+        try (ApacheServer s = ApacheServer.create().name("daemon-startup-timeout")) {
+            Path slow = s.writeFile("apps/slow/slow.java", """
+                    import java.util.List;
+                    import java.util.Map;
+                    import org.modjvm.StartResponse;
+
+                    public class Slow {
+                        static {
+                            try { Thread.sleep(4000); } catch (InterruptedException e) { throw new RuntimeException(e); }
+                        }
+                        public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse sr) {
+                            sr.start("200 OK", List.of(Map.entry("Content-Type", "text/plain")));
+                            return List.of("slow".getBytes());
+                        }
+                    }
+                    """);
+            // (the preload compiles the app, then initializes the class: well over 1 s either way)
+            s.config("""
+                    JvmDaemonProcess st startup-timeout=1
+                    JvmScriptAlias /slow %s process-group=st application-group=slow
+                    """.formatted(slow)).start();
+            long first = Daemons.awaitPids(s, "st", 1, Duration.ofSeconds(10)).get(0);
+            String log = s.awaitErrorLog(0, "JVM01323", Duration.ofSeconds(30));
+            assertTrue(log.contains("JVM01323"), () -> "startup-timeout exceeded (JVM01323):\n" + log);
+            String died = s.awaitErrorLog(0, "JVM00051.*group st \\(pid " + first + "\\)", Duration.ofSeconds(5));
+            assertTrue(died.contains("(pid " + first + ") died"), () -> "the parent notices (JVM00051):\n" + died);
+            Daemons.awaitReplacement(s, "st", 1, List.of(first), Duration.ofSeconds(10));
+            assertFalse(Daemons.lines(s.errorLog(), "JVM01300.*group st ready").contains("ready"),
+                    () -> "never ready within startup-timeout:\n" + s.errorLog());
+        }
+    }
+
+    @Test
     void aReplacementProcessTakesItsShareOfTheLoad() {
         // processes=2 threads=8, 12 clients: one process alone cannot run them all at once. A
         // process is killed under this load; once its replacement is up, it must take requests
