@@ -167,6 +167,34 @@ class DaemonLifecycleTest {
     }
 
     @Test
+    void shutdownTimeoutBoundsHowLongARestartWaitsForARunningRequest() throws Exception {
+        try (ApacheServer s = ApacheServer.create().name("daemon-shutdown-timeout")) {
+            Path app = s.installApp("daemon.java", "daemon");
+            s.config("""
+                    SetEnv MARKER_DIR @ROOT@/markers
+                    JvmDaemonProcess sd shutdown-timeout=1
+                    JvmScriptAlias /sd %s process-group=sd
+                    """.formatted(app)).start();
+            long old = Daemons.awaitPids(s, "sd", 1, Duration.ofSeconds(10)).get(0);
+            java.util.concurrent.CompletableFuture<RawHttp.Response> running = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> RawHttp.get(s.port(), "/sd?case=sleep&ms=8000&marker=sd-running"));
+            Daemons.awaitMarker(s, "sd-running", Duration.ofSeconds(20));
+            long t0 = System.nanoTime();
+            s.signal("USR1");
+            RawHttp.Response r = running.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 4000, "the old daemon waited shutdown-timeout=1 s, not the request's 8 s: " + ms + " ms, " + r);
+            assertTrue(r.status() == 502 || r.status() == 503 || !r.complete(), r::toString);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (Daemons.alive(old) && System.nanoTime() < deadline) {
+                ApacheServer.sleep(50);
+            }
+            assertFalse(Daemons.alive(old), "the old daemon exited");
+            Daemons.awaitReplacement(s, "sd", 1, List.of(old), Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void hardRestartReplacesTheDaemons() {
         try (ApacheServer s = server("daemon-restart").start()) {
             List<Long> oldPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
