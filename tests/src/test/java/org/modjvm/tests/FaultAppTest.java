@@ -256,8 +256,9 @@ class FaultAppTest {
             FaultHarnessTest.assertNoLeak("daemon OOM (replaced process)", before, after, FD_TOLERANCE + 2,
                     THREAD_TOLERANCE + 2);
             warmUp();
-            // the cause, in words a person understands, with a number: the JVM exits with status 3
-            // on OutOfMemoryError; "died (signal 3)" would send them looking for a SIGQUIT
+            // JVM00051 can only give the MPM's number ("exit code or signal 3"); the cause, in words a
+            // person understands, must still be in a numbered line: the OutOfMemoryError (today only the
+            // JVM's own unnumbered "Terminating due to java.lang.OutOfMemoryError" relayed line says it)
             String log2 = server.errorLogSince(mark);
             FaultHarnessTest.assertLogSays("daemon OOM: JVM00051 gives the exit status", log2,
                     "JVM00051: .*\\(pid " + before.daemonPids().get(0) + "\\) died \\(exit code or signal 3\\)");
