@@ -291,7 +291,7 @@ static const char *parse_class_path(apr_pool_t *p, const char *what, const char 
         if (n >= 2 && !strcmp(path + n - 2, "/*")) {
             check = apr_pstrmemdup(p, path, n - 2);
         } else if (n >= 6 && !strcmp(path + n - 6, "/*.jar")) {
-            /* shell-style dir/*.jar: Java's class-path wildcard dir/* means exactly that */
+            /* a shell-style "dir/ *.jar": Java's class-path wildcard "dir/ *" means exactly that */
             check = apr_pstrmemdup(p, path, n - 6);
             path = apr_pstrcat(p, check, "/*", NULL);
         }
