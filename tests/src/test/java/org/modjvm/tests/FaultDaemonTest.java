@@ -168,7 +168,11 @@ class FaultDaemonTest {
             assertTrue(s.start() < dead + 50_000_000L && s.end() > killed,
                     () -> "SIG" + signal + ": only requests in flight in the dying process may fail: " + s + "\n" + report);
         }
-        assertTrue(bad.size() <= LOAD_THREADS, () -> "at most one in-flight request per client: " + report);
+        // SIGKILL: the process is gone at once, so at most the one request of each client in flight;
+        // SIGSEGV: the JVM writes hs_err before it ends and takes new requests meanwhile (they
+        // fail with it: still in flight in the dying process), so a few more
+        int bound = signal.equals("KILL") ? LOAD_THREADS : 3 * LOAD_THREADS;
+        assertTrue(bad.size() <= bound, () -> "at most " + bound + " failures (in flight in the dying process): " + report);
         long lateGood = samples.stream().filter(s -> s.start() > dead + 1_500_000_000L && s.good()).count();
         assertTrue(lateGood > 20 || samples.stream().noneMatch(s -> s.start() > dead + 1_500_000_000L),
                 () -> "requests 1.5 s after the death succeed: " + report);
