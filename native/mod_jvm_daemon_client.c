@@ -29,9 +29,15 @@ APLOG_USE_MODULE(jvm);
 
 #define READ_BUF (64 * 1024)
 
+/* A connection older than this is closed before its next request and a new one is made, so the
+ * group's processes share the load again after one was replaced (persistent connections would
+ * otherwise stay with the survivors). One connect per Apache thread every few seconds. */
+#define CONNECTION_MAX_AGE apr_time_from_sec(2)
+
 /* Per worker thread: its connections (one per group) and buffers. */
 typedef struct client_thread {
     int *fds;               /* by group index; -1: none */
+    apr_time_t *since;      /* when each connection was made */
     int nfds;               /* size of fds */
     unsigned char *out;     /* outgoing request message */
     size_t out_cap;
@@ -54,6 +60,7 @@ static void client_thread_free(void *p)
         }
     }
     free(t->fds);
+    free(t->since);
     free(t->out);
     free(t);
 }
@@ -73,9 +80,11 @@ static client_thread *thread_state(void)
         return t;
     }
     t = calloc(1, sizeof *t);
-    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->out = malloc(16 * 1024))) {
+    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->since = calloc((size_t)n, sizeof *t->since))
+        || !(t->out = malloc(16 * 1024))) {
         if (t) {
             free(t->fds);
+            free(t->since);
         }
         free(t);
         return NULL;
@@ -411,7 +420,12 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
 
     for (int attempt = 0;; attempt++) {
         int fd = t->fds[g->index];
-        int reused = fd >= 0, got_any = 0, reusable = 0, rc;
+        int reused, got_any = 0, reusable = 0, rc;
+        if (fd >= 0 && attempt == 0 && apr_time_now() - t->since[g->index] > CONNECTION_MAX_AGE) {
+            close(fd); /* idle: the daemon just sees it end */
+            fd = t->fds[g->index] = -1;
+        }
+        reused = fd >= 0;
         if (attempt > 3) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           "JVM00066: daemon process group %s kept closing connections (draining) for %s", g->name, r->uri);
@@ -427,6 +441,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
                 return HTTP_SERVICE_UNAVAILABLE;
             }
             t->fds[g->index] = fd;
+            t->since[g->index] = apr_time_now();
         }
         t->in_pos = t->in_len = 0;
         jvm_response_init(&resp, r);
