@@ -155,7 +155,7 @@ final class CompiledClassCache {
      * {@code fcntl} lock on {@code .compile.lock} (released by the kernel if the holder dies)
      * inside a lock per directory for this JVM (file locks are per process).
      *
-     * @return the lock to close, or {@code null} when it was not obtained within {@code timeoutMillis}
+     * @return the lock to close, or {@code null} when another thread or process held it for {@code timeoutMillis}
      */
     Closeable lockForCompile(long timeoutMillis) throws InterruptedException {
         ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(directory.toAbsolutePath().normalize(), d -> new ReentrantLock());
@@ -163,19 +163,22 @@ final class CompiledClassCache {
         if (!local.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
             return null;
         }
-        FileChannel channel = null;
+        FileChannel channel;
         try {
             channel = FileChannel.open(directory.resolve(".compile.lock"), Set.of(StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException | RuntimeException e) {
+            return local::unlock; // no lock file (a read-only directory…): this JVM's lock only
+        }
+        boolean handedOver = false;
+        try {
             while (true) {
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    FileChannel held = channel;
-                    channel = null;
+                if (channel.tryLock() != null) {
+                    handedOver = true;
                     return () -> {
                         try {
-                            held.close(); // releases the file lock
+                            channel.close(); // releases the file lock
                         } finally {
                             local.unlock();
                         }
@@ -187,16 +190,22 @@ final class CompiledClassCache {
                 Thread.sleep(20);
             }
         } catch (IOException | RuntimeException e) {
-            return null; // no lock file (read-only directory…): compile without the lock
+            closeQuietly(channel);
+            handedOver = true;
+            return local::unlock; // file locks unsupported here: this JVM's lock only
         } finally {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // nothing was locked through it
-                }
+            if (!handedOver) {
+                closeQuietly(channel);
                 local.unlock();
             }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing is locked through it any more
         }
     }
 

@@ -195,6 +195,41 @@ class CompileProcessTest {
         assertEquals("result ok cached", out.strip());
     }
 
+    @Test
+    void theCompileLockExcludesOthersUntilClosedAndNeverLeaks() throws Exception {
+        CompiledClassCache cache = new CompiledClassCache(cache(), myUid());
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            java.io.Closeable held = cache.lockForCompile(1000);
+            assertTrue(held != null);
+            assertEquals(null, other.submit(() -> cache.lockForCompile(200)).get(10, TimeUnit.SECONDS),
+                    "not obtained while held");
+            held.close();
+            java.io.Closeable next = other.submit(() -> cache.lockForCompile(1000)).get(10, TimeUnit.SECONDS);
+            assertTrue(next != null, "obtained once released");
+            other.submit(() -> {
+                next.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+
+            // no usable lock file: this JVM's lock only, and it is released too
+            Files.delete(cache.directory().resolve(".compile.lock"));
+            Files.createDirectory(cache.directory().resolve(".compile.lock"));
+            java.io.Closeable local = cache.lockForCompile(1000);
+            assertTrue(local != null);
+            local.close();
+            assertTrue(other.submit(() -> {
+                java.io.Closeable again = cache.lockForCompile(1000);
+                if (again != null) {
+                    again.close();
+                }
+                return again != null;
+            }).get(10, TimeUnit.SECONDS), "the JVM's lock was released");
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
     // ---- falling back to compiling in this process ------------------------------------------------------
 
     @Test
