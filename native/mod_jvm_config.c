@@ -97,6 +97,10 @@ static const char *check_callable(apr_pool_t *p, const char *directive, const ch
 {
     const char *sep = strstr(v, "::");
     const char *member = sep ? sep + 2 : v;
+    if (sep == v) {
+        return apr_psprintf(p, "%s: '%s' is not a valid callable: the class name before '::' is missing",
+                            directive, v);
+    }
     if (sep) {
         const char *part = v;
         while (part < sep) {
@@ -201,6 +205,18 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
     if (!is_match || !strchr(a->script, '$')) {
         if ((err = check_script(cmd->pool, directive, a->script))) {
             return err;
+        }
+    } else {
+        /* a template: it must name .java or .jar files and use only groups the regex has */
+        if (!has_suffix(a->script, ".java") && !has_suffix(a->script, ".jar")) {
+            return apr_psprintf(cmd->pool, "%s: '%s' does not name .java source files or .jars", directive, a->script);
+        }
+        for (const char *d = strchr(a->script, '$'); d; d = strchr(d + 1, '$')) {
+            if (apr_isdigit(d[1]) && (int)(d[1] - '0') > (int)a->regex->re_nsub) {
+                return apr_psprintf(cmd->pool, "%s: '%s' uses $%c but the regular expression '%s' has %d group%s",
+                                    directive, a->script, d[1], argv[0], (int)a->regex->re_nsub,
+                                    a->regex->re_nsub == 1 ? "" : "s");
+            }
         }
     }
     for (int i = 2; i < argc; i++) {
@@ -352,6 +368,10 @@ static const char *set_directory(cmd_parms *cmd, void *dummy, const char *arg)
         }
         sc->runtime_dir = path;
     } else {
+        apr_finfo_t fi;
+        if (apr_stat(&fi, path, APR_FINFO_TYPE, cmd->pool) == APR_SUCCESS && fi.filetype != APR_DIR) {
+            return apr_psprintf(cmd->pool, "JvmCacheDirectory: '%s' exists and is not a directory", arg);
+        }
         sc->cache_dir = path;
     }
     return NULL;
@@ -1016,27 +1036,40 @@ static int is_under(const char *path, const char *dir)
     return n > 0 && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+void jvm_config_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t uid, gid_t gid)
+{
+    apr_finfo_t fi;
+    apr_status_t rv;
+    if (apr_stat(&fi, dir, APR_FINFO_TYPE | APR_FINFO_OWNER, p) == APR_SUCCESS) {
+        /* it exists: ours from an earlier start, or someone else's directory that must not be
+         * taken over (the runtime refuses a cache it does not own, and compiles in memory) */
+        if (fi.filetype != APR_DIR || (geteuid() == 0 && fi.user != uid)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         "JVM00004: cache directory %s exists and belongs to someone else: not used "
+                         "(compiled scripts are not cached; choose another JvmCacheDirectory)", dir);
+        }
+        return;
+    }
+    rv = apr_dir_make_recursive(dir, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, p);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "JVM00004: cannot create the cache directory %s: compiled scripts will not be cached", dir);
+    } else if (geteuid() == 0 && (chown(dir, uid, gid) != 0 || chmod(dir, 0700) != 0)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s, "JVM00004: cannot give %s to its user", dir);
+    }
+}
+
 int jvm_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
     const char *cache;
-    apr_status_t rv;
     if (!jvm_conf_any_alias(s)) {
         return OK;
     }
     /* The compiled-script cache is written by the children: it belongs to Apache's User and
      * nobody else may write it (a writable cache would be code injection). */
     cache = jvm_conf_cache_dir(ptemp, sc);
-    rv = apr_dir_make_recursive(cache, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, ptemp);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
-                     "JVM00004: JvmCacheDirectory: cannot create %s: compiled scripts will not be cached", cache);
-    } else if (geteuid() == 0) {
-        if (chown(cache, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 || chmod(cache, 0700) != 0) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
-                         "JVM00004: JvmCacheDirectory: cannot give %s to the Apache user", cache);
-        }
-    }
+    jvm_config_make_cache(ptemp, s, cache, ap_unixd_config.user_id, ap_unixd_config.group_id);
     /* A script under DocumentRoot may be served as a file: its source, to anyone. */
     for (server_rec *vs = s; vs; vs = vs->next) {
         jvm_server_conf *vsc = ap_get_module_config(vs->module_config, &jvm_module);

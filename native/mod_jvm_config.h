@@ -128,6 +128,10 @@ const char *jvm_conf_application_group(request_rec *r, const jvm_alias *alias,
 /* check_config: JvmHome default, JvmOptions judged by the JVM, runtime jars (configtest too). */
 int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 
+/* Creates a compiled-class cache directory for uid/gid (0700); an existing directory is never
+ * taken over (JVM00004 when it belongs to someone else). */
+void jvm_config_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t uid, gid_t gid);
+
 /* post_config: creates the compile cache for Apache's User, warns about scripts under DocumentRoot. */
 int jvm_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 

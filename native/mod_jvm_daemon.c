@@ -507,16 +507,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
 /* The per-group compile cache belongs to the group's user. */
 static void make_cache_dir(apr_pool_t *p, jvm_daemon_group *g, const char *cache_dir)
 {
-    const char *dir = apr_pstrcat(p, cache_dir, ".", g->name, NULL);
-    if (apr_dir_make_recursive(dir, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, p) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, main_server,
-                     "JVM00004: cannot create %s: group %s will not cache compiled scripts", dir, g->name);
-        return;
-    }
-    if (geteuid() == 0 && (chown(dir, g->rt->uid, g->rt->gid) != 0 || chmod(dir, 0700) != 0)) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, main_server,
-                     "JVM00004: cannot give %s to user %s", dir, g->rt->user);
-    }
+    jvm_config_make_cache(p, main_server, apr_pstrcat(p, cache_dir, ".", g->name, NULL), g->rt->uid, g->rt->gid);
 }
 
 int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
