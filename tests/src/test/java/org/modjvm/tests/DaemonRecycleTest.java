@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * no request fails, and a group's processes take turns. graceful-timeout bounds the drain.
  *
  * <p>Server "load": groups mr2 (processes=2 maximum-requests=50), mr1 (processes=1
- * maximum-requests=50), rl (processes=2, rolling reload of its script). Server "timers": groups
- * ri (restart-interval=2), it (inactivity-timeout=1), gt (maximum-requests=3 graceful-timeout=1).
+ * maximum-requests=50), rl (processes=2, rolling reload of its script). Server "timers": group
+ * gt (maximum-requests=3 graceful-timeout=1). restart-interval and inactivity-timeout: a server each.
  */
 @ExtendWith(DumpLogOnFailure.class)
 class DaemonRecycleTest {
@@ -78,11 +78,7 @@ class DaemonRecycleTest {
         Path app2 = timers.installApp("daemon.java", "daemon");
         timers.config("""
                 SetEnv MARKER_DIR @ROOT@/markers
-                JvmDaemonProcess ri processes=1 restart-interval=2
-                JvmDaemonProcess it processes=1 inactivity-timeout=1
                 JvmDaemonProcess gt processes=1 maximum-requests=3 graceful-timeout=1
-                JvmScriptAlias /ri %1$s process-group=ri
-                JvmScriptAlias /it %1$s process-group=it
                 JvmScriptAlias /gt %1$s process-group=gt
                 """.formatted(app2)).start();
     }
@@ -232,38 +228,60 @@ class DaemonRecycleTest {
 
     // ------------------------------------------------------------------ timers
 
+    /** A server of its own for a group that recycles on a timer (so it does not churn under other tests). */
+    static ApacheServer timerServer(String name, String options) {
+        ApacheServer s = ApacheServer.create().name(name);
+        Path app = s.installApp("daemon.java", "daemon");
+        s.config("""
+                SetEnv MARKER_DIR @ROOT@/markers
+                JvmDaemonProcess tg processes=1 %s
+                JvmScriptAlias /tg %s process-group=tg application-group=tg
+                """.formatted(options, app)).start();
+        long pid = Daemons.awaitPids(s, "tg", 1, Duration.ofSeconds(10)).get(0);
+        s.awaitErrorLog(0, "JVM01300.*ready: pid " + pid + ",", Duration.ofSeconds(30));
+        return s;
+    }
+
     @Test
     void restartIntervalRecyclesUnderLoadWithoutFailures() {
-        long mark = timers.errorLogMark();
-        try (Load l = new Load(timers, "/ri?case=sleep&ms=20", 3).start()) {
-            ApacheServer.sleep(5500);
-            l.stop();
-            assertTrue(l.failures().isEmpty(), l::report);
-            Map<Long, Long> pids = perPid(l);
-            assertTrue(pids.size() >= 2, "restart-interval=2 over 5.5 s: " + pids);
+        try (ApacheServer s = timerServer("daemon-restart-interval", "restart-interval=3")) {
+            long mark = s.errorLogMark();
+            try (Load l = new Load(s, "/tg?case=sleep&ms=20", 3).start()) {
+                ApacheServer.sleep(8000);
+                l.stop();
+                assertTrue(l.failures().isEmpty(), l::report);
+                Map<Long, Long> pids = perPid(l);
+                assertTrue(pids.size() >= 2, "restart-interval=3 over 8 s: " + pids);
+            }
+            assertRecycledCleanly(s.errorLogSince(mark), "tg", 1, "restart-interval \\(3 s\\) reached");
         }
-        assertRecycledCleanly(timers.errorLogSince(mark), "ri", 1, "restart-interval \\(2 s\\) reached");
     }
 
     @Test
     void inactivityTimeoutRecyclesAnIdleProcessOnly() {
-        // under continuous load: no recycle
-        long pidBefore;
-        try (Load l = new Load(timers, "/it?case=sleep&ms=20", 2).start()) {
-            ApacheServer.sleep(2500);
-            l.stop();
-            assertTrue(l.failures().isEmpty(), l::report);
-            Map<Long, Long> pids = perPid(l);
-            assertEquals(1, pids.size(), "a busy process is not inactive: " + pids);
-            pidBefore = pids.keySet().iterator().next();
+        try (ApacheServer s = timerServer("daemon-inactivity", "inactivity-timeout=2")) {
+            long pidBefore;
+            try (Load l = new Load(s, "/tg?case=sleep&ms=20", 2).start()) {
+                ApacheServer.sleep(5000);
+                l.stop();
+                assertTrue(l.failures().isEmpty(), l::report);
+                // the first process may have been idle long enough before the load began; once
+                // busy, a process is not inactive
+                long from = l.samples().get(0).start() + 1_500_000_000L;
+                Map<Long, Long> pids = new java.util.TreeMap<>();
+                l.samples().stream().filter(x -> x.start() > from).forEach(x -> pids.merge(x.pid(), 1L, Long::sum));
+                assertEquals(1, pids.size(), "a busy process is not inactive: " + pids);
+                pidBefore = pids.keySet().iterator().next();
+            }
+            long mark = s.errorLogMark();
+            ApacheServer.sleep(3000); // idle: > inactivity-timeout=2
+            String log = s.awaitErrorLog(mark, "JVM00054.*group tg ", Duration.ofSeconds(5));
+            assertRecycledCleanly(log, "tg", 1, "inactiv");
+            assertTrue(log.contains("(pid " + pidBefore + ")"), () -> "the idle process recycled:\n" + log);
+            RawHttp.Response r = RawHttp.get(s.port(), "/tg?case=info");
+            assertEquals(200, r.status(), r::toString);
+            assertNotEquals(pidBefore, Daemons.pidOf(r), "a new process after the idle recycle");
         }
-        long mark = timers.errorLogMark();
-        ApacheServer.sleep(2500); // idle: > inactivity-timeout=1
-        String log = timers.awaitErrorLog(mark, "JVM00054.*group it ", Duration.ofSeconds(5));
-        assertRecycledCleanly(log, "it", 1, "inactiv");
-        RawHttp.Response r = RawHttp.get(timers.port(), "/it?case=info");
-        assertEquals(200, r.status(), r::toString);
-        assertNotEquals(pidBefore, Daemons.pidOf(r), "a new process after the idle recycle");
     }
 
     @Test
