@@ -143,9 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
             max = le32(p);
-            if ((max < READ_BUF_ ? max : READ_BUF_) > READ_BUF_) {
-                abort();
-            }
+            /* answer_read() reads min(max, its 64 KiB stack buffer) and answers BODY */
+            (void)(max < READ_BUF_ ? max : READ_BUF_);
             break;
         }
         case JVM_MSG_LOG: {
