@@ -209,7 +209,7 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
     } else {
         /* a template: it must name .java or .jar files and use only groups the regex has */
         if (!has_suffix(a->script, ".java") && !has_suffix(a->script, ".jar")) {
-            return apr_psprintf(cmd->pool, "%s: '%s' does not name .java source files or .jars", directive, a->script);
+            return apr_psprintf(cmd->pool, "%s: '%s' is neither a .java source file nor a .jar", directive, a->script);
         }
         for (const char *d = strchr(a->script, '$'); d; d = strchr(d + 1, '$')) {
             if (apr_isdigit(d[1]) && (int)(d[1] - '0') > (int)a->regex->re_nsub) {
