@@ -52,7 +52,7 @@ class DaemonConnectionFuzzTest {
     /** Fixed by default (CI stays deterministic); {@code -Dmodjvm.fuzz.seed=random} explores. */
     private static final long SEED = seed();
     private static final int ITERATIONS = Integer.getInteger("modjvm.fuzz.iterations", 400);
-    private static final int HEAD = 3, DATA = 4, READ = 5, LOG = 8, END = 9;
+    private static final int HEAD = 3, DATA = 4, READ = 5, LOG = 8, END = 9, GOODBYE = 10;
     private static final long MAX = DaemonConnection.MAX_MESSAGE;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -337,7 +337,7 @@ class DaemonConnectionFuzzTest {
         boolean closed = false;
         while (b.hasRemaining()) {
             if (closed) {
-                fail("the daemon sent more after an END with a non-zero result");
+                fail("the daemon sent more after a GOODBYE or an END with a non-zero result");
             }
             if (b.remaining() < 5) {
                 fail("partial message header at the end of the daemon's output");
@@ -366,6 +366,10 @@ class DaemonConnectionFuzzTest {
                     assertEquals(4, payload, "END payload");
                     ends++;
                     closed = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getInt() != 0;
+                }
+                case GOODBYE -> {
+                    assertEquals(0, payload, "GOODBYE payload");
+                    closed = true; // the daemon closes the connection after it
                 }
                 default -> fail("message type " + type + " from the daemon");
             }
