@@ -257,11 +257,13 @@ class DaemonLifecycleTest {
 
     @Test
     void stopLeavesNoDaemonEvenIfApacheIsKilled() throws Exception {
-        // the daemons die with the Apache parent (README: PR_SET_PDEATHSIG), even on kill -9
+        // the daemons die with the Apache parent (PR_SET_PDEATHSIG), even on kill -9
         ApacheServer s = server("daemon-parent-killed").start();
+        List<ProcessHandle> all = new ArrayList<>();
         try {
             List<Long> daemons = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
             pid(s);
+            ProcessHandle.of(s.parentPid()).ifPresent(p -> p.descendants().forEach(all::add));
             Daemons.kill(s.parentPid(), "KILL");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (daemons.stream().anyMatch(Daemons::alive) && System.nanoTime() < deadline) {
@@ -270,11 +272,14 @@ class DaemonLifecycleTest {
             List<Long> alive = daemons.stream().filter(Daemons::alive).toList();
             assertTrue(alive.isEmpty(), "daemons outlived a killed Apache parent: " + alive);
         } finally {
+            // the Apache children outlive a kill -9 of their parent (Apache's business, not
+            // mod_jvm's): end them, they are this test's
+            for (ProcessHandle h : all) {
+                h.destroyForcibly();
+            }
             try {
                 s.close();
             } catch (AssertionError e) {
-                // the Apache children survive a kill -9 of the parent on their own (Apache's
-                // business, not mod_jvm's): close() reports and kills them
                 if (!e.getMessage().contains("survived")) {
                     throw e;
                 }
