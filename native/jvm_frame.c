@@ -180,7 +180,8 @@ int jvm_header_value_valid(const char *value, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)value[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        /* controls: C0 (but TAB), DEL, and C1 (0x80-0x9f: NEL is a line break to some clients) */
+        if ((c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
             return 0;
         }
     }

@@ -108,8 +108,9 @@ static void relay_line(int out, const char *group, pid_t pid, char *line, size_t
     char stamp[64], buf[9000];
     struct timeval tv;
     struct tm tm;
-    int level = 4, n;
+    int level = 4, n, numbered = 0;
     if (len >= 2 && line[0] == '\001' && line[1] >= '0' && line[1] <= '7') {
+        numbered = 1; /* the runtime's lines carry their own number */
         level = line[1] - '0';
         line += 2;
         len -= 2;
@@ -117,8 +118,9 @@ static void relay_line(int out, const char *group, pid_t pid, char *line, size_t
     gettimeofday(&tv, NULL);
     localtime_r(&tv.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%a %b %d %H:%M:%S", &tm);
-    n = snprintf(buf, sizeof buf, "[%s.%06ld %d] [jvm:%s] [pid %ld] (jvm:%s) %.*s\n", stamp, (long)tv.tv_usec,
-                 tm.tm_year + 1900, levels[level], (long)pid, group, (int)(len < 8000 ? len : 8000), line);
+    n = snprintf(buf, sizeof buf, "[%s.%06ld %d] [jvm:%s] [pid %ld] (jvm:%s) %s%.*s\n", stamp, (long)tv.tv_usec,
+                 tm.tm_year + 1900, levels[level], (long)pid, group, numbered ? "" : "JVM00058: JVM: ",
+                 (int)(len < 8000 ? len : 8000), line);
     if (n > 0 && write(out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1) < 0) {
         _exit(0);
     }

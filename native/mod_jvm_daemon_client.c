@@ -281,11 +281,21 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
         }
         switch (type) {
         case JVM_MSG_HEAD: {
-            unsigned char *data = apr_palloc(r->pool, len + 1);
+            unsigned char *data;
+            if (resp->head_sent || resp->head_invalid) {
+                /* a second head is ignored: skip it without holding it in memory */
+                if ((rc = read_exact(t, fd, NULL, len, got_any)) != IO_OK) {
+                    return rc;
+                }
+                break;
+            }
+            data = apr_palloc(r->pool, len + 1);
             if ((rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
                 return rc;
             }
-            jvm_response_head(resp, data, len);
+            if (jvm_response_head(resp, data, len) != 0) {
+                resp->head_invalid = 1;
+            }
             break;
         }
         case JVM_MSG_DATA: {
@@ -330,17 +340,21 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
             break;
         }
         case JVM_MSG_LOG: {
-            unsigned char *data = apr_palloc(r->pool, len + 1);
-            if ((rc = read_exact(t, fd, data, len, got_any)) != IO_OK) {
+            /* one error-log line: at most what Apache writes of a line, the rest is skipped
+             * (a daemon must not make an Apache child hold what it sends) */
+            char line[8192 + 1];
+            uint32_t keep = len < sizeof line - 1 ? len : (uint32_t)(sizeof line - 1);
+            if ((rc = read_exact(t, fd, line, keep, got_any)) != IO_OK
+                || (rc = read_exact(t, fd, NULL, len - keep, got_any)) != IO_OK) {
                 return rc;
             }
-            data[len] = '\0';
+            line[keep] = '\0';
             {
-                int level = (int)le32(data);
+                int level = (int)le32((const unsigned char *)line);
                 if (level < APLOG_EMERG || level > APLOG_TRACE8) {
                     level = APLOG_ERR;
                 }
-                ap_log_rerror(APLOG_MARK, level, 0, r, "(jvm:%s) %s", g->name, (const char *)data + 4);
+                ap_log_rerror(APLOG_MARK, level, 0, r, "(jvm:%s) %s", g->name, line + 4);
             }
             break;
         }

@@ -28,7 +28,7 @@ APLOG_USE_MODULE(jvm);
 
 #define IO_SIZE (64 * 1024)          /* per-thread copy buffer between Java arrays and Apache */
 #define FRAME_INITIAL (16 * 1024)    /* per-thread environ frame buffer, grown on demand */
-#define FRAME_MAX (64u * 1024 * 1024) /* refuse environ frames beyond this (never seen: Apache limits headers) */
+#define FRAME_MAX JVM_MSG_MAX       /* refuse environs beyond this (431), as daemon mode does */
 
 /* This child's JVM (one per process, for life). */
 static struct {

@@ -40,12 +40,15 @@ final class DaemonConnection implements Transport, Runnable {
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private byte[] frame = new byte[8192];
     private RequestHandler handler;
+    private boolean leftToDrainer;  // the drain closes this connection (after its GOODBYE)
 
     // state of the current request (output fields under `output`)
     private volatile long requestStart; // System.nanoTime() when it started running, 0: none
     private boolean headSent;
     private boolean writeFailed;
     private volatile boolean timedOut;
+    private boolean started;        // the request got a thread (else it was refused with 503)
+    private volatile Thread owner;  // the thread running the request
 
     DaemonConnection(DaemonServer server, SocketChannel channel) {
         this.server = server;
@@ -62,8 +65,20 @@ final class DaemonConnection implements Transport, Runnable {
             handler = new RequestHandler(server.context(), this);
             while (true) {
                 int type = readHeader();
-                if (type < 0 || !state.compareAndSet(IDLE, BUSY)) {
-                    return; // Apache closed it, or it was closed while idle (drain)
+                if (type < 0) {
+                    return; // Apache closed it
+                }
+                if (!state.compareAndSet(IDLE, BUSY)) {
+                    // a drain took it while idle: the drainer says GOODBYE and closes it (closing it
+                    // here first would lose the GOODBYE, and Apache would take the request as run)
+                    leftToDrainer = true;
+                    return;
+                }
+                if (type == REQUEST && server.refusesRequests()) {
+                    // this process recycles: the request is not read, GOODBYE sends it elsewhere
+                    state.set(CLOSED);
+                    sayGoodbye();
+                    return;
                 }
                 if (type != REQUEST) {
                     server.log().log(Log.ERR, "JVM01311", "protocol error: message type " + type + " where a request was expected");
@@ -73,6 +88,12 @@ final class DaemonConnection implements Transport, Runnable {
                 readPayload(length);
                 int result = serve(length);
                 boolean keep = finish(result);
+                // the request counts as running until its END is out: a drain must not end the
+                // process between the application's return and the reply
+                requestStart = 0;
+                if (result != 503 || started) {
+                    server.requestEnded(this, 0);
+                }
                 if (!keep) {
                     return;
                 }
@@ -86,7 +107,9 @@ final class DaemonConnection implements Transport, Runnable {
         } catch (RuntimeException e) {
             server.log().log(Log.ERR, "JVM01312", "daemon connection failed:", e);
         } finally {
-            close();
+            if (!leftToDrainer) {
+                close();
+            }
             server.closed(this);
         }
     }
@@ -109,7 +132,7 @@ final class DaemonConnection implements Transport, Runnable {
     }
 
     private int serve(int length) {
-        long queued = System.nanoTime();
+        started = false;
         long queueTimeout = server.settings().queueTimeout();
         try {
             if (queueTimeout > 0) {
@@ -126,19 +149,19 @@ final class DaemonConnection implements Transport, Runnable {
             return 503;
         }
         server.requestStarted();
+        started = true;
         requestStart = System.nanoTime();
         headSent = false;
         writeFailed = false;
         timedOut = false;
+        owner = Thread.currentThread();
         try {
             return handler.handle(frame, length);
         } finally {
-            requestStart = 0;
             if (timedOut) {
                 server.stuckRequestReturned();
             }
             server.permits().release();
-            server.requestEnded(this, System.nanoTime() - queued);
         }
     }
 
@@ -188,6 +211,10 @@ final class DaemonConnection implements Transport, Runnable {
             if (!locked || requestStart == started) {
                 timedOut = true;
                 close();
+                Thread running = owner;
+                if (running != null) {
+                    running.interrupt(); // an application blocked in sleep/wait/I-O gives the thread back
+                }
             }
             if (locked) {
                 output.unlock();

@@ -11,7 +11,20 @@ import java.io.IOException;
  * level. Each line is one write, so lines from several threads never mix.
  */
 final class DaemonLog implements LogSink {
-    private final FileOutputStream out = new FileOutputStream(FileDescriptor.err);
+    /*
+     * A descriptor of its own for the pipe to the relay: closing the inherited listening channel
+     * (drain) makes the JDK point fds 0, 1 and 2 at /dev/null, and the drain's own lines would be
+     * lost. Opening /proc/self/fd/2 gives a new descriptor for the same pipe.
+     */
+    private final FileOutputStream out = openStderr();
+
+    private static FileOutputStream openStderr() {
+        try {
+            return new FileOutputStream("/proc/self/fd/2");
+        } catch (IOException | SecurityException e) {
+            return new FileOutputStream(FileDescriptor.err);
+        }
+    }
 
     @Override
     public void log(int level, byte[] utf8Line) {

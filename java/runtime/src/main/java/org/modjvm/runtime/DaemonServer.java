@@ -39,6 +39,13 @@ final class DaemonServer {
     private volatile long lastActivity = System.nanoTime();
     private volatile String recycleReason;
     private volatile boolean draining;
+    private boolean recycling; // guarded by this
+    private volatile boolean recycleStarted; // this process's turn to recycle has come
+
+    /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
+    boolean refusesRequests() {
+        return draining || recycleStarted;
+    }
     private final AtomicInteger threadNumbers = new AtomicInteger();
 
     DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener) {
@@ -137,6 +144,14 @@ final class DaemonServer {
     void requestRecycle(String reason) {
         if (recycleReason == null) {
             recycleReason = reason;
+            // start at once when it is this process's turn: a process past maximum-requests
+            // stops taking requests now, not at the watchdog's next look
+            if (!draining && coordinator.tryBegin()) {
+                recycleStarted = true;
+                Thread recycler = new Thread(() -> recycle(reason, settings.gracefulTimeout()), "mod_jvm-recycle");
+                recycler.setDaemon(true);
+                recycler.start();
+            }
         }
     }
 
@@ -171,7 +186,8 @@ final class DaemonServer {
                 requestRecycle("inactive for inactivity-timeout (" + settings.inactivityTimeout() / 1000 + " s)");
             }
             String reason = recycleReason;
-            if (reason != null && coordinator.tryBegin()) {
+            if (reason != null && !draining && coordinator.tryBegin()) {
+                recycleStarted = true;
                 recycle(reason, settings.gracefulTimeout());
                 return;
             }
@@ -180,6 +196,12 @@ final class DaemonServer {
 
     /** Drains and exits (0: the parent starts a replacement and logs it as a recycle). */
     void recycle(String reason, long timeoutMillis) {
+        synchronized (this) {
+            if (recycling) {
+                return;
+            }
+            recycling = true;
+        }
         log.log(Log.INFO, "JVM01303", "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
                 + reason + "; " + served.get() + " requests served");
         drain(timeoutMillis);

@@ -125,9 +125,12 @@ final class ResponseHead {
         }
     }
 
-    /** HTAB, SP, VCHAR and obs-text (0x80–0xFF) of RFC 7230; DEL and other controls are not. */
+    /**
+     * HTAB, SP, VCHAR and obs-text of RFC 7230 without the C1 controls (0xA0–0xFF); DEL, C0 and
+     * C1 controls are not allowed (U+0085 NEL is a line break to some clients).
+     */
     private static boolean isFieldChar(char c) {
-        return c == '\t' || (c >= 0x20 && c != 0x7F && c <= 0xFF);
+        return c == '\t' || (c >= 0x20 && c < 0x7F) || (c >= 0xA0 && c <= 0xFF);
     }
 
     private static boolean isDigit(char c) {
