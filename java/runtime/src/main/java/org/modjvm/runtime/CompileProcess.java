@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link CompileMain} in a short-lived child JVM that compiles one script into the disk
@@ -74,7 +73,7 @@ final class CompileProcess {
      * @throws CannotStart         no child could be started
      */
     void compile(ScriptSource source, String key, CompiledClassCache cache, Log log)
-            throws ScriptLoadException, CannotStart, InterruptedException {
+            throws ScriptLoadException, CannotStart {
         Path sourceFile;
         try {
             sourceFile = cache.writeSource(key, source.bytes());
@@ -105,8 +104,7 @@ final class CompileProcess {
         return command;
     }
 
-    private void run(Path script, List<String> command, Log log) throws ScriptLoadException, CannotStart,
-            InterruptedException {
+    private void run(Path script, List<String> command, Log log) throws ScriptLoadException, CannotStart {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("MOD_JVM_SECRET"); // a daemon's: the compiler has no business with it
@@ -118,25 +116,19 @@ final class CompileProcess {
         }
         Drain out = Drain.start(process.getInputStream(), "mod_jvm-compile-out");
         Drain err = Drain.start(process.getErrorStream(), "mod_jvm-compile-err");
-        boolean exited;
-        try {
-            exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+        // not cut short by an interrupt (a request timeout): others wait for this compile too
+        if (!Uninterruptibly.waitFor(process, timeoutMillis)) {
             kill(process);
-            throw e;
-        }
-        if (!exited) {
-            kill(process);
-            process.waitFor(5, TimeUnit.SECONDS);
-            out.join(5000);
-            err.join(5000);
+            Uninterruptibly.waitFor(process, 5000);
+            Uninterruptibly.join(out, 5000);
+            Uninterruptibly.join(err, 5000);
             throw ScriptLoadException.temporary("JVM01220", "compiling " + script + " in a separate JVM (pid "
                     + process.pid() + ") took longer than " + timeoutMillis / 1000.0 + " s: killed it; the next request"
                     + " after " + ApplicationGroup.TEMPORARY_FAILURE_RETRY_NANOS / 1_000_000_000L + " s tries again"
                     + reportOf(err.text(), ""));
         }
-        out.join(5000); // at the child's exit its pipes close (unless it left a process behind)
-        err.join(5000);
+        Uninterruptibly.join(out, 5000); // at the child's exit its pipes close (unless it left a process behind)
+        Uninterruptibly.join(err, 5000);
         Output output = Output.parse(out.text(), log);
         int exit = process.exitValue();
         if (err.text().length() > 0 && log.enabled(Log.DEBUG)) {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.ZipEntry;
@@ -153,14 +152,15 @@ final class CompiledClassCache {
      * processes sharing the directory, so a burst of first requests (every Apache child at
      * once) compiles a new script once and the others read the entry. An exclusive
      * {@code fcntl} lock on {@code .compile.lock} (released by the kernel if the holder dies)
-     * inside a lock per directory for this JVM (file locks are per process).
+     * inside a lock per directory for this JVM (file locks are per process). An interrupt does
+     * not end the wait early.
      *
      * @return the lock to close, or {@code null} when another thread or process held it for {@code timeoutMillis}
      */
-    Closeable lockForCompile(long timeoutMillis) throws InterruptedException {
+    Closeable lockForCompile(long timeoutMillis) {
         ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(directory.toAbsolutePath().normalize(), d -> new ReentrantLock());
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        if (!local.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        if (!Uninterruptibly.tryLock(local, timeoutMillis)) {
             return null;
         }
         FileChannel channel;
@@ -187,7 +187,7 @@ final class CompiledClassCache {
                 if (System.nanoTime() - deadline >= 0) {
                     return null;
                 }
-                Thread.sleep(20);
+                Uninterruptibly.sleep(20);
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);

@@ -96,7 +96,7 @@ final class JavaSourceCompiler {
             return inMemory(source, null, key, log, start);
         }
         if (!cache.safe(log)) {
-            explain(log, "the compiled-class cache " + cache.directory() + " cannot be used (JVM01300)");
+            explain(log, "the compiled-class cache " + cache.directory() + " cannot be used (JVM01230)");
             return inMemory(source, null, key, log, start);
         }
         long timeout = process == null ? CompileProcess.DEFAULT_TIMEOUT_MILLIS : process.timeoutMillis();
@@ -135,9 +135,6 @@ final class JavaSourceCompiler {
                         + " succeeded but its entry " + key + ".jar cannot be read from " + cache.directory());
             }
             return classes(compiled, "compiled in " + ScriptLoader.millis(start) + " ms by a separate JVM");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ScriptLoadException.temporary("JVM01220", "compiling " + source.path() + " was interrupted");
         } finally {
             if (lock != null) {
                 try {

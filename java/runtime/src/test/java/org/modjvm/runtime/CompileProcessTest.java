@@ -180,6 +180,30 @@ class CompileProcessTest {
     }
 
     @Test
+    void anInterruptDoesNotAbortTheCompileAndIsKept() throws Exception {
+        Path cache = cache();
+        Path script = Scripts.write(dir.resolve("patient.java"), Scripts.hello("Patient", "\"patient\""));
+        ApplicationRegistry registry = registry(cache);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<TestRuntime.Outcome> result = pool.submit(() -> {
+                Thread.currentThread().interrupt(); // as a request timeout's watchdog would, while compiling
+                return get(registry, script);
+            });
+            assertBody("patient", result.get(120, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(requestLog.logged(Log.INFO, "ms by a separate JVM"), requestLog.logText());
+        assertEquals(0, lines("JVM01220"), requestLog.logText());
+
+        Process sleeper = new ProcessBuilder("sleep", "0.3").start();
+        Thread.currentThread().interrupt();
+        assertTrue(Uninterruptibly.waitFor(sleeper, 10_000));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+    }
+
+    @Test
     void aCompilerProcessFindingTheEntryWrittenMeanwhileJustReportsIt() throws Exception {
         Path cache = cache();
         Path script = Scripts.write(dir.resolve("raced.java"), Scripts.hello("Raced", "\"raced\""));
