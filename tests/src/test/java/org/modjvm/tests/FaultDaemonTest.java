@@ -51,15 +51,19 @@ class FaultDaemonTest {
     }
 
     static ApacheServer newServer(String name) {
+        return newServer(name, 2);
+    }
+
+    static ApacheServer newServer(String name, int connectTimeout) {
         ApacheServer s = ApacheServer.create().name(name).processes(2);
         Path app = s.installApp("faultapp.java", "fault");
         s.config("""
                 SetEnv MARKER_DIR @ROOT@/markers
-                JvmDaemonProcess fd processes=2 threads=8 socket-timeout=3 connect-timeout=2 home=@ROOT@/markers \\
+                JvmDaemonProcess fd processes=2 threads=8 socket-timeout=3 connect-timeout=%d home=@ROOT@/markers \\
                     "jvm-options=-XX:ErrorFile=@ROOT@/markers/hs_err_%%p.log -XX:-CreateCoredumpOnCrash"
                 JvmScriptAlias /e %s
                 JvmScriptAlias /d %s process-group=fd
-                """.formatted(app, app)).start();
+                """.formatted(connectTimeout, app, app)).start();
         Daemons.awaitPids(s, GROUP, PROCS, Duration.ofSeconds(15));
         warmUp(s);
         return s;
@@ -298,21 +302,23 @@ class FaultDaemonTest {
     /**
      * The socket file removed under load (a tmp cleaner, an operator): requests on established
      * connections keep working; a request that needs a new connection cannot reach the group and
-     * gets 503 within connect-timeout=2 with a JVM00061 line that names the socket and the reason
+     * gets 503 within connect-timeout (1 s here) with a JVM00061 line that names the socket and the reason
      * (No such file or directory). Error requests (500s) drop their connections here, so some
      * requests of the load need new ones.
      */
     @Test
     void removedSocketFileGives503WithTheReason() throws IOException {
-        try (ApacheServer s = newServer("fault-socket")) {
+        try (ApacheServer s = newServer("fault-socket", 1)) {
             Path socket = socketOf(s);
             long mark = s.errorLogMark();
             List<Load.Sample> samples;
-            try (Load load = load(s, Mode.DAEMON, 300).start()) {
+            try (Load load = load(s, Mode.DAEMON, 90).start()) {
                 load.awaitCount(30, 20_000);
                 Files.delete(socket);
                 for (int i = 0; i < 4; i++) {
-                    assertEquals(500, FaultHarnessTest.get(s, Mode.DAEMON.path + "?case=checked&tag=drop").status());
+                    // a 500 drops its connection (a 503 if it needed a new one already)
+                    int st = FaultHarnessTest.get(s, Mode.DAEMON.path + "?case=checked&tag=drop").status();
+                    assertTrue(st == 500 || st == 503, "status " + st);
                 }
                 load.awaitDone(120_000);
                 samples = load.samples();
@@ -322,7 +328,7 @@ class FaultDaemonTest {
             for (Load.Sample x : samples.stream().filter(x -> !x.good()).toList()) {
                 assertEquals(503, x.status(), () -> "socket gone: " + report);
                 long ms = (x.end() - x.start()) / 1_000_000;
-                assertTrue(ms < 4500, () -> "503 within connect-timeout=2, took " + ms + " ms: " + report);
+                assertTrue(ms < 3500, () -> "503 within connect-timeout=1, took " + ms + " ms: " + report);
             }
             if (samples.stream().anyMatch(x -> !x.good())) {
                 FaultHarnessTest.assertLogSays("socket gone", log,
