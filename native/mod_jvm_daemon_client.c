@@ -402,7 +402,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             return HTTP_FORBIDDEN;
         }
     }
-    if ((status = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+    if ((status = jvm_request_body_setup(r)) != OK) {
         return status;
     }
     if (!(t = thread_state())) {

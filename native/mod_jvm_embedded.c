@@ -611,7 +611,7 @@ int jvm_embedded_handle(request_rec *r)
                       jvm.failure ? jvm.failure : "not started", r->filename);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if ((status = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+    if ((status = jvm_request_body_setup(r)) != OK) {
         return status;
     }
     if (!(t = thread_state(r))) {

@@ -5,6 +5,7 @@
 
 #include "http_protocol.h"
 #include "http_request.h"
+#include "http_core.h"
 #include "util_filter.h"
 #include "apr_strings.h"
 
@@ -114,6 +115,19 @@ int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int f
         return -1;
     }
     return 0;
+}
+
+int jvm_request_body_setup(request_rec *r)
+{
+    int status = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK);
+    if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        const char *length = apr_table_get(r->headers_in, "Content-Length");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "JVM00038: the request body of %s (Content-Length of %s bytes) is over the "
+                      "LimitRequestBody of %" APR_OFF_T_FMT " bytes: 413 before the application runs",
+                      r->uri, length ? length : "?", ap_get_limit_req_body(r));
+    }
+    return status;
 }
 
 long jvm_request_body_read(jvm_response *resp, char *buf, apr_size_t n)

@@ -30,6 +30,10 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len);
  * is gone. Bytes beyond the Content-Length are dropped (JVM00032). */
 int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int flush);
 
+/* ap_setup_client_block for both modes: returns OK, or the status to answer (a body over
+ * LimitRequestBody is logged as JVM00038, since Apache refuses it without a word). */
+int jvm_request_body_setup(request_rec *r);
+
 /* Reads up to n bytes of the request body (dechunked). Returns the count, 0 at the end of the
  * body, or -1 (logged as JVM00037 with the cause: the client went away, Timeout, a refused body;
  * a refused body also sets resp->body_status). */
