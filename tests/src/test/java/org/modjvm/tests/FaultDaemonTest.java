@@ -170,8 +170,10 @@ class FaultDaemonTest {
         List<Load.Sample> bad = samples.stream().filter(s -> !s.good()).toList();
         for (Load.Sample s : bad) {
             assertTrue(s.status() == 502 || s.status() == 503, () -> "SIG" + signal + ": failures are 502/503 only: " + report);
-            assertTrue(s.start() < dead + 50_000_000L && s.end() > killed,
-                    () -> "SIG" + signal + ": only requests in flight in the dying process may fail: " + s + "\n" + report);
+            assertTrue(s.start() < dead && s.end() > killed, () -> "SIG" + signal + ": only requests in flight in the"
+                    + " dying process may fail; this one started " + (s.start() - dead) / 1_000_000 + " ms after the process"
+                    + " was gone (it never ran there: a stale connection to the dead process must not cost a request): "
+                    + s + "\n" + report);
         }
         // SIGKILL: the process is gone at once, so at most the one request of each client in flight;
         // SIGSEGV: the JVM writes hs_err before it ends and takes new requests meanwhile (they
@@ -220,7 +222,7 @@ class FaultDaemonTest {
             report = load.report() + " " + FaultHarnessTest.statuses(samples);
         }
         for (Load.Sample s : samples.stream().filter(x -> !x.good()).toList()) {
-            assertTrue(s.start() < dead + 50_000_000L && s.end() > killed,
+            assertTrue(s.start() < dead && s.end() > killed,
                     () -> "only requests in flight in the crashed child may fail: " + s + "\n" + report);
         }
         assertTrue(samples.stream().filter(x -> !x.good()).count() <= LOAD_THREADS, report);

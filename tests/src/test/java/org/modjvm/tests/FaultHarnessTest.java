@@ -179,6 +179,22 @@ class FaultHarnessTest {
                 () -> "daemon threads grew: " + report);
     }
 
+    /**
+     * Polls (every 5 ms) until the process is gone; returns System.nanoTime() of the first poll
+     * that saw it gone. A request that started at or after that moment cannot have been in flight
+     * in the process, so it must not fail because of its death.
+     */
+    static long awaitDeath(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Daemons.alive(pid)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("process " + pid + " still alive after " + timeout);
+            }
+            ApacheServer.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
     // ------------------------------------------------------------------ requests
 
     /** Runs {@code n} requests at once (a thread each) and returns their results in order. */
