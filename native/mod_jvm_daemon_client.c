@@ -432,6 +432,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     }
     jvm_fw_patch_u32(&w, 0, (uint32_t)(w.len - 4));
 
+    apr_time_t first_try = apr_time_now();
     for (int attempt = 0;; attempt++) {
         int fd = t->fds[g->index];
         int reused, got_any = 0, reusable = 0, rc;
@@ -440,9 +441,10 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             fd = t->fds[g->index] = -1;
         }
         reused = fd >= 0;
-        if (attempt > 3) {
+        if (attempt > 0 && apr_time_now() - first_try > g->connect_timeout) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00066: daemon process group %s kept closing connections (draining) for %s", g->name, r->uri);
+                          "JVM00066: daemon process group %s kept closing connections (draining) for %s "
+                          "longer than connect-timeout", g->name, r->uri);
             return HTTP_SERVICE_UNAVAILABLE;
         }
         const char *why = NULL;
@@ -478,7 +480,12 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             return rc;
         }
         if (rc == IO_GOODBYE) {
-            continue; /* the daemon closed this idle connection and did not read the request */
+            /* the daemon closed this idle connection and did not read the request: a process
+             * that recycles; its replacement (or another process) takes it, within connect-timeout */
+            if (attempt > 0) {
+                apr_sleep(apr_time_from_msec(10));
+            }
+            continue;
         }
         if (rc == IO_TIMEOUT) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -223,8 +223,14 @@ final class DaemonConnection implements Transport, Runnable {
         return true;
     }
 
+    /** A request was taken on this connection and its END is not out yet (a drain waits for it). */
     boolean busy() {
-        return requestStart != 0;
+        return state.get() == BUSY;
+    }
+
+    /** Closed for good (by a drain after GOODBYE, or after its last request). */
+    boolean closed() {
+        return state.get() == CLOSED || !channel.isOpen();
     }
 
     /**

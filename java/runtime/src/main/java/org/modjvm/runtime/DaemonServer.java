@@ -246,11 +246,14 @@ final class DaemonServer {
             for (DaemonConnection c : connections) {
                 c.closeIfIdle();
             }
-            boolean anyBusy = false;
+            // done when every connection is closed, each idle one after its GOODBYE: one that
+            // just went idle may already carry Apache's next request, which must get GOODBYE
+            // (so Apache resends it), never a bare end of the connection
+            boolean allClosed = true;
             for (DaemonConnection c : connections) {
-                anyBusy |= c.busy();
+                allClosed &= c.closed();
             }
-            if (!anyBusy && running.get() == 0) {
+            if (allClosed && running.get() == 0) {
                 return true;
             }
             if (System.nanoTime() >= deadline) {
