@@ -136,10 +136,11 @@ class FaultDaemonTest {
         assertTrue(after.daemonFds() <= before.daemonFds() + FaultAppTest.FD_TOLERANCE + 2, () -> "daemon fds grew: " + report);
         assertTrue(after.daemonThreads() <= before.daemonThreads() + FaultAppTest.THREAD_TOLERANCE + 2,
                 () -> "daemon threads grew: " + report);
-        int maxFds = before.children().stream().mapToInt(FaultHarnessTest.Proc::fds).max().orElse(0);
+        FaultHarnessTest.assertSocketsBounded(what, after);
+        int maxFds = before.children().stream().mapToInt(p -> p.fds() - p.sockets()).max().orElse(0);
         int maxThreads = before.children().stream().mapToInt(FaultHarnessTest.Proc::threads).max().orElse(0);
         for (FaultHarnessTest.Proc c : after.children()) {
-            assertTrue(c.fds() <= maxFds + FaultAppTest.FD_TOLERANCE, () -> "Apache child fds grew: " + report);
+            assertTrue(c.fds() - c.sockets() <= maxFds + FaultAppTest.FD_TOLERANCE, () -> "Apache child fds grew: " + report);
             assertTrue(c.threads() <= maxThreads + FaultAppTest.THREAD_TOLERANCE, () -> "Apache child threads grew: " + report);
         }
     }
@@ -157,12 +158,13 @@ class FaultDaemonTest {
         long dead;
         List<Load.Sample> samples;
         String report;
-        try (Load load = load(server, Mode.DAEMON, 400).start()) {
+        try (Load load = load(server, Mode.DAEMON, 100_000).start()) {
             load.awaitCount(40, 20_000);
             killed = System.nanoTime();
             Daemons.kill(victim, signal);
             dead = awaitDeath(victim, Duration.ofSeconds(20));
-            load.awaitDone(90_000);
+            ApacheServer.sleep(3000); // the load goes on well past the death
+            load.stop();
             samples = load.samples();
             report = load.report() + " " + FaultHarnessTest.statuses(samples) + "; signal sent at "
                     + killed / 1_000_000 + " ms, process gone at " + dead / 1_000_000 + " ms";
@@ -181,8 +183,7 @@ class FaultDaemonTest {
         int bound = signal.equals("KILL") ? LOAD_THREADS : 3 * LOAD_THREADS;
         assertTrue(bad.size() <= bound, () -> "at most " + bound + " failures (in flight in the dying process): " + report);
         long lateGood = samples.stream().filter(s -> s.start() > dead + 1_500_000_000L && s.good()).count();
-        assertTrue(lateGood > 20 || samples.stream().noneMatch(s -> s.start() > dead + 1_500_000_000L),
-                () -> "requests 1.5 s after the death succeed: " + report);
+        assertTrue(lateGood > 20, () -> "requests 1.5 s after the death succeed: " + lateGood + "; " + report);
         String log = server.awaitErrorLog(mark, "JVM00051.*pid " + victim, Duration.ofSeconds(10));
         // a JVM crash with -XX:-CreateCoredumpOnCrash writes hs_err and exits with status 1 (with a
         // core dump: SIGABRT); the line must give what really happened, a person acts on it
