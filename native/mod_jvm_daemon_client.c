@@ -440,6 +440,15 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             close(fd); /* idle: the daemon just sees it end */
             fd = t->fds[g->index] = -1;
         }
+        if (fd >= 0) {
+            /* an idle connection has nothing to read: if it is readable, its process died (EOF)
+             * or said GOODBYE — do not send a request into it */
+            struct pollfd pfd = { fd, POLLIN | POLLRDHUP, 0 };
+            if (poll(&pfd, 1, 0) != 0) {
+                close(fd);
+                fd = t->fds[g->index] = -1;
+            }
+        }
         reused = fd >= 0;
         if (attempt > 0 && apr_time_now() - first_try > g->connect_timeout) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
