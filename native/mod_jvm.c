@@ -9,6 +9,7 @@
 #include "mod_jvm_mount.h"
 
 #include "http_request.h"
+#include "mpm_common.h"
 
 static void register_hooks(apr_pool_t *p)
 {
@@ -18,6 +19,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(jvm_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_daemon_post_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(jvm_embedded_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_monitor(jvm_daemon_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_alias: an Alias for static files next to a JvmScriptAlias wins */
     ap_hook_translate_name(jvm_mount_translate_name, after_alias, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(jvm_mount_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -233,10 +233,15 @@ static void exec_daemon(jvm_daemon_proc *dp)
 
 static void maintenance(int reason, void *data, apr_wait_t status);
 
+static void check_socket(jvm_daemon_group *g);
+
 static void spawn(jvm_daemon_proc *dp)
 {
     jvm_daemon_runtime *rt = dp->g->rt;
-    apr_status_t rv = apr_proc_fork(&dp->proc, rt->pool);
+    apr_status_t rv;
+
+    check_socket(dp->g);
+    rv = apr_proc_fork(&dp->proc, rt->pool);
     if (rv == APR_INCHILD) {
         exec_daemon(dp);
     }
@@ -358,34 +363,61 @@ static void maintenance(int reason, void *data, apr_wait_t status)
     }
 }
 
-/* ---- start-up ----------------------------------------------------------------------------- */
+/* ---- the groups' sockets ------------------------------------------------------------------ */
 
-static apr_status_t remove_socket(void *data)
+/* A group's listening socket outlives a configuration generation. After a graceful restart an
+ * old child still serving a request may need a new connection: it connects to the same path
+ * and the same socket, and reaches the new generation's processes (which also accept the
+ * previous generation's secret); the old processes stopped accepting when they got SIGTERM.
+ * The table lives in the process pool, because Apache unloads this module on restart: it holds
+ * data only, no pointer into the module. A generation that no longer defines a group closes and
+ * removes its socket; Apache's exit removes them all. */
+#define SOCKETS_KEY "mod_jvm-daemon-sockets"
+
+typedef struct jvm_group_socket {
+    const char *group;                      /* JvmDaemonProcess name */
+    const char *prefix;                     /* the JvmSocketPrefix it was made under */
+    const char *path;                       /* the socket file */
+    int fd;                                 /* the listening descriptor the parent holds */
+    dev_t dev;                              /* the socket file as bound: one removed, or */
+    ino_t ino;                              /* replaced by another file, differs */
+    int generation;                         /* the last configuration generation using it */
+    unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
+} jvm_group_socket;
+
+typedef struct socket_table {
+    apr_array_header_t *sockets;            /* jvm_group_socket * */
+    int serial;                             /* numbers the socket files */
+} socket_table;
+
+static socket_table *sockets(void)
 {
-    jvm_daemon_runtime *rt = data;
-    unlink(rt->socket_path);
-    if (rt->listen_fd >= 0) {
-        close(rt->listen_fd);
-        rt->listen_fd = -1;
+    void *data = NULL;
+    apr_pool_t *pool = main_server->process->pool;
+    apr_pool_userdata_get(&data, SOCKETS_KEY, pool);
+    if (!data) {
+        socket_table *t = apr_pcalloc(pool, sizeof *t);
+        t->sockets = apr_array_make(pool, 4, sizeof(jvm_group_socket *));
+        apr_pool_userdata_set(t, SOCKETS_KEY, apr_pool_cleanup_null, pool);
+        data = t;
     }
-    return APR_SUCCESS;
+    return data;
 }
 
-static const char *create_socket(apr_pool_t *p, jvm_daemon_group *g, const char *prefix, int generation)
+/* Binds and listens on path (unlinking what is there), owned by Apache's user, mode 0600. */
+static const char *bind_socket(apr_pool_t *p, const char *path, int backlog, int *fd_out, struct stat *st)
 {
-    jvm_daemon_runtime *rt = g->rt;
     struct sockaddr_un addr;
     mode_t old;
     int fd;
 
-    rt->socket_path = apr_psprintf(p, "%s.%" APR_PID_T_FMT ".%d.%d.sock", prefix, getpid(), generation, g->index);
-    if (strlen(rt->socket_path) >= sizeof addr.sun_path) {
-        return apr_psprintf(p, "socket path %s is too long (JvmSocketPrefix)", rt->socket_path);
+    if (strlen(path) >= sizeof addr.sun_path) {
+        return apr_psprintf(p, "socket path %s is too long (JvmSocketPrefix)", path);
     }
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    strcpy(addr.sun_path, rt->socket_path);
-    unlink(rt->socket_path);
+    strcpy(addr.sun_path, path);
+    unlink(path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return apr_psprintf(p, "socket(): %s", strerror(errno));
@@ -394,23 +426,152 @@ static const char *create_socket(apr_pool_t *p, jvm_daemon_group *g, const char 
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
         umask(old);
         close(fd);
-        return apr_psprintf(p, "cannot bind %s: %s", rt->socket_path, strerror(errno));
+        return apr_psprintf(p, "cannot bind %s: %s", path, strerror(errno));
     }
     umask(old);
-    if (listen(fd, g->listen_backlog) != 0) {
+    if (listen(fd, backlog) != 0) {
         close(fd);
-        return apr_psprintf(p, "cannot listen on %s: %s", rt->socket_path, strerror(errno));
+        unlink(path);
+        return apr_psprintf(p, "cannot listen on %s: %s", path, strerror(errno));
     }
     /* only Apache's children (its User) may connect */
-    if (geteuid() == 0 && chown(rt->socket_path, ap_unixd_config.user_id, (gid_t)-1) != 0) {
+    if ((geteuid() == 0 && chown(path, ap_unixd_config.user_id, (gid_t)-1) != 0) || chmod(path, 0600) != 0
+        || stat(path, st) != 0) {
+        const char *err = apr_psprintf(p, "cannot give %s to the Apache user: %s", path, strerror(errno));
         close(fd);
-        return apr_psprintf(p, "cannot give %s to the Apache user: %s", rt->socket_path, strerror(errno));
+        unlink(path);
+        return err;
     }
-    chmod(rt->socket_path, 0600);
-    rt->listen_fd = fd;
-    apr_pool_cleanup_register(p, rt, remove_socket, apr_pool_cleanup_null);
+    *fd_out = fd;
     return NULL;
 }
+
+/* The group's socket: the one of the previous generation if it had this group (same
+ * JvmSocketPrefix), else a new one. Its previous secret is copied to rt. */
+static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *prefix, int generation)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    socket_table *t = sockets();
+    apr_pool_t *pool = main_server->process->pool;
+    jvm_group_socket *gs = NULL;
+    struct stat st;
+    const char *err;
+    int fd;
+
+    for (int i = 0; i < t->sockets->nelts && !gs; i++) {
+        jvm_group_socket *c = APR_ARRAY_IDX(t->sockets, i, jvm_group_socket *);
+        if (c->fd >= 0 && !strcmp(c->group, g->name) && !strcmp(c->prefix, prefix)) {
+            gs = c;
+        }
+    }
+    if (gs) {
+        listen(gs->fd, g->listen_backlog); /* listen-backlog may have changed */
+        memcpy(rt->previous_secret, gs->secret, sizeof rt->previous_secret);
+        rt->has_previous_secret = 1;
+    } else {
+        const char *path = apr_psprintf(p, "%s.%" APR_PID_T_FMT ".%d.sock", prefix, getpid(), t->serial + 1);
+        if ((err = bind_socket(p, path, g->listen_backlog, &fd, &st))) {
+            return err;
+        }
+        t->serial++;
+        gs = apr_pcalloc(pool, sizeof *gs);
+        gs->group = apr_pstrdup(pool, g->name);
+        gs->prefix = apr_pstrdup(pool, prefix);
+        gs->path = apr_pstrdup(pool, path);
+        gs->fd = fd;
+        gs->dev = st.st_dev;
+        gs->ino = st.st_ino;
+        *(jvm_group_socket **)apr_array_push(t->sockets) = gs;
+    }
+    gs->generation = generation;
+    memcpy(gs->secret, rt->secret, sizeof gs->secret);
+    rt->socket = gs;
+    rt->socket_path = gs->path;
+    rt->listen_fd = gs->fd;
+    return NULL;
+}
+
+/* Closes and removes the sockets of groups the generation no longer has (all of them when
+ * generation is -1: Apache exits). */
+static void close_sockets(int generation)
+{
+    socket_table *t = sockets();
+    for (int i = 0; i < t->sockets->nelts; i++) {
+        jvm_group_socket *gs = APR_ARRAY_IDX(t->sockets, i, jvm_group_socket *);
+        if (gs->fd >= 0 && gs->generation != generation) {
+            struct stat st;
+            if (stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino) {
+                unlink(gs->path);
+            }
+            close(gs->fd);
+            gs->fd = -1;
+        }
+    }
+}
+
+/* pconf cleanup (parent): the sockets stay open across restarts, are closed when Apache exits. */
+static apr_status_t generation_ends(void *data)
+{
+    jvm_daemon_runtime *rt = data;
+    if (getpid() == rt->parent && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
+        close_sockets(-1);
+    }
+    return APR_SUCCESS;
+}
+
+/* The socket file of the group is gone (a tmp cleaner, an operator) or was replaced: new
+ * connections cannot reach the processes any more. A new socket takes its place and the
+ * group's processes are restarted on it (they drain first); connections already made keep
+ * working meanwhile. Called before each start of a process and from the monitor hook. */
+static void check_socket(jvm_daemon_group *g)
+{
+    jvm_daemon_runtime *rt = g->rt;
+    jvm_group_socket *gs = rt->socket;
+    struct stat st;
+    const char *err;
+    int fd;
+
+    if (!gs || gs->fd < 0 || (stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino)) {
+        return;
+    }
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
+                 "JVM00067: the socket %s of daemon process group %s was removed or replaced: creating it "
+                 "again and restarting the group's processes on it", gs->path, g->name);
+    if ((err = bind_socket(rt->pool, gs->path, g->listen_backlog, &fd, &st))) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                     "JVM00068: daemon process group %s: cannot create its socket again: %s", g->name, err);
+        return;
+    }
+    close(gs->fd);
+    gs->fd = fd;
+    gs->dev = st.st_dev;
+    gs->ino = st.st_ino;
+    rt->listen_fd = fd;
+    rt->argv[rt->inode_arg] = apr_psprintf(rt->pool, "socket-inode=%lu", (unsigned long)st.st_ino);
+    for (int k = 0; k < g->processes; k++) {
+        if (rt->procs && rt->procs[k].proc.pid > 0) {
+            kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
+        }
+    }
+}
+
+/* monitor hook (parent, about every 10 s): notices a removed socket file even when no
+ * process of the group exits because of it. */
+int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
+{
+    apr_array_header_t *groups = jvm_daemon_groups();
+    (void)p;
+    (void)s;
+    for (int i = 0; groups && main_server && i < groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+        if (g->rt && g->rt->parent == getpid()) {
+            check_socket(g);
+        }
+    }
+    return DECLINED;
+}
+
+/* ---- start-up ----------------------------------------------------------------------------- */
 
 static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
 {
@@ -483,17 +644,27 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     ARG("multithread=%d", g->threads > 1 ? 1 : 0);
     ARG("multiprocess=%d", g->processes > 1 ? 1 : 0);
     ARG("socket=%s", rt->socket_path);
+    rt->inode_arg = argv->nelts;
+    ARG("socket-inode=%lu", (unsigned long)rt->socket->ino);
+    ARG("generation=%d", g->generation);
     for (int i = 0; i < g->preloads->nelts; i++) {
         ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
     }
 #undef ARG
     *(const char **)apr_array_push(argv) = NULL;
-    rt->argv = (const char *const *)argv->elts;
+    rt->argv = (const char **)argv->elts;
 
     for (size_t i = 0; i < sizeof rt->secret; i++) {
         snprintf(hex + 2 * i, 3, "%02x", rt->secret[i]);
     }
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_SECRET=", hex, NULL);
+    if (rt->has_previous_secret) {
+        /* the old generation's children reach these processes through the same socket */
+        for (size_t i = 0; i < sizeof rt->previous_secret; i++) {
+            snprintf(hex + 2 * i, 3, "%02x", rt->previous_secret[i]);
+        }
+        *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_PREVIOUS_SECRET=", hex, NULL);
+    }
     *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
     *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
     /* glibc keeps an arena per thread group by default; the JIT's scratch memory then stays
@@ -522,11 +693,17 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
 
     main_server = s;
     adopt_old_processes(pconf);
-    if (!groups || groups->nelts == 0) {
-        return OK;
-    }
     /* The first pass of Apache's start-up only checks the configuration. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    {
+        jvm_daemon_runtime *any = apr_pcalloc(pconf, sizeof *any);
+        any->parent = getpid();
+        apr_pool_cleanup_register(pconf, any, generation_ends, apr_pool_cleanup_null);
+    }
+    if (!groups || groups->nelts == 0) {
+        close_sockets(generation);
         return OK;
     }
     prefix = jvm_conf_socket_prefix(ptemp, s);
@@ -546,7 +723,7 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         rt->error_log_fd = log_fd;
         rt->parent = getpid();
         if (apr_generate_random_bytes(rt->secret, sizeof rt->secret) != APR_SUCCESS
-            || (err = resolve_user(pconf, g)) || (err = create_socket(pconf, g, prefix, generation))) {
+            || (err = resolve_user(pconf, g)) || (err = group_socket(pconf, g, prefix, generation))) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          "JVM00055: JvmDaemonProcess %s: %s", g->name, err ? err : "no random bytes");
             return !OK;
@@ -560,5 +737,6 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
             spawn(&rt->procs[k]);
         }
     }
+    close_sockets(generation);
     return OK;
 }

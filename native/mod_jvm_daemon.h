@@ -6,15 +6,20 @@
 
 #include "httpd.h"
 #include "mod_jvm_config.h"
+#include "jvm_frame.h"
 
 /* What the parent prepared for a group; read by the children after fork. */
 typedef struct jvm_daemon_runtime {
-    const char *socket_path;        /* the group's listening socket */
+    const char *socket_path;        /* the group's listening socket (kept across generations) */
     int listen_fd;                  /* its descriptor (parent only) */
-    unsigned char secret[32];       /* this generation's secret, sent in HELLO */
+    struct jvm_group_socket *socket;/* the parent's record of it (process pool) */
+    unsigned char secret[JVM_MSG_SECRET_LEN];  /* this generation's secret, sent in HELLO */
+    unsigned char previous_secret[JVM_MSG_SECRET_LEN]; /* the previous generation's: its children */
+    int has_previous_secret;        /* may still connect (parent only) */
     struct jvm_daemon_proc *procs;  /* g->processes slots */
     const char *java;               /* <java-home>/bin/java */
-    const char *const *argv;        /* the command line of a daemon process */
+    const char **argv;              /* the command line of a daemon process */
+    int inode_arg;                  /* the index of its socket-inode= argument */
     const char *const *envp;        /* its environment */
     uid_t uid;                      /* user the processes run as */
     gid_t gid;                      /* and group */
@@ -31,6 +36,9 @@ apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group
 /* post_config (parent): creates each group's socket and starts its processes. Skipped in the
  * first pass of Apache's start-up (that configuration is thrown away). */
 int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* monitor hook (parent): recreates a group's socket file that was removed. */
+int jvm_daemon_monitor(apr_pool_t *p, server_rec *s);
 
 /* Runs a request in group g (Apache child). */
 int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias);

@@ -286,7 +286,7 @@ class DaemonBasicsTest {
     // ------------------------------------------------------------------ socket
 
     static List<Path> sockets() throws IOException {
-        Pattern name = Pattern.compile("jvm\\." + server.parentPid() + "\\.\\d+\\.\\d+\\.sock");
+        Pattern name = Pattern.compile("jvm\\." + server.parentPid() + "\\.\\d+\\.sock");
         try (Stream<Path> files = Files.list(server.root().resolve("run"))) {
             return files.filter(f -> name.matcher(f.getFileName().toString()).matches()).sorted().toList();
         }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Daemons across Apache's lifecycle: a graceful restart lets the running request finish in the
- * old generation's daemon while new requests go to the new generation (new socket, new secret);
+ * old generation's daemon while new requests go to the new generation (same socket, new secret);
+ * an old child that needs a new connection reaches the new generation;
  * a hard restart replaces them; stopping Apache, even with a response in flight, leaves no
  * process and no socket behind. Each test has its own server.
  */
@@ -48,7 +49,7 @@ class DaemonLifecycleTest {
     }
 
     static List<Path> sockets(ApacheServer s) {
-        Pattern name = Pattern.compile("jvm\\.\\d+\\.\\d+\\.\\d+\\.sock");
+        Pattern name = Pattern.compile("jvm\\.\\d+\\.\\d+\\.sock");
         try (Stream<Path> files = Files.list(s.root().resolve("run"))) {
             return files.filter(f -> name.matcher(f.getFileName().toString()).matches()).sorted().toList();
         } catch (IOException e) {
@@ -127,20 +128,69 @@ class DaemonLifecycleTest {
             }
             assertTrue(oldPids.stream().noneMatch(Daemons::alive), "old daemons exited: " + oldPids);
             assertTrue(newPids.stream().noneMatch(oldPids::contains), newPids + " vs " + oldPids);
+            // the group keeps its socket (old children still serving may need a new connection)
             List<Path> newSockets = sockets(s);
-            assertEquals(1, newSockets.size(), () -> "the old generation's socket is removed: " + newSockets);
-            assertNotEquals(oldSockets.get(0), newSockets.get(0), "a new socket per generation");
-            // the new generation has a new secret: the old one is rejected
+            assertEquals(oldSockets, newSockets, "one socket per group, kept across a graceful restart");
+            // the new generation has a new secret and accepts the previous one (its old children)
             byte[] newSecret = HexFormat.of().parseHex(secretOf(newPids.get(0)));
             assertFalse(java.util.Arrays.equals(oldSecret, newSecret), "a new secret per generation");
-            long mark2 = s.errorLogMark();
-            assertFalse(helloAccepted(newSockets.get(0), oldSecret), "the old generation's secret is rejected");
             assertTrue(helloAccepted(newSockets.get(0), newSecret), "control: the new secret is accepted");
+            assertTrue(helloAccepted(newSockets.get(0), oldSecret), "the previous generation's secret is accepted");
+            // one more graceful restart: the secret of two generations ago is rejected
+            s.signal("USR1");
+            long deadline3 = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline3 && newPids.contains(pid(s))) {
+                ApacheServer.sleep(100);
+            }
+            List<Long> thirdPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(15));
+            assertTrue(thirdPids.stream().noneMatch(newPids::contains), thirdPids + " vs " + newPids);
+            byte[] thirdSecret = HexFormat.of().parseHex(secretOf(thirdPids.get(0)));
+            long mark2 = s.errorLogMark();
+            assertFalse(helloAccepted(newSockets.get(0), oldSecret), "the secret of two generations ago is rejected");
+            assertTrue(helloAccepted(newSockets.get(0), newSecret), "the previous generation's secret is accepted");
+            assertTrue(helloAccepted(newSockets.get(0), thirdSecret), "control: the current secret is accepted");
             assertTrue(s.awaitErrorLog(mark2, "JVM01301", Duration.ofSeconds(5)).contains("JVM01301"));
             String log = s.errorLogSince(mark);
             assertFalse(log.contains("JVM00051"), () -> "no daemon 'died' in a graceful restart:\n" + log);
             assertFalse(log.contains("JVM00064"), () -> "no request failed:\n" + log);
             assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    /**
+     * An old-generation Apache child that needs a NEW daemon connection after a graceful restart
+     * (here: a request whose headers were still arriving when the restart began, so the child
+     * only contacts the group afterwards, and the old daemons have closed its pooled connection)
+     * reaches the new generation's daemons through the group's socket, which outlives the
+     * generation, with its own (previous) secret.
+     */
+    @Test
+    void anOldChildThatNeedsANewConnectionAfterAGracefulRestartReachesTheNewGeneration() throws Exception {
+        try (ApacheServer s = server("daemon-graceful-old-child").start()) {
+            List<Long> oldPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            pid(s);
+            long mark = s.errorLogMark();
+            try (RawHttp c = RawHttp.connect(s.port())) {
+                // the request line and one header now, the end of the headers after the restart
+                c.send("GET /lc?case=info HTTP/1.1\r\nHost: localhost\r\n");
+                ApacheServer.sleep(300);
+                s.signal("USR1");
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline && oldPids.contains(pid(s))) {
+                    ApacheServer.sleep(100);
+                }
+                // the new generation is up; the old daemons drain (they close idle connections)
+                List<Long> newPids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(15));
+                assertTrue(newPids.stream().noneMatch(oldPids::contains), newPids + " vs " + oldPids);
+                c.send("Connection: close\r\n\r\n");
+                RawHttp.Response r = c.readResponse();
+                assertEquals(200, r.status(), () -> r + "\n" + Daemons.lines(s.errorLogSince(mark), "JVM0\\d+|AH0\\d+"));
+                long served = Daemons.pidOf(r);
+                assertTrue(newPids.contains(served), () -> "served by " + served + ", new generation " + newPids);
+            }
+            String log = s.errorLogSince(mark);
+            assertFalse(log.contains("JVM00061"), () -> "no connection failed:\n" + log);
+            assertFalse(log.contains("JVM01301"), () -> "no connection rejected:\n" + log);
         }
     }
 

@@ -124,11 +124,25 @@ final class DaemonConnection implements Transport, Runnable {
         readPayload(length);
         byte[] secret = new byte[32];
         System.arraycopy(frame, 4, secret, 0, 32);
-        if (Frames.readInt(frame, 0) != HELLO_MAGIC || !MessageDigest.isEqual(secret, server.settings().secret())) {
-            server.log().log(Log.ERR, "JVM01301", "connection rejected: wrong secret (not from this Apache generation)");
+        if (Frames.readInt(frame, 0) != HELLO_MAGIC) {
+            server.log().log(Log.ERR, "JVM01301", "connection rejected: it did not start with a HELLO");
             return false;
         }
-        return true;
+        DaemonSettings settings = server.settings();
+        if (MessageDigest.isEqual(secret, settings.secret())
+                || (settings.previousSecret().length == secret.length && MessageDigest.isEqual(secret, settings.previousSecret()))) {
+            return true;
+        }
+        if (server.refusesRequests()) {
+            // this process is an ended generation's, draining, and accepted a connection of the
+            // next generation just before it stopped accepting: GOODBYE sends it elsewhere
+            if (state.compareAndSet(IDLE, CLOSED)) {
+                sayGoodbye();
+            }
+            return false;
+        }
+        server.log().log(Log.ERR, "JVM01301", "connection rejected: wrong secret (not from this Apache generation)");
+        return false;
     }
 
     private int serve(int length) {

@@ -3,6 +3,10 @@ package org.modjvm.runtime;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -23,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DaemonServer {
     private static final long WATCH_INTERVAL_MS = 100;
+    /** The socket file is looked at every second. */
+    private static final int SOCKET_CHECK_TICKS = 10;
 
     private final DaemonSettings settings;
     private final RuntimeContext context;
@@ -55,7 +61,8 @@ final class DaemonServer {
         this.log = context.serverLog();
         this.listener = listener;
         this.permits = new Semaphore(settings.threads());
-        this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.processes(), log);
+        this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.generation(),
+                settings.processes(), log);
     }
 
     DaemonSettings settings() {
@@ -157,6 +164,7 @@ final class DaemonServer {
 
     private void watch() {
         long requestTimeout = settings.requestTimeout() * 1_000_000L;
+        long ticks = 0;
         while (!draining) {
             try {
                 Thread.sleep(WATCH_INTERVAL_MS);
@@ -185,12 +193,38 @@ final class DaemonServer {
                     && now - lastActivity > settings.inactivityTimeout() * 1_000_000L) {
                 requestRecycle("inactive for inactivity-timeout (" + settings.inactivityTimeout() / 1000 + " s)");
             }
+            if (++ticks % SOCKET_CHECK_TICKS == 0 && socketFileGone()) {
+                log.log(Log.ERR, "JVM01325", "the socket file " + settings.socket() + " was removed or replaced:"
+                        + " new connections cannot reach this process; it exits so that Apache starts one on a new socket");
+                recycle("its socket file was removed", settings.gracefulTimeout());
+                return;
+            }
             String reason = recycleReason;
             if (reason != null && !draining && coordinator.tryBegin()) {
                 recycleStarted = true;
                 recycle(reason, settings.gracefulTimeout());
                 return;
             }
+        }
+    }
+
+    /**
+     * Whether the socket file Apache's children connect to is no longer this process's listening
+     * socket (removed by a tmp cleaner or an operator, or replaced). The Apache parent makes a
+     * new one when it starts this process's replacement. A file this process may not look at
+     * (a directory closed to its user) counts as present.
+     */
+    private boolean socketFileGone() {
+        if (settings.socketInode() <= 0 || settings.socket().isEmpty()) {
+            return false;
+        }
+        try {
+            Object inode = Files.getAttribute(Path.of(settings.socket()), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+            return inode instanceof Long n && n != settings.socketInode();
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
         }
     }
 

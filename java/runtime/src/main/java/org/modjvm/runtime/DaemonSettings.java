@@ -8,15 +8,22 @@ import java.util.Map;
 
 /**
  * What the Apache parent passes a daemon process on its command line ({@code key=value}
- * arguments, see mod_jvm_daemon.c) and in its environment (the secret). Times are in
- * milliseconds, 0 meaning "never".
+ * arguments, see mod_jvm_daemon.c) and in its environment (the secrets). Times are in
+ * milliseconds, 0 meaning "never". {@code previousSecret} is the secret of the configuration
+ * generation before this one (empty if none): a group's socket outlives a graceful restart, and
+ * the old generation's Apache children may still connect to it.
  */
 record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
                       long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
                       long queueTimeout, long startupTimeout, int logLevel, Path cacheDirectory, boolean multithread,
-                      boolean multiprocess, String socket, List<String> preloads, byte[] secret) {
+                      boolean multiprocess, String socket, long socketInode, String generation,
+                      List<String> preloads, byte[] secret, byte[] previousSecret) {
 
     static DaemonSettings parse(String[] args, String secretHex) {
+        return parse(args, secretHex, null);
+    }
+
+    static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex) {
         Map<String, String> values = new HashMap<>();
         List<String> preloads = new ArrayList<>();
         for (String arg : args) {
@@ -40,8 +47,8 @@ record DaemonSettings(String group, int processes, int threads, int maximumReque
                 number(values, "shutdown-timeout"), number(values, "queue-timeout"),
                 number(values, "startup-timeout"), integer(values, "log-level", Log.WARNING),
                 cache.isEmpty() ? null : Path.of(cache), "1".equals(values.get("multithread")),
-                "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), List.copyOf(preloads),
-                hex(secretHex));
+                "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), number(values, "socket-inode"),
+                values.getOrDefault("generation", "0"), List.copyOf(preloads), hex(secretHex), hex(previousSecretHex));
     }
 
     /** The settings the request core reads (the embedded config frame's keys). */

@@ -25,9 +25,10 @@ final class RecycleCoordinator {
     private FileChannel lockChannel;
     private FileLock lock;
 
-    RecycleCoordinator(Path directory, String socket, int processes, Log log) {
+    RecycleCoordinator(Path directory, String socket, String generation, int processes, Log log) {
         this.directory = directory;
-        this.generation = Path.of(socket.isEmpty() ? "none" : socket).getFileName().toString();
+        // the socket outlives a graceful restart: processes of the next generation take turns apart
+        this.generation = Path.of(socket.isEmpty() ? "none" : socket).getFileName() + "-" + generation;
         this.processes = processes;
         this.log = log;
     }
