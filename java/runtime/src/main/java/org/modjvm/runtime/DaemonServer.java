@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,6 +55,8 @@ final class DaemonServer {
         return draining || recycleStarted;
     }
     private final AtomicInteger threadNumbers = new AtomicInteger();
+    /** Counted down when the accept loop has ended: no connection is added after that. */
+    private final CountDownLatch acceptorDone = new CountDownLatch(1);
 
     DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener) {
         this.settings = settings;
@@ -98,25 +102,31 @@ final class DaemonServer {
         Thread watchdog = new Thread(this::watch, "mod_jvm-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        while (!draining) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (IOException e) {
-                if (!draining) {
-                    log.log(Log.ERR, "JVM01302", "accepting connections failed: " + e);
-                    recycle("the listening socket failed", 0);
+        IOException failure = null;
+        try {
+            while (!draining) {
+                SocketChannel channel;
+                try {
+                    channel = listener.accept();
+                } catch (IOException e) {
+                    failure = draining ? null : e;
+                    break;
                 }
-                return;
+                DaemonConnection connection = new DaemonConnection(this, channel);
+                connections.add(connection);
+                Thread thread = new Thread(connection, "mod_jvm-connection-" + threadNumbers.incrementAndGet());
+                thread.setDaemon(true);
+                thread.start();
+                if (draining) {
+                    connection.closeIfIdle();
+                }
             }
-            DaemonConnection connection = new DaemonConnection(this, channel);
-            connections.add(connection);
-            Thread thread = new Thread(connection, "mod_jvm-connection-" + threadNumbers.incrementAndGet());
-            thread.setDaemon(true);
-            thread.start();
-            if (draining) {
-                connection.closeIfIdle();
-            }
+        } finally {
+            acceptorDone.countDown();
+        }
+        if (failure != null) {
+            log.log(Log.ERR, "JVM01302", "accepting connections failed: " + failure);
+            recycle("the listening socket failed", 0);
         }
     }
 
@@ -200,7 +210,7 @@ final class DaemonServer {
                 return;
             }
             String reason = recycleReason;
-            if (reason != null && !draining && coordinator.tryBegin()) {
+            if (reason != null && !draining && !recycleStarted && coordinator.tryBegin()) {
                 recycleStarted = true;
                 recycle(reason, settings.gracefulTimeout());
                 return;
@@ -276,6 +286,13 @@ final class DaemonServer {
             // the other processes and the parent keep the socket open
         }
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // a connection accept() returned just before the close is registered only after: the
+        // drain must see it (else the exit drops it with Apache's request unread: a 502)
+        try {
+            acceptorDone.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         while (true) {
             for (DaemonConnection c : connections) {
                 c.closeIfIdle();

@@ -3,6 +3,7 @@ package org.modjvm.runtime;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +60,8 @@ final class RecycleCoordinator {
 
     /** @return true if this process may recycle now (and then holds the lock until it exits) */
     synchronized boolean tryBegin() {
-        if (directory == null || processes <= 1) {
-            return true;
+        if (directory == null || processes <= 1 || lock != null) {
+            return true; // (a second caller while this process holds the lock: it is its turn)
         }
         try {
             if (lockChannel == null) {
@@ -77,7 +78,7 @@ final class RecycleCoordinator {
             lock.release();
             lock = null;
             return false;
-        } catch (IOException e) {
+        } catch (IOException | OverlappingFileLockException e) {
             return true; // no coordination possible: recycle anyway
         }
     }
