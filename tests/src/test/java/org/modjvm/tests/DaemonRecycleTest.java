@@ -312,8 +312,12 @@ class DaemonRecycleTest {
      * Recycling under load fails no request — with one known exception, tolerated here so the
      * suite is not flaky: under heavy machine load (load average 15-25) about 1 request in
      * 1 000-3 000 sent while a process recycles got a 502 (JVM00064 "failed": a read error on
-     * the daemon connection) in this session; the cause is not found yet (issue 3 stays open for
-     * it). Anything more than that one — a systematic failure — fails the test.
+     * the daemon connection). A race that explains it was found and fixed in session 2 (a
+     * connection accept() returned just before the drain closed the listener was registered
+     * after the drain's last look, so the exit dropped it with the request unread). The 502 itself
+     * could not be reproduced in a focused stress (300 000 requests, ~12 000 recycles of a
+     * maximum-requests=25 group, with CPU hogs beside Apache), neither before nor after that fix,
+     * so the tolerance stays until full suites under load show none. More than one fails.
      */
     static void assertRecycleClean(Load l, java.util.function.Supplier<String> report) {
         long bad = l.failures().size();

@@ -61,7 +61,16 @@ final class Daemons {
     /** Alive and not a zombie waiting to be reaped. */
     static boolean alive(long pid) {
         String state = status(pid, "State");
-        return state != null && !state.startsWith("Z") && !state.startsWith("X");
+        if (state == null) {
+            return false;
+        }
+        if (!state.startsWith("Z") && !state.startsWith("X")) {
+            return true;
+        }
+        // a zombie leader whose other threads are still exiting (a JVM that crashed: the thread
+        // that handled the signal ends first) still holds its sockets open
+        String threads = status(pid, "Threads");
+        return threads != null && Integer.parseInt(threads.trim()) > 1;
     }
 
     /** The group a daemon process serves (its {@code group=} argument), or null if it is no daemon. */
