@@ -132,7 +132,8 @@ final class ApplicationGroup {
 
     private LoadedApplication resolve(LoadedScript script, ScriptRequest request, Log log) {
         if (!script.loaded()) {
-            return LoadedApplication.failed(script.failure);
+            return script.temporaryFailure() ? LoadedApplication.failedTemporarily(script.failure)
+                    : LoadedApplication.failed(script.failure);
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

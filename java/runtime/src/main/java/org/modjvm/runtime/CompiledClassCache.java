@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -176,6 +177,7 @@ final class CompiledClassCache {
             while (true) {
                 if (channel.tryLock() != null) {
                     handedOver = true;
+                    removeLeftovers();
                     return () -> {
                         try {
                             channel.close(); // releases the file lock
@@ -198,6 +200,32 @@ final class CompiledClassCache {
                 closeQuietly(channel);
                 local.unlock();
             }
+        }
+    }
+
+    /** Temporary files older than this are leftovers of a process that died while compiling or writing. */
+    static final long LEFTOVER_AGE_MILLIS = 10 * 60 * 1000L;
+
+    /**
+     * Removes the {@code .src} and {@code .tmp} files of processes that died between creating and
+     * deleting them (they are harmless, their names never match a key, but they would pile up).
+     * Called under the compile lock, so no compile of this directory is running; a write of an
+     * entry outside it is younger than {@link #LEFTOVER_AGE_MILLIS}.
+     */
+    void removeLeftovers() {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE_MILLIS;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, ".*-*.{src,tmp}")) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException ignored) {
+                    // gone already, or not ours to remove: left alone
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // an unreadable directory: the leftovers stay, as before
         }
     }
 

@@ -8,13 +8,19 @@ import org.modjvm.Application;
  *
  * @param classLoader the loader of the application's classes: the thread context loader while it runs
  */
-record LoadedApplication(Application application, ClassLoader classLoader, String failure) {
+record LoadedApplication(Application application, ClassLoader classLoader, String failure, boolean temporary) {
     static LoadedApplication of(Application application, ClassLoader classLoader) {
-        return new LoadedApplication(application, classLoader, null);
+        return new LoadedApplication(application, classLoader, null, false);
     }
 
+    /** Fails until the script changes. */
     static LoadedApplication failed(String failure) {
-        return new LoadedApplication(null, null, failure);
+        return new LoadedApplication(null, null, failure, false);
+    }
+
+    /** Fails until it is tried again (a compiler process that timed out or could not start). */
+    static LoadedApplication failedTemporarily(String failure) {
+        return new LoadedApplication(null, null, failure, true);
     }
 
     boolean ok() {

@@ -67,8 +67,9 @@ final class RequestHandler {
                 request.scriptMtime(), request.scriptSize(), request.reloading()), log);
         if (!loaded.ok()) {
             log.log(Log.ERR, "JVM01107", "application " + script + " (callable " + callable + ", application group '"
-                    + group + "') could not be loaded: answering 500 until it changes (the reason was logged"
-                    + " when loading failed: JVM012xx)");
+                    + group + "') could not be loaded: answering 500 " + (loaded.temporary()
+                    ? "until it is tried again, " + ApplicationGroup.TEMPORARY_FAILURE_RETRY_NANOS / 1_000_000_000L
+                    + " s after the failure" : "until it changes") + " (the reason was logged when loading failed: JVM012xx)");
             return INTERNAL_SERVER_ERROR;
         }
 

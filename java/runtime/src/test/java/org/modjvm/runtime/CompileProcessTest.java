@@ -124,6 +124,23 @@ class CompileProcessTest {
     }
 
     @Test
+    void leftoversOfADeadCompilerAreRemovedByTheNextCompile() throws IOException {
+        Path cache = cache();
+        Files.createDirectories(cache);
+        Path stale = Files.writeString(cache.resolve(".0123abcd-99.src"), "class Old {}");
+        Path staleTmp = Files.writeString(cache.resolve(".0123abcd-98.tmp"), "x");
+        Path fresh = Files.writeString(cache.resolve(".4567abcd-97.src"), "class Running {}");
+        long old = System.currentTimeMillis() - CompiledClassCache.LEFTOVER_AGE_MILLIS - 60_000;
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(old));
+        Files.setLastModifiedTime(staleTmp, java.nio.file.attribute.FileTime.fromMillis(old));
+        Path script = Scripts.write(dir.resolve("sweep.java"), Scripts.hello("Sweep", "\"swept\""));
+        assertBody("swept", get(registry(cache), script));
+        assertFalse(Files.exists(stale), "a .src left by a compiler that died 10+ minutes ago is removed");
+        assertFalse(Files.exists(staleTmp), "and a .tmp");
+        assertTrue(Files.exists(fresh), "a recent one may belong to a compile running elsewhere: kept");
+    }
+
+    @Test
     void compileErrorsFromTheChildAreLoggedWithFileAndLineAndRemembered() throws IOException {
         Path cache = cache();
         Path script = Scripts.write(dir.resolve("broken.java"), Scripts.IMPORTS
@@ -138,6 +155,7 @@ class CompileProcessTest {
         assertTrue(requestLog.logged(Log.ERR, "JVM01211: \treturn undefinedThing; // ü"), "the source line, UTF-8 intact");
         assertTrue(requestLog.logged(Log.ERR, "JVM01211: \t       ^"), "the caret under the symbol");
         assertTrue(requestLog.logged(Log.ERR, "JVM01107: application " + script));
+        assertTrue(requestLog.logged(Log.ERR, "answering 500 until it changes"), requestLog.logText());
         assertEquals(0, lines("JVM01220"), requestLog.logText());
         assertTrue(entries(cache).isEmpty());
 
@@ -355,6 +373,9 @@ class CompileProcessTest {
 
         assertEquals(500, get(registry, script).result(), "not retried on every request");
         assertEquals(1, compilations(registry));
+        assertTrue(requestLog.logged(Log.ERR, "JVM01107: application " + script), requestLog.logText());
+        assertTrue(requestLog.logged(Log.ERR, "answering 500 until it is tried again, 30 s after the failure"),
+                () -> "the 500 is not 'until it changes': " + requestLog.logText());
     }
 
     @Test
