@@ -132,7 +132,9 @@ static int send_msg(int fd, unsigned type, const void *payload, size_t n)
     return send_all(fd, head, 5) == 0 ? send_all(fd, payload, n) : -1;
 }
 
-/* Connects to the group's socket within connect-timeout and says HELLO. */
+/* Connects to the group's socket within connect-timeout and says HELLO. A connection closed
+ * before the HELLO is out (a process that recycles: it accepted, then closed what it will not
+ * serve) is made again: nothing was sent on it. */
 static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
 {
     jvm_daemon_runtime *rt = g->rt;
@@ -146,39 +148,39 @@ static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
     strncpy(addr.sun_path, rt->socket_path, sizeof addr.sun_path - 1);
+    hello[0] = (unsigned char)JVM_MSG_HELLO_MAGIC;
+    hello[1] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 8);
+    hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
+    hello[3] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 24);
+    memcpy(hello + 4, rt->secret, JVM_MSG_SECRET_LEN);
+    tv.tv_sec = (time_t)apr_time_sec(timeout);
+    tv.tv_usec = (suseconds_t)(timeout % APR_USEC_PER_SEC);
     for (;;) {
+        int err;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
             *why = strerror(errno);
             return -1;
         }
         if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
-            break;
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            if (send_msg(fd, JVM_MSG_HELLO, hello, sizeof hello) == 0) {
+                return fd;
+            }
         }
-        /* EAGAIN: the listen backlog is full (all daemons busy or starting): wait a little */
-        *why = apr_pstrdup(r->pool, strerror(errno));
+        /* EAGAIN: the listen backlog is full (all daemons busy or starting); ECONNREFUSED,
+         * ENOENT: no process listens (yet); EPIPE, ECONNRESET: closed before the HELLO */
+        err = errno;
+        *why = apr_pstrdup(r->pool, strerror(err));
         close(fd);
-        if ((errno != EAGAIN && errno != ECONNREFUSED && errno != ENOENT) || apr_time_now() >= deadline) {
+        if ((err != EAGAIN && err != ECONNREFUSED && err != ENOENT && err != EPIPE && err != ECONNRESET)
+            || apr_time_now() >= deadline) {
             return -1;
         }
         apr_sleep(apr_time_from_msec(20));
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    tv.tv_sec = (time_t)apr_time_sec(timeout);
-    tv.tv_usec = (suseconds_t)(timeout % APR_USEC_PER_SEC);
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    hello[0] = (unsigned char)JVM_MSG_HELLO_MAGIC;
-    hello[1] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 8);
-    hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
-    hello[3] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 24);
-    memcpy(hello + 4, rt->secret, JVM_MSG_SECRET_LEN);
-    if (send_msg(fd, JVM_MSG_HELLO, hello, sizeof hello) != 0) {
-        *why = apr_pstrdup(r->pool, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 /* Outcome of reading from the daemon. IO_GOODBYE: the daemon closed the connection without
@@ -471,11 +473,19 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         t->in_pos = t->in_len = 0;
         jvm_response_init(&resp, r);
         if (send_all(fd, t->out, w.len) != 0) {
+            int err = errno;
             close(fd);
             t->fds[g->index] = -1;
             if (reused) {
                 continue; /* a stale connection (its process is gone): the request never left */
             }
+            if (err == EPIPE || err == ECONNRESET) {
+                /* a new connection closed before the request was out: a process that recycles
+                 * closed it after the HELLO; the request never left (bounded by connect-timeout) */
+                apr_sleep(apr_time_from_msec(10));
+                continue;
+            }
+            errno = err;
             ap_log_rerror(APLOG_MARK, APLOG_ERR, errno, r,
                           "JVM00062: cannot send the request to daemon process group %s", g->name);
             return HTTP_SERVICE_UNAVAILABLE;
