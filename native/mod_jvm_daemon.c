@@ -383,6 +383,7 @@ typedef struct jvm_group_socket {
     ino_t ino;                              /* replaced by another file, differs */
     int generation;                         /* the last configuration generation using it */
     unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
+    unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's, drawn in advance */
 } jvm_group_socket;
 
 typedef struct socket_table {
@@ -447,7 +448,10 @@ static const char *bind_socket(apr_pool_t *p, const char *path, int backlog, int
 }
 
 /* The group's socket: the one of the previous generation if it had this group (same
- * JvmSocketPrefix), else a new one. Its previous secret is copied to rt. */
+ * JvmSocketPrefix), else a new one. The secrets: this generation's is the one the previous
+ * generation drew in advance as "next" and gave its processes, so that an old process that
+ * still accepts for a moment after the restart (SIGTERM takes it some milliseconds) recognises
+ * a connection of the new generation and sends it on with GOODBYE instead of rejecting it. */
 static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *prefix, int generation)
 {
     jvm_daemon_runtime *rt = g->rt;
@@ -468,6 +472,7 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
         listen(gs->fd, g->listen_backlog); /* listen-backlog may have changed */
         memcpy(rt->previous_secret, gs->secret, sizeof rt->previous_secret);
         rt->has_previous_secret = 1;
+        memcpy(rt->secret, gs->next_secret, sizeof rt->secret);
     } else {
         const char *path = apr_psprintf(p, "%s.%" APR_PID_T_FMT ".%d.sock", prefix, getpid(), t->serial + 1);
         if ((err = bind_socket(p, path, g->listen_backlog, &fd, &st))) {
@@ -483,8 +488,12 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
         gs->ino = st.st_ino;
         *(jvm_group_socket **)apr_array_push(t->sockets) = gs;
     }
+    if (apr_generate_random_bytes(gs->next_secret, sizeof gs->next_secret) != APR_SUCCESS) {
+        return "no random bytes";
+    }
     gs->generation = generation;
     memcpy(gs->secret, rt->secret, sizeof gs->secret);
+    memcpy(rt->next_secret, gs->next_secret, sizeof rt->next_secret);
     rt->socket = gs;
     rt->socket_path = gs->path;
     rt->listen_fd = gs->fd;
@@ -665,6 +674,10 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         }
         *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_PREVIOUS_SECRET=", hex, NULL);
     }
+    for (size_t i = 0; i < sizeof rt->next_secret; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", rt->next_secret[i]);
+    }
+    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_NEXT_SECRET=", hex, NULL);
     *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
     *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
     /* glibc keeps an arena per thread group by default; the JIT's scratch memory then stays

@@ -16,6 +16,7 @@ typedef struct jvm_daemon_runtime {
     unsigned char secret[JVM_MSG_SECRET_LEN];  /* this generation's secret, sent in HELLO */
     unsigned char previous_secret[JVM_MSG_SECRET_LEN]; /* the previous generation's: its children */
     int has_previous_secret;        /* may still connect (parent only) */
+    unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's (parent only) */
     struct jvm_daemon_proc *procs;  /* g->processes slots */
     const char *java;               /* <java-home>/bin/java */
     const char **argv;              /* the command line of a daemon process */

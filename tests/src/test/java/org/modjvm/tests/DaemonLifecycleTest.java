@@ -1,5 +1,6 @@
 package org.modjvm.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -58,13 +59,17 @@ class DaemonLifecycleTest {
     }
 
     static String secretOf(long pid) throws IOException {
+        return envOf(pid, "MOD_JVM_SECRET");
+    }
+
+    static String envOf(long pid, String name) throws IOException {
         String env = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
         for (String e : env.split("\0")) {
-            if (e.startsWith("MOD_JVM_SECRET=")) {
-                return e.substring("MOD_JVM_SECRET=".length());
+            if (e.startsWith(name + "=")) {
+                return e.substring(name.length() + 1);
             }
         }
-        throw new AssertionError("no MOD_JVM_SECRET in the environment of " + pid);
+        throw new AssertionError("no " + name + " in the environment of " + pid);
     }
 
     /** Connects with HELLO(secret); true if the daemon kept the connection open for a second. */
@@ -88,6 +93,7 @@ class DaemonLifecycleTest {
             List<Path> oldSockets = sockets(s);
             assertEquals(1, oldSockets.size(), oldSockets::toString);
             byte[] oldSecret = HexFormat.of().parseHex(secretOf(oldPids.get(0)));
+            String announcedNext = envOf(oldPids.get(0), "MOD_JVM_NEXT_SECRET");
             assertTrue(helloAccepted(oldSockets.get(0), oldSecret), "control: the generation's secret is accepted");
             pid(s);
             long mark = s.errorLogMark();
@@ -134,6 +140,7 @@ class DaemonLifecycleTest {
             // the new generation has a new secret and accepts the previous one (its old children)
             byte[] newSecret = HexFormat.of().parseHex(secretOf(newPids.get(0)));
             assertFalse(java.util.Arrays.equals(oldSecret, newSecret), "a new secret per generation");
+            assertEquals(announcedNext, secretOf(newPids.get(0)), "the one the old generation was told would come next");
             assertTrue(helloAccepted(newSockets.get(0), newSecret), "control: the new secret is accepted");
             assertTrue(helloAccepted(newSockets.get(0), oldSecret), "the previous generation's secret is accepted");
             // one more graceful restart: the secret of two generations ago is rejected
@@ -154,6 +161,44 @@ class DaemonLifecycleTest {
             assertFalse(log.contains("JVM00051"), () -> "no daemon 'died' in a graceful restart:\n" + log);
             assertFalse(log.contains("JVM00064"), () -> "no request failed:\n" + log);
             assertTrue(s.crashLines().isEmpty(), () -> "crash lines: " + s.crashLines());
+        }
+    }
+
+    /**
+     * Right after a graceful restart an old process may still accept for a few milliseconds
+     * (its SIGTERM is on the way) and get a connection of the new generation: it recognises the
+     * secret it was told would come next, answers GOODBYE (Apache sends the request again, to a
+     * new process) instead of rejecting it, and stops accepting at once. Simulated here by
+     * presenting that secret to the running generation.
+     */
+    @Test
+    void aConnectionOfTheNextGenerationGetsGoodbyeAndEndsTheOldProcess() throws Exception {
+        try (ApacheServer s = server("daemon-next-secret").start()) {
+            List<Long> pids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
+            pid(s);
+            byte[] next = HexFormat.of().parseHex(envOf(pids.get(0), "MOD_JVM_NEXT_SECRET"));
+            assertEquals(envOf(pids.get(0), "MOD_JVM_NEXT_SECRET"), envOf(pids.get(1), "MOD_JVM_NEXT_SECRET"));
+            long mark = s.errorLogMark();
+            byte[] answer;
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sockets(s).get(0)))) {
+                c.write(DaemonBasicsTest.hello(next));
+                answer = DaemonBasicsTest.readUntilClosed(c, 5000);
+            }
+            assertArrayEquals(new byte[] {1, 0, 0, 0, 10}, answer, "GOODBYE (length 1, type 10), then the end");
+            String log = s.awaitErrorLog(mark, "JVM01304", Duration.ofSeconds(5));
+            assertTrue(log.contains("JVM01304"), () -> "the process that got it stops:\n" + log);
+            assertFalse(log.contains("JVM01301"), () -> "not logged as a rejected connection:\n" + log);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            List<Long> now = Daemons.pids(s, "lc");
+            while ((now.size() != 2 || now.containsAll(pids)) && System.nanoTime() < deadline) {
+                ApacheServer.sleep(100);
+                now = Daemons.pids(s, "lc");
+            }
+            List<Long> replaced = now;
+            assertEquals(2, replaced.size(), replaced::toString);
+            assertEquals(1, replaced.stream().filter(pids::contains).count(),
+                    () -> "the process that got the connection was replaced, the other lives on: " + pids + " -> " + replaced);
+            assertEquals(200, RawHttp.get(s.port(), "/lc?case=info").status());
         }
     }
 

@@ -129,20 +129,30 @@ final class DaemonConnection implements Transport, Runnable {
             return false;
         }
         DaemonSettings settings = server.settings();
-        if (MessageDigest.isEqual(secret, settings.secret())
-                || (settings.previousSecret().length == secret.length && MessageDigest.isEqual(secret, settings.previousSecret()))) {
+        if (matches(secret, settings.secret()) || matches(secret, settings.previousSecret())) {
             return true;
         }
-        if (server.refusesRequests()) {
-            // this process is an ended generation's, draining, and accepted a connection of the
-            // next generation just before it stopped accepting: GOODBYE sends it elsewhere
+        boolean nextGeneration = matches(secret, settings.nextSecret());
+        if (nextGeneration || server.refusesRequests()) {
+            // a connection of the next generation, accepted in the moment between Apache's
+            // restart and this process's SIGTERM (or while draining): GOODBYE sends it to a new
+            // process; and this generation has ended, so stop accepting now
             if (state.compareAndSet(IDLE, CLOSED)) {
                 sayGoodbye();
+            } else {
+                leftToDrainer = true; // the drain took it and says GOODBYE: closing it here would cut that
+            }
+            if (nextGeneration) {
+                server.generationEnded();
             }
             return false;
         }
         server.log().log(Log.ERR, "JVM01301", "connection rejected: wrong secret (not from this Apache generation)");
         return false;
+    }
+
+    private static boolean matches(byte[] presented, byte[] known) {
+        return known.length == presented.length && MessageDigest.isEqual(presented, known);
     }
 
     private int serve(int length) {

@@ -20,7 +20,8 @@ public final class DaemonMain {
     public static void main(String[] args) {
         DaemonSettings settings;
         try {
-            settings = DaemonSettings.parse(args, System.getenv("MOD_JVM_SECRET"), System.getenv("MOD_JVM_PREVIOUS_SECRET"));
+            settings = DaemonSettings.parse(args, System.getenv("MOD_JVM_SECRET"), System.getenv("MOD_JVM_PREVIOUS_SECRET"),
+                    System.getenv("MOD_JVM_NEXT_SECRET"));
         } catch (RuntimeException e) {
             System.err.println("JVM01320: daemon process: bad arguments from the Apache parent: " + e);
             Runtime.getRuntime().halt(2);

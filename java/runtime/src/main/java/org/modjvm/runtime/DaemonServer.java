@@ -48,6 +48,7 @@ final class DaemonServer {
     private volatile String recycleReason;
     private volatile boolean draining;
     private boolean recycling; // guarded by this
+    private boolean stopping; // guarded by this
     private volatile boolean recycleStarted; // this process's turn to recycle has come
 
     /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
@@ -241,7 +242,7 @@ final class DaemonServer {
     /** Drains and exits (0: the parent starts a replacement and logs it as a recycle). */
     void recycle(String reason, long timeoutMillis) {
         synchronized (this) {
-            if (recycling) {
+            if (recycling || stopping) {
                 return;
             }
             recycling = true;
@@ -253,10 +254,25 @@ final class DaemonServer {
         Runtime.getRuntime().halt(0);
     }
 
+    /**
+     * A connection of the next configuration generation arrived: Apache has restarted and this
+     * process's SIGTERM is on its way. Stop accepting now, as SIGTERM would.
+     */
+    void generationEnded() {
+        if (!draining) {
+            Thread stopper = new Thread(this::shutdown, "mod_jvm-shutdown");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
     /** SIGTERM (Apache restarts or stops): drain within shutdown-timeout, then exit 0. */
     void shutdown() {
-        if (draining) {
-            return;
+        synchronized (this) {
+            if (draining || recycling || stopping) {
+                return;
+            }
+            stopping = true; // (SIGTERM and a next-generation connection may both ask)
         }
         log.log(Log.INFO, "JVM01304", "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
                 + running.get() + " requests running");

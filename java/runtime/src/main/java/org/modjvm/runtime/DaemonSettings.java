@@ -11,19 +11,20 @@ import java.util.Map;
  * arguments, see mod_jvm_daemon.c) and in its environment (the secrets). Times are in
  * milliseconds, 0 meaning "never". {@code previousSecret} is the secret of the configuration
  * generation before this one (empty if none): a group's socket outlives a graceful restart, and
- * the old generation's Apache children may still connect to it.
+ * the old generation's Apache children may still connect to it. {@code nextSecret} is the one
+ * the next generation will use: a connection presenting it proves this generation has ended.
  */
 record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
                       long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
                       long queueTimeout, long startupTimeout, int logLevel, Path cacheDirectory, boolean multithread,
                       boolean multiprocess, String socket, long socketInode, String generation,
-                      List<String> preloads, byte[] secret, byte[] previousSecret) {
+                      List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret) {
 
     static DaemonSettings parse(String[] args, String secretHex) {
-        return parse(args, secretHex, null);
+        return parse(args, secretHex, null, null);
     }
 
-    static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex) {
+    static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex, String nextSecretHex) {
         Map<String, String> values = new HashMap<>();
         List<String> preloads = new ArrayList<>();
         for (String arg : args) {
@@ -48,7 +49,8 @@ record DaemonSettings(String group, int processes, int threads, int maximumReque
                 number(values, "startup-timeout"), integer(values, "log-level", Log.WARNING),
                 cache.isEmpty() ? null : Path.of(cache), "1".equals(values.get("multithread")),
                 "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), number(values, "socket-inode"),
-                values.getOrDefault("generation", "0"), List.copyOf(preloads), hex(secretHex), hex(previousSecretHex));
+                values.getOrDefault("generation", "0"), List.copyOf(preloads), hex(secretHex), hex(previousSecretHex),
+                hex(nextSecretHex));
     }
 
     /** The settings the request core reads (the embedded config frame's keys). */
