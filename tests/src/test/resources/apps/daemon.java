@@ -2,7 +2,8 @@
 //   info   — facts about the process: pid, uid/gid (/proc/self/status), java.version, java.home,
 //            user.dir, environ mod_jvm.process_group, jvm.multiprocess, jvm.multithread, born
 //   sleep  — ms=N: sleeps N ms; marker=NAME: first writes MARKER_DIR/NAME holding the pid;
-//            answers "pid=P running=R slept=N" (R: requests of this class running at the start)
+//            answers "pid=P running=R slept=N" (R: requests of this class running at the start);
+//            stubborn=1: keeps sleeping when interrupted (a thread that stays stuck)
 //   exit   — System.exit(3)
 //   oom    — allocates until OutOfMemoryError
 //   print  — tag=T: System.out/System.err/jvm.errors lines "app-stdout T", "app-stderr T", "app-errors T"
@@ -63,7 +64,19 @@ public class DaemonApp {
                         Files.move(m.resolveSibling(marker + ".tmp"), m, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     }
                     long ms = Long.parseLong(q.getOrDefault("ms", "0"));
-                    Thread.sleep(ms);
+                    if (q.containsKey("stubborn")) {
+                        // a thread that really stays stuck: it ignores the interrupt of request-timeout
+                        long end = System.nanoTime() + ms * 1_000_000L;
+                        while (System.nanoTime() < end) {
+                            try {
+                                Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000L));
+                            } catch (InterruptedException ignored) {
+                                // keep sleeping
+                            }
+                        }
+                    } else {
+                        Thread.sleep(ms);
+                    }
                     return text(sr, "pid=" + pid + " running=" + running + " slept=" + ms);
                 } finally {
                     RUNNING.decrementAndGet();

@@ -91,7 +91,7 @@ class DaemonTimeoutsTest {
         long mark = server.errorLogMark();
         List<CompletableFuture<Timed>> stuck = new ArrayList<>();
         for (int i = 0; i < 2; i++) { // threads=2
-            stuck.add(async("/rt?case=sleep&ms=3500&marker=rt-all-" + i));
+            stuck.add(async("/rt?case=sleep&ms=3500&stubborn=1&marker=rt-all-" + i));
         }
         for (int i = 0; i < 2; i++) {
             Daemons.awaitMarker(server, "rt-all-" + i, Duration.ofSeconds(10));

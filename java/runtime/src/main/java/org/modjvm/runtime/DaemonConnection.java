@@ -211,18 +211,21 @@ final class DaemonConnection implements Transport, Runnable {
      * request-timeout: answers 504 in place of a request that runs too long (if nothing was
      * sent yet) and closes the connection; the stuck thread's later writes fail.
      *
-     * @return true if the request was running and is now timed out
+     * @return 0 if the request is not timed out now, else how many requests are stuck with it
+     *         (counted before its thread is interrupted: one that then returns at once counts
+     *         itself out afterwards, never before)
      */
-    boolean timeOut(long timeoutNanos) {
+    int timeOut(long timeoutNanos) {
         long started = requestStart;
         if (started == 0 || timedOut || System.nanoTime() - started < timeoutNanos) {
-            return false;
+            return 0;
         }
+        int stuck = 0;
         boolean locked = false;
         try {
             locked = output.tryLock(100, TimeUnit.MILLISECONDS);
             if (locked && requestStart != started) {
-                return false; // it ended meanwhile
+                return 0; // it ended meanwhile
             }
             if (locked && !headSent && !writeFailed) {
                 out.clear();
@@ -233,6 +236,7 @@ final class DaemonConnection implements Transport, Runnable {
             // closing below is all that is left
         } finally {
             if (!locked || requestStart == started) {
+                stuck = server.requestStuck();
                 timedOut = true;
                 close();
                 Thread running = owner;
@@ -244,7 +248,7 @@ final class DaemonConnection implements Transport, Runnable {
                 output.unlock();
             }
         }
-        return true;
+        return stuck;
     }
 
     /** A request was taken on this connection and its END is not out yet (a drain waits for it). */

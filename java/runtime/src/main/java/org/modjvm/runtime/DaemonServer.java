@@ -145,6 +145,11 @@ final class DaemonServer {
         }
     }
 
+    /** request-timeout gave up on a request: its thread counts as stuck until it returns. */
+    int requestStuck() {
+        return stuck.incrementAndGet();
+    }
+
     /** A request that request-timeout gave up on has finally returned: its thread is free again. */
     void stuckRequestReturned() {
         stuck.decrementAndGet();
@@ -185,8 +190,8 @@ final class DaemonServer {
             long now = System.nanoTime();
             if (requestTimeout > 0) {
                 for (DaemonConnection c : connections) {
-                    if (c.timeOut(requestTimeout)) {
-                        int n = stuck.incrementAndGet();
+                    int n = c.timeOut(requestTimeout);
+                    if (n > 0) {
                         log.log(Log.ERR, "JVM01310", "a request ran longer than request-timeout ("
                                 + settings.requestTimeout() / 1000 + " s): answered 504; " + n + " of "
                                 + settings.threads() + " threads now stuck");
