@@ -438,7 +438,8 @@ static const char *bind_socket(apr_pool_t *p, const char *path, int backlog, int
     /* only Apache's children (its User) may connect */
     if ((geteuid() == 0 && chown(path, ap_unixd_config.user_id, (gid_t)-1) != 0) || chmod(path, 0600) != 0
         || stat(path, st) != 0) {
-        const char *err = apr_psprintf(p, "cannot give %s to the Apache user: %s", path, strerror(errno));
+        /* (apr_pstrcat: a sanitizer build's gcc wrongly takes path for NULL in a %s here) */
+        const char *err = apr_pstrcat(p, "cannot give ", path, " to the Apache user: ", strerror(errno), NULL);
         close(fd);
         unlink(path);
         return err;
