@@ -408,7 +408,7 @@ static const char *parse_count(apr_pool_t *p, const char *option, const char *v,
 
 static const char *parse_seconds(apr_pool_t *p, const char *option, const char *v, apr_interval_time_t *out)
 {
-    int n;
+    int n = 0;
     const char *err = parse_count(p, option, v, 0, 86400 * 365, &n);
     if (err) {
         return apr_psprintf(p, "%s (seconds)", err);
