@@ -71,7 +71,14 @@ class ExpressServerTest {
         String said = awaitOutput(out, "Apache is up: open http://127.0.0.1:" + port + "/");
         assertTrue(said.contains("compiling " + app + " and starting Apache (daemon mode"), said);
         assertTrue(said.contains(root.resolve("error_log").toString()), said);
-        assertTrue(Files.readString(root.resolve("access_log")).contains("GET /media/style.css"));
+        // Apache writes the access log line after the response is out: wait for it
+        long logDeadline = System.nanoTime() + 5_000_000_000L;
+        while (!Files.readString(root.resolve("access_log")).contains("GET /media/style.css")
+                && System.nanoTime() < logDeadline) {
+            ApacheServer.sleep(50);
+        }
+        assertTrue(Files.readString(root.resolve("access_log")).contains("GET /media/style.css"),
+                () -> "access log: " + root.resolve("access_log"));
         // SIGTERM stops Apache and the daemon processes
         List<ProcessHandle> all = new ArrayList<>();
         p.toHandle().descendants().forEach(all::add);
