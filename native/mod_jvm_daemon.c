@@ -46,6 +46,20 @@ typedef struct jvm_daemon_proc {
     int quick_deaths;       /* deaths in a row within a second of starting */
 } jvm_daemon_proc;
 
+/* A group's listening socket, kept across configuration generations (see "the groups'
+ * sockets" below). */
+typedef struct jvm_group_socket {
+    const char *group;                      /* JvmDaemonProcess name */
+    const char *prefix;                     /* the JvmSocketPrefix it was made under */
+    const char *path;                       /* the socket file */
+    int fd;                                 /* the listening descriptor the parent holds */
+    dev_t dev;                              /* the socket file as bound: one removed, or */
+    ino_t ino;                              /* replaced by another file, differs */
+    int generation;                         /* the last configuration generation using it */
+    unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
+    unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's, drawn in advance */
+} jvm_group_socket;
+
 static server_rec *main_server;
 
 apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
@@ -175,7 +189,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
         sleep((unsigned)(dp->quick_deaths < 4 ? 1u << dp->quick_deaths : 10));
     }
     devnull = open("/dev/null", O_RDWR);
-    if (dup2(rt->listen_fd, 0) < 0
+    if (dup2(rt->socket->fd, 0) < 0
         || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 1) < 0
         || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 2) < 0) {
         _exit(126);
@@ -374,18 +388,6 @@ static void maintenance(int reason, void *data, apr_wait_t status)
  * removes its socket; Apache's exit removes them all. */
 #define SOCKETS_KEY "mod_jvm-daemon-sockets"
 
-typedef struct jvm_group_socket {
-    const char *group;                      /* JvmDaemonProcess name */
-    const char *prefix;                     /* the JvmSocketPrefix it was made under */
-    const char *path;                       /* the socket file */
-    int fd;                                 /* the listening descriptor the parent holds */
-    dev_t dev;                              /* the socket file as bound: one removed, or */
-    ino_t ino;                              /* replaced by another file, differs */
-    int generation;                         /* the last configuration generation using it */
-    unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
-    unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's, drawn in advance */
-} jvm_group_socket;
-
 typedef struct socket_table {
     apr_array_header_t *sockets;            /* jvm_group_socket * */
     int serial;                             /* numbers the socket files */
@@ -497,8 +499,14 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
     memcpy(rt->next_secret, gs->next_secret, sizeof rt->next_secret);
     rt->socket = gs;
     rt->socket_path = gs->path;
-    rt->listen_fd = gs->fd;
     return NULL;
+}
+
+/* Whether the socket file is still the one bound (not removed, not replaced by another file). */
+static int socket_file_intact(const jvm_group_socket *gs)
+{
+    struct stat st;
+    return stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino;
 }
 
 /* Closes and removes the sockets of groups the generation no longer has (all of them when
@@ -509,8 +517,7 @@ static void close_sockets(int generation)
     for (int i = 0; i < t->sockets->nelts; i++) {
         jvm_group_socket *gs = APR_ARRAY_IDX(t->sockets, i, jvm_group_socket *);
         if (gs->fd >= 0 && gs->generation != generation) {
-            struct stat st;
-            if (stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino) {
+            if (socket_file_intact(gs)) {
                 unlink(gs->path);
             }
             close(gs->fd);
@@ -522,8 +529,8 @@ static void close_sockets(int generation)
 /* pconf cleanup (parent): the sockets stay open across restarts, are closed when Apache exits. */
 static apr_status_t generation_ends(void *data)
 {
-    jvm_daemon_runtime *rt = data;
-    if (getpid() == rt->parent && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
+    const pid_t *parent = data;
+    if (getpid() == *parent && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
         close_sockets(-1);
     }
     return APR_SUCCESS;
@@ -541,7 +548,7 @@ static void check_socket(jvm_daemon_group *g)
     const char *err;
     int fd;
 
-    if (!gs || gs->fd < 0 || (stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino)) {
+    if (!gs || gs->fd < 0 || socket_file_intact(gs)) {
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
@@ -556,7 +563,6 @@ static void check_socket(jvm_daemon_group *g)
     gs->fd = fd;
     gs->dev = st.st_dev;
     gs->ino = st.st_ino;
-    rt->listen_fd = fd;
     rt->argv[rt->inode_arg] = apr_psprintf(rt->pool, "socket-inode=%lu", (unsigned long)st.st_ino);
     for (int k = 0; k < g->processes; k++) {
         if (rt->procs && rt->procs[k].proc.pid > 0) {
@@ -619,6 +625,16 @@ static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
     return NULL;
 }
 
+/* NAME=<the secret in hex>, for a daemon's environment. */
+static const char *secret_env(apr_pool_t *p, const char *name, const unsigned char *secret)
+{
+    char hex[2 * JVM_MSG_SECRET_LEN + 1];
+    for (size_t i = 0; i < JVM_MSG_SECRET_LEN; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", secret[i]);
+    }
+    return apr_pstrcat(p, name, "=", hex, NULL);
+}
+
 static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtime_dir,
                           const char *cache_dir, const char *default_home)
 {
@@ -627,7 +643,6 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     apr_array_header_t *envp = apr_array_make(p, 8, sizeof(const char *));
     apr_array_header_t *opts = jvm_daemon_jvm_options(p, g);
     const char *java_home = g->java_home ? g->java_home : default_home;
-    char hex[2 * sizeof rt->secret + 1];
 
     rt->java = apr_pstrcat(p, java_home, "/bin/java", NULL);
     *(const char **)apr_array_push(argv) = g->display_name ? g->display_name : apr_psprintf(p, "(jvm:%s)", g->name);
@@ -664,21 +679,12 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     *(const char **)apr_array_push(argv) = NULL;
     rt->argv = (const char **)argv->elts;
 
-    for (size_t i = 0; i < sizeof rt->secret; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", rt->secret[i]);
-    }
-    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_SECRET=", hex, NULL);
+    *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_SECRET", rt->secret);
     if (rt->has_previous_secret) {
         /* the old generation's children reach these processes through the same socket */
-        for (size_t i = 0; i < sizeof rt->previous_secret; i++) {
-            snprintf(hex + 2 * i, 3, "%02x", rt->previous_secret[i]);
-        }
-        *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_PREVIOUS_SECRET=", hex, NULL);
+        *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_PREVIOUS_SECRET", rt->previous_secret);
     }
-    for (size_t i = 0; i < sizeof rt->next_secret; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", rt->next_secret[i]);
-    }
-    *(const char **)apr_array_push(envp) = apr_pstrcat(p, "MOD_JVM_NEXT_SECRET=", hex, NULL);
+    *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_NEXT_SECRET", rt->next_secret);
     *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
     *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
     /* glibc keeps an arena per thread group by default; the JIT's scratch memory then stays
@@ -712,9 +718,9 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         return OK;
     }
     {
-        jvm_daemon_runtime *any = apr_pcalloc(pconf, sizeof *any);
-        any->parent = getpid();
-        apr_pool_cleanup_register(pconf, any, generation_ends, apr_pool_cleanup_null);
+        pid_t *parent = apr_palloc(pconf, sizeof *parent);
+        *parent = getpid();
+        apr_pool_cleanup_register(pconf, parent, generation_ends, apr_pool_cleanup_null);
     }
     if (!groups || groups->nelts == 0) {
         close_sockets(generation);
@@ -733,7 +739,6 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         g->rt = rt;
         g->generation = generation;
         rt->pool = pconf;
-        rt->listen_fd = -1;
         rt->error_log_fd = log_fd;
         rt->parent = getpid();
         if (apr_generate_random_bytes(rt->secret, sizeof rt->secret) != APR_SUCCESS

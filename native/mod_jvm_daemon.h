@@ -11,8 +11,7 @@
 /* What the parent prepared for a group; read by the children after fork. */
 typedef struct jvm_daemon_runtime {
     const char *socket_path;        /* the group's listening socket (kept across generations) */
-    int listen_fd;                  /* its descriptor (parent only) */
-    struct jvm_group_socket *socket;/* the parent's record of it (process pool) */
+    struct jvm_group_socket *socket;/* the parent's record of it and its descriptor (process pool) */
     unsigned char secret[JVM_MSG_SECRET_LEN];  /* this generation's secret, sent in HELLO */
     unsigned char previous_secret[JVM_MSG_SECRET_LEN]; /* the previous generation's: its children */
     int has_previous_secret;        /* may still connect (parent only) */

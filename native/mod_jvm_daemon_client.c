@@ -438,7 +438,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     for (int attempt = 0;; attempt++) {
         int fd = t->fds[g->index];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && attempt == 0 && apr_time_now() - t->since[g->index] > CONNECTION_MAX_AGE) {
+        if (fd >= 0 && attempt == 0 && first_try - t->since[g->index] > CONNECTION_MAX_AGE) {
             close(fd); /* idle: the daemon just sees it end */
             fd = t->fds[g->index] = -1;
         }

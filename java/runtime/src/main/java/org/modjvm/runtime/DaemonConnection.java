@@ -92,7 +92,7 @@ final class DaemonConnection implements Transport, Runnable {
                 // process between the application's return and the reply
                 requestStart = 0;
                 if (result != 503 || started) {
-                    server.requestEnded(this, 0);
+                    server.requestEnded();
                 }
                 if (!keep) {
                     return;
@@ -137,9 +137,7 @@ final class DaemonConnection implements Transport, Runnable {
             // a connection of the next generation, accepted in the moment between Apache's
             // restart and this process's SIGTERM (or while draining): GOODBYE sends it to a new
             // process; and this generation has ended, so stop accepting now
-            if (state.compareAndSet(IDLE, CLOSED)) {
-                sayGoodbye();
-            } else {
+            if (!closeIfIdle()) {
                 leftToDrainer = true; // the drain took it and says GOODBYE: closing it here would cut that
             }
             if (nextGeneration) {

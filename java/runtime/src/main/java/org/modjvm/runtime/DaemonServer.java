@@ -136,7 +136,7 @@ final class DaemonServer {
         lastActivity = System.nanoTime();
     }
 
-    void requestEnded(DaemonConnection connection, long nanos) {
+    void requestEnded() {
         running.decrementAndGet();
         lastActivity = System.nanoTime();
         long count = served.incrementAndGet();

@@ -20,10 +20,6 @@ record DaemonSettings(String group, int processes, int threads, int maximumReque
                       boolean multiprocess, String socket, long socketInode, String generation,
                       List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret) {
 
-    static DaemonSettings parse(String[] args, String secretHex) {
-        return parse(args, secretHex, null, null);
-    }
-
     static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex, String nextSecretHex) {
         Map<String, String> values = new HashMap<>();
         List<String> preloads = new ArrayList<>();

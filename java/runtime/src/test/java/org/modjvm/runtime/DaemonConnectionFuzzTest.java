@@ -89,7 +89,7 @@ class DaemonConnectionFuzzTest {
         secret = new byte[32];
         new Random(SEED).nextBytes(secret);
         DaemonSettings settings = DaemonSettings.parse(new String[] {"group=fuzz", "threads=2"},
-                HexFormat.of().formatHex(secret));
+                HexFormat.of().formatHex(secret), null, null);
         server = new DaemonServer(settings, TestRuntime.fixed(APPLICATION, serverLog),
                 (level, line) -> sinkLines.add(new String(line, StandardCharsets.UTF_8)), listener);
     }
