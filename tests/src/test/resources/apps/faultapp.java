@@ -2,6 +2,7 @@
 // query "case=NAME&tag=UNIQUE". Every answer of a well-behaved case is text starting with "ok ".
 //   ok        — "ok pid=P tag=T" (Content-Length)
 //   slow      — ms=N: sleeps N ms, then as ok
+//   slow      — sleeps ms=N (default 50) and answers "ok pid=P tag=T"; marker=NAME as for loop
 //   checked / unchecked / error — throws IOException / IllegalStateException / Error "fault-<case>-T"
 //   null      — start_response, then returns null instead of an iterable
 //   oom       — allocates 1 MB arrays until OutOfMemoryError (the hoard is local: garbage afterwards)
@@ -101,6 +102,7 @@ public class FaultApp {
         try {
             switch (kase) {
                 case "slow":
+                    marker(environ, q.get("marker"));
                     Thread.sleep(Long.parseLong(q.getOrDefault("ms", "50")));
                     return text(sr, "ok pid=" + pid + " tag=" + tag);
                 case "checked":

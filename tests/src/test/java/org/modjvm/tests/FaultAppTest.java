@@ -334,6 +334,43 @@ class FaultAppTest {
                 FD_TOLERANCE + 2, THREAD_TOLERANCE + 4);
     }
 
+    /**
+     * Daemon mode: System.exit in one request is not the end of the process's other running
+     * requests: they get half a second to finish (this one needs 0.4 s after the exit) and succeed
+     * in the exiting process; a request sent meanwhile goes to the replacement. Only the exiting
+     * request fails.
+     */
+    @Test
+    void daemonSystemExitLetsTheOtherRunningRequestsFinish() throws Exception {
+        FaultHarnessTest.Snapshot before = FaultHarnessTest.settle(server, 1, 1);
+        long pid = before.daemonPids().get(0);
+        long mark = server.errorLogMark();
+        String t = tag();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var slow = pool.submit(() -> FaultHarnessTest.get(server, "/d?case=slow&ms=600&marker=" + t + "s&tag=" + t));
+            assertEquals(Long.toString(pid), Daemons.awaitMarker(server, t + "s", Duration.ofSeconds(20)),
+                    "the slow request runs in the daemon");
+            ApacheServer.sleep(200);
+            FaultHarnessTest.Outcome fault = FaultHarnessTest.get(server, "/d?case=exit&tag=" + t + "&runs=" + t);
+            FaultHarnessTest.Outcome after = FaultHarnessTest.get(server, "/d?case=ok");
+            FaultHarnessTest.Outcome slowOutcome = slow.get(30, TimeUnit.SECONDS);
+            assertEquals(502, fault.status(), () -> "the exiting request: " + fault);
+            assertEquals(200, slowOutcome.status(), () -> "a request running beside System.exit: " + slowOutcome);
+            assertTrue(slowOutcome.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the exiting process: " + slowOutcome);
+            assertEquals(200, after.status(), () -> "a request sent after the exit: " + after);
+            assertFalse(after.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the replacement: " + after);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertRanOnce("daemon System.exit beside a running request", t);
+        FaultHarnessTest.assertLogSays("daemon System.exit beside a running request",
+                server.awaitErrorLog(mark, "JVM01324", Duration.ofSeconds(10)),
+                "JVM01324: daemon process \\(pid " + pid + "\\) is exiting .* with 2 requests running: the others get 500 ms");
+        FaultHarnessTest.settle(server, 1, 1);
+        warmUp();
+    }
+
     // ------------------------------------------------------------------ stuck requests
 
     /**

@@ -31,6 +31,8 @@ final class DaemonServer {
     private static final long WATCH_INTERVAL_MS = 100;
     /** The socket file is looked at every second. */
     private static final int SOCKET_CHECK_TICKS = 10;
+    /** How long System.exit lets the other running requests finish before the JVM goes. */
+    private static final long EXIT_GRACE_MS = 500;
 
     private final DaemonSettings settings;
     private final RuntimeContext context;
@@ -286,19 +288,44 @@ final class DaemonServer {
         Runtime.getRuntime().halt(0);
     }
 
-    /** The JVM exits without SIGTERM: an application called System.exit (or SIGINT/SIGHUP). */
+    /**
+     * The JVM exits without SIGTERM: an application called System.exit (or SIGINT/SIGHUP). Nothing
+     * new may start: the JVM's exit takes a moment (up to 300 ms waiting for threads in native
+     * code, all Java threads stopped) while the accept loop and idle connections would otherwise
+     * take Apache's next requests into a process about to vanish (each a 502). So: stop accepting,
+     * give the other running requests a moment to finish, and send every idle connection away
+     * with GOODBYE, so Apache's next requests wait for the replacement.
+     */
     void exiting() {
-        if (draining) {
-            return;
+        synchronized (this) {
+            if (draining || recycling || stopping) {
+                return;
+            }
+            stopping = true;
         }
         log.log(Log.ERR, "JVM01324", "daemon process (pid " + ProcessHandle.current().pid() + ") is exiting"
-                + " (System.exit in an application?) with " + running.get() + " requests running: they fail;"
-                + " Apache starts a new process");
+                + " (System.exit in an application?) with " + running.get() + " requests running: the others get "
+                + EXIT_GRACE_MS + " ms to finish; Apache starts a new process");
+        stopTakingRequests();
+        try {
+            acceptorDone.await(200, TimeUnit.MILLISECONDS); // (a connection accepted just before the close)
+            // the other running requests get a moment to finish (the caller of System.exit is
+            // one of them and never does); a connection that goes idle is closed with GOODBYE
+            long deadline = System.nanoTime() + EXIT_GRACE_MS * 1_000_000L;
+            while (running.get() > 1 && System.nanoTime() < deadline) {
+                closeIdleConnections();
+                Thread.sleep(10);
+            }
+            Thread.sleep(10); // (a request that just ended: its connection turns idle)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeIdleConnections();
         System.out.flush();
     }
 
-    /** @return true if every running request ended in time */
-    private boolean drain(long timeoutMillis) {
+    /** No new connection, no new request: the accept loop ends, a request that arrives gets GOODBYE. */
+    private void stopTakingRequests() {
         draining = true;
         coordinator.notReady();
         try {
@@ -306,6 +333,17 @@ final class DaemonServer {
         } catch (IOException ignored) {
             // the other processes and the parent keep the socket open
         }
+    }
+
+    private void closeIdleConnections() {
+        for (DaemonConnection c : connections) {
+            c.closeIfIdle();
+        }
+    }
+
+    /** @return true if every running request ended in time */
+    private boolean drain(long timeoutMillis) {
+        stopTakingRequests();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         // a connection accept() returned just before the close is registered only after: the
         // drain must see it (else the exit drops it with Apache's request unread: a 502)
@@ -315,9 +353,7 @@ final class DaemonServer {
             Thread.currentThread().interrupt();
         }
         while (true) {
-            for (DaemonConnection c : connections) {
-                c.closeIfIdle();
-            }
+            closeIdleConnections();
             // done when every connection is closed, each idle one after its GOODBYE: one that
             // just went idle may already carry Apache's next request, which must get GOODBYE
             // (so Apache resends it), never a bare end of the connection
