@@ -27,18 +27,21 @@ final class DaemonConnection implements Transport, Runnable {
     private final DaemonServer server;
     private final SocketChannel channel;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    private static final byte[] GOODBYE_MESSAGE = {1, 0, 0, 0, GOODBYE};
+
     /*
-     * Both buffers are small and direct: socket I/O from a heap buffer makes the JDK keep a
-     * native copy buffer per thread as large as the largest transfer, and every idle connection
-     * holds its buffers (one connection per Apache worker thread).
+     * The buffers come from the server's pool and go back when the connection ends (run()'s
+     * end): `in` and `frame` are used by the connection's own thread only; `out` under the
+     * output lock, and null once given back, so a late writer (the watchdog, an application's
+     * background thread logging) finds no buffer instead of another connection's.
      */
-    private static final int BUFFER_SIZE = 16 * 1024;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private ConnectionBuffers buffers;
+    private ByteBuffer in;
+    private byte[] frame;
     private final ByteBuffer header = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN);
-    /** Guards the output side: the request's thread and the watchdog (request-timeout). */
+    /** Guards the output side: the request's thread, the watchdog (request-timeout), a drain. */
     private final ReentrantLock output = new ReentrantLock();
-    private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    private byte[] frame = new byte[8192];
+    private ByteBuffer out; // guarded by output
     private RequestHandler handler;
     private boolean leftToDrainer;  // the drain closes this connection (after its GOODBYE)
 
@@ -53,7 +56,10 @@ final class DaemonConnection implements Transport, Runnable {
     DaemonConnection(DaemonServer server, SocketChannel channel) {
         this.server = server;
         this.channel = channel;
-        in.flip();
+        this.buffers = server.buffers().take();
+        this.in = buffers.in;
+        this.out = buffers.out;
+        this.frame = buffers.frame;
     }
 
     @Override
@@ -62,7 +68,12 @@ final class DaemonConnection implements Transport, Runnable {
             if (!hello()) {
                 return;
             }
-            handler = new RequestHandler(server.context(), this);
+            handler = buffers.handler;
+            if (handler == null) {
+                handler = buffers.handler = new RequestHandler(server.context(), this);
+            } else {
+                handler.attach(this);
+            }
             while (true) {
                 int type = readHeader();
                 if (type < 0) {
@@ -111,7 +122,27 @@ final class DaemonConnection implements Transport, Runnable {
                 close();
             }
             server.closed(this);
+            releaseBuffers();
         }
+    }
+
+    /**
+     * Gives the buffers back to the pool: this thread is done with `in` and `frame`; `out` is
+     * taken away under the output lock (a drain's GOODBYE needs no buffer of ours).
+     */
+    private void releaseBuffers() {
+        ConnectionBuffers b = buffers;
+        output.lock();
+        try {
+            out = null;
+        } finally {
+            output.unlock();
+        }
+        in = null;
+        frame = null;
+        handler = null;
+        buffers = null;
+        server.buffers().give(b);
     }
 
     private boolean hello() throws IOException {
@@ -191,7 +222,7 @@ final class DaemonConnection implements Transport, Runnable {
     private boolean finish(int result) {
         output.lock();
         try {
-            if (timedOut || writeFailed) {
+            if (timedOut || writeFailed || out == null) {
                 return false;
             }
             reserve(9);
@@ -225,7 +256,7 @@ final class DaemonConnection implements Transport, Runnable {
             if (locked && requestStart != started) {
                 return 0; // it ended meanwhile
             }
-            if (locked && !headSent && !writeFailed) {
+            if (locked && !headSent && !writeFailed && out != null) {
                 out.clear();
                 out.putInt(5).put((byte) END).putInt(504);
                 flushOut();
@@ -278,9 +309,7 @@ final class DaemonConnection implements Transport, Runnable {
         try {
             locked = output.tryLock(100, TimeUnit.MILLISECONDS);
             if (locked && !writeFailed) {
-                out.clear();
-                out.putInt(1).put((byte) GOODBYE);
-                flushOut();
+                writeFully(ByteBuffer.wrap(GOODBYE_MESSAGE)); // (idle: nothing of ours is buffered)
             }
         } catch (IOException | InterruptedException ignored) {
             // Apache sees the connection end; it resends only a request whose send failed
@@ -305,7 +334,7 @@ final class DaemonConnection implements Transport, Runnable {
     public int write(byte[] head, byte[] data, int offset, int length, boolean flush) {
         output.lock();
         try {
-            if (writeFailed || timedOut) {
+            if (writeFailed || timedOut || out == null) {
                 return -1;
             }
             putHead(head);
@@ -330,7 +359,7 @@ final class DaemonConnection implements Transport, Runnable {
     public int writeDirect(byte[] head, ByteBuffer data, int offset, int length, boolean flush) {
         output.lock();
         try {
-            if (writeFailed || timedOut) {
+            if (writeFailed || timedOut || out == null) {
                 return -1;
             }
             putHead(head);
@@ -365,7 +394,7 @@ final class DaemonConnection implements Transport, Runnable {
         try {
             output.lock();
             try {
-                if (writeFailed || timedOut) {
+                if (writeFailed || timedOut || out == null) {
                     return -1;
                 }
                 reserve(9);
@@ -395,7 +424,7 @@ final class DaemonConnection implements Transport, Runnable {
     public void log(int level, byte[] utf8Line) {
         output.lock();
         try {
-            if (writeFailed || timedOut || requestStart == 0) {
+            if (writeFailed || timedOut || requestStart == 0 || out == null) {
                 server.sink().log(level, utf8Line);
                 return;
             }
@@ -481,7 +510,7 @@ final class DaemonConnection implements Transport, Runnable {
 
     private void readPayload(int length) throws IOException {
         if (frame.length < length) {
-            frame = new byte[Math.max(length, frame.length * 2)];
+            frame = buffers.frame = new byte[Math.max(length, frame.length * 2)];
         }
         readFully(frame, 0, length);
     }

@@ -42,6 +42,8 @@ final class DaemonServer {
     private final Semaphore permits;
     private final RecycleCoordinator coordinator;
     private final Set<DaemonConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Buffers of ended connections for new ones (at most this many kept: ~55 KB each). */
+    private final ConnectionBuffers.Pool buffers = new ConnectionBuffers.Pool(64);
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger stuck = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
@@ -86,6 +88,10 @@ final class DaemonServer {
 
     LogSink sink() {
         return sink;
+    }
+
+    ConnectionBuffers.Pool buffers() {
+        return buffers;
     }
 
     Semaphore permits() {

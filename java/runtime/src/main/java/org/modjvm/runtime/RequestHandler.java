@@ -28,8 +28,8 @@ final class RequestHandler {
     private static final int INPUT_BUFFER_SIZE = 8192;
 
     private final RuntimeContext context;
-    private final Transport transport;
-    private final Log log;
+    private Transport transport; // (attach: only between requests, by the thread that runs them)
+    private Log log;
     private final Boolean multithread;
     private final Boolean multiprocess;
     private final byte[] inputBuffer = new byte[INPUT_BUFFER_SIZE];
@@ -45,6 +45,17 @@ final class RequestHandler {
         this.multiprocess = context.config().multiprocess();
         this.errorsSink = new RequestErrors(transport, context.serverLog());
         this.errors = new LogPrintStream(errorsSink, Log.ERR);
+    }
+
+    /**
+     * From now on requests come over {@code transport} (a daemon connection reusing the handler
+     * of one that ended: its buffers and its {@code jvm.errors} stream, 16 KB of buffers itself,
+     * are not made again for every connection).
+     */
+    void attach(Transport transport) {
+        this.transport = transport;
+        this.log = new Log(transport, context.config().logLevel());
+        errorsSink.transport = transport;
     }
 
     int handle(byte[] frame, int length) {
@@ -195,7 +206,7 @@ final class RequestHandler {
      * handle is then invalid).
      */
     private static final class RequestErrors implements LogSink {
-        private final Transport transport;
+        private Transport transport; // read by the request's own thread only
         private final Log serverLog;
         private volatile Thread requestThread;
 

@@ -110,6 +110,13 @@ class DaemonConnectionFuzzTest {
             r.check(stream, true);
             assertTrue(r.ends >= 1, "no END for a valid request: " + r);
         }
+        // each conversation was a connection of its own: their buffers went back to the pool
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.buffers().size() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        int pooled = server.buffers().size();
+        assertTrue(pooled >= 1, "buffer sets in the pool after 20 connections ended: " + pooled);
     }
 
     @Test
