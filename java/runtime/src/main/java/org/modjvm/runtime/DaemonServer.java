@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * A daemon process: accepts Apache's connections on the inherited socket and gives each its
@@ -260,8 +262,11 @@ final class DaemonServer {
             }
             recycling = true;
         }
+        List<Long> serving = coordinator.servingWhenTurnCame();
         log.log(Log.INFO, "JVM01303", "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
-                + reason + "; " + served.get() + " requests served");
+                + reason + "; " + served.get() + " requests served" + (serving.isEmpty() ? ""
+                : "; the group's other processes serving: " + serving.stream().map(String::valueOf)
+                        .collect(Collectors.joining(" "))));
         drain(timeoutMillis);
         System.out.flush();
         Runtime.getRuntime().halt(0);

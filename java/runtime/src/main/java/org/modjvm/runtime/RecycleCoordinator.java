@@ -8,6 +8,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Lets the processes of a daemon group recycle one at a time (a rolling restart): a process
@@ -25,6 +27,8 @@ final class RecycleCoordinator {
     private final long pid = ProcessHandle.current().pid();
     private FileChannel lockChannel;
     private FileLock lock;
+    /** The other processes found serving when this one got its turn (for the recycle's log line). */
+    private volatile List<Long> serving = List.of();
 
     RecycleCoordinator(Path directory, String socket, String generation, int processes, Log log) {
         this.directory = directory;
@@ -72,7 +76,9 @@ final class RecycleCoordinator {
             if (lock == null) {
                 return false;
             }
-            if (othersReady() >= processes - 1) {
+            List<Long> others = othersReady();
+            if (others.size() >= processes - 1) {
+                serving = others;
                 return true;
             }
             lock.release();
@@ -83,8 +89,17 @@ final class RecycleCoordinator {
         }
     }
 
-    private int othersReady() throws IOException {
-        int count = 0;
+    /**
+     * The other processes of the group that were serving when this one got its turn to recycle
+     * (empty without coordination). The log line of the recycle names them: the proof, not
+     * subject to log timestamps, that a rolling restart never left the group empty.
+     */
+    List<Long> servingWhenTurnCame() {
+        return serving;
+    }
+
+    private List<Long> othersReady() throws IOException {
+        List<Long> ready = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "ready." + generation + ".*")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -98,13 +113,13 @@ final class RecycleCoordinator {
                     continue;
                 }
                 if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
-                    count++;
+                    ready.add(other);
                 } else {
                     Files.deleteIfExists(file); // left by a process that died
                 }
             }
         }
-        return count;
+        return ready;
     }
 
     private Path readyFile(long processId) {

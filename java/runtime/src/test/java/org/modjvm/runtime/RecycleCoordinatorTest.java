@@ -25,6 +25,8 @@ class RecycleCoordinatorTest {
         RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 2, log);
         Files.writeString(dir.resolve("ready.jvm.1.1.sock-3." + ProcessHandle.current().parent().orElseThrow().pid()), "");
         assertTrue(c.tryBegin(), "the other process is ready: this one may recycle");
+        assertEquals(java.util.List.of(ProcessHandle.current().parent().orElseThrow().pid()), c.servingWhenTurnCame(),
+                "the recycle's log line names the process left serving");
         assertTrue(c.tryBegin(), "asked again while holding the turn");
         assertTrue(sink.logs.isEmpty(), () -> "nothing logged: " + sink.logs);
     }
@@ -33,6 +35,7 @@ class RecycleCoordinatorTest {
     void noTurnWhileTheOtherProcessIsNotReady() {
         RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 2, log);
         assertFalse(c.tryBegin(), "the other process is not up: recycling now would leave the group empty");
+        assertTrue(c.servingWhenTurnCame().isEmpty());
     }
 
     @Test
