@@ -346,23 +346,19 @@ class FaultAppTest {
         long pid = before.daemonPids().get(0);
         long mark = server.errorLogMark();
         String t = tag();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            var slow = pool.submit(() -> FaultHarnessTest.get(server, "/d?case=slow&ms=600&marker=" + t + "s&tag=" + t));
-            assertEquals(Long.toString(pid), Daemons.awaitMarker(server, t + "s", Duration.ofSeconds(20)),
-                    "the slow request runs in the daemon");
-            ApacheServer.sleep(350); // (it has 250 ms to go: well within the 500 ms it gets)
-            FaultHarnessTest.Outcome fault = FaultHarnessTest.get(server, "/d?case=exit&tag=" + t + "&runs=" + t);
-            FaultHarnessTest.Outcome after = FaultHarnessTest.get(server, "/d?case=ok");
-            FaultHarnessTest.Outcome slowOutcome = slow.get(30, TimeUnit.SECONDS);
-            assertEquals(502, fault.status(), () -> "the exiting request: " + fault);
-            assertEquals(200, slowOutcome.status(), () -> "a request running beside System.exit: " + slowOutcome);
-            assertTrue(slowOutcome.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the exiting process: " + slowOutcome);
-            assertEquals(200, after.status(), () -> "a request sent after the exit: " + after);
-            assertFalse(after.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the replacement: " + after);
-        } finally {
-            pool.shutdownNow();
-        }
+        CompletableFuture<FaultHarnessTest.Outcome> slow = CompletableFuture.supplyAsync(
+                () -> FaultHarnessTest.get(server, "/d?case=slow&ms=600&marker=" + t + "s&tag=" + t));
+        assertEquals(Long.toString(pid), Daemons.awaitMarker(server, t + "s", Duration.ofSeconds(20)),
+                "the slow request runs in the daemon");
+        ApacheServer.sleep(350); // (it has 250 ms to go: well within the 500 ms it gets)
+        FaultHarnessTest.Outcome fault = FaultHarnessTest.get(server, "/d?case=exit&tag=" + t + "&runs=" + t);
+        FaultHarnessTest.Outcome after = FaultHarnessTest.get(server, "/d?case=ok");
+        FaultHarnessTest.Outcome slowOutcome = slow.get(30, TimeUnit.SECONDS);
+        assertEquals(502, fault.status(), () -> "the exiting request: " + fault);
+        assertEquals(200, slowOutcome.status(), () -> "a request running beside System.exit: " + slowOutcome);
+        assertTrue(slowOutcome.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the exiting process: " + slowOutcome);
+        assertEquals(200, after.status(), () -> "a request sent after the exit: " + after);
+        assertFalse(after.text().startsWith("ok pid=" + pid + " "), () -> "it ran in the replacement: " + after);
         assertRanOnce("daemon System.exit beside a running request", t);
         FaultHarnessTest.assertLogSays("daemon System.exit beside a running request",
                 server.awaitErrorLog(mark, "JVM01324", Duration.ofSeconds(10)),

@@ -27,7 +27,9 @@ final class DaemonConnection implements Transport, Runnable {
     private final DaemonServer server;
     private final SocketChannel channel;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private static final byte[] GOODBYE_MESSAGE = {1, 0, 0, 0, GOODBYE};
+    /** The whole GOODBYE message (length 1, type): sent without a buffer of the connection's. */
+    private static final byte[] GOODBYE_MESSAGE =
+            ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).putInt(1).put((byte) GOODBYE).array();
 
     /*
      * The buffers come from the server's pool and go back when the connection ends (run()'s
