@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ typedef struct client_thread {
     size_t in_pos, in_len;
     int id;                 /* thread number (mod_jvm.thread_id) */
     unsigned long requests;
+    int wait_ms;            /* socket-timeout of the current request, for each wait in poll() */
 } client_thread;
 
 static pthread_key_t thread_key;
@@ -99,13 +101,40 @@ static client_thread *thread_state(void)
     return t;
 }
 
-static int send_all(int fd, const void *data, size_t n)
+/* Waits until fd is readable (POLLIN) or writable (POLLOUT), at most t->wait_ms. The sockets
+ * are non-blocking and waited on with poll(), never slept on in recv()/send(): a thread asleep
+ * in recv() on a UNIX socket is also woken each time the peer consumes what this side sent (the
+ * kernel wakes readers and writers of a socket alike), a wasted trip through the scheduler per
+ * request (bench/README.md, "context switches"); poll() wakes only for the events asked for.
+ * Returns 0, or -1 with errno (EAGAIN after the timeout). */
+static int wait_for(client_thread *t, int fd, short events)
+{
+    struct pollfd pfd = { fd, events, 0 };
+    for (;;) {
+        int n = poll(&pfd, 1, t->wait_ms);
+        if (n > 0) {
+            return 0;
+        }
+        if (n == 0) {
+            errno = EAGAIN;
+            return -1;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static int send_all(client_thread *t, int fd, const void *data, size_t n)
 {
     const unsigned char *p = data;
     while (n > 0) {
         ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
         if (w < 0) {
             if (errno == EINTR) {
+                continue;
+            }
+            if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_for(t, fd, POLLOUT) == 0) {
                 continue;
             }
             return -1;
@@ -116,32 +145,30 @@ static int send_all(int fd, const void *data, size_t n)
     return 0;
 }
 
-static int send_msg(int fd, unsigned type, const void *payload, size_t n)
+static int send_msg(client_thread *t, int fd, unsigned type, const void *payload, size_t n)
 {
     unsigned char head[5];
     jvm_msg_header(head, type, n);
     if (n == 0) {
-        return send_all(fd, head, 5);
+        return send_all(t, fd, head, 5);
     }
     if (n <= 4096) {
         unsigned char one[5 + 4096];
         memcpy(one, head, 5);
         memcpy(one + 5, payload, n);
-        return send_all(fd, one, 5 + n);
+        return send_all(t, fd, one, 5 + n);
     }
-    return send_all(fd, head, 5) == 0 ? send_all(fd, payload, n) : -1;
+    return send_all(t, fd, head, 5) == 0 ? send_all(t, fd, payload, n) : -1;
 }
 
 /* Connects to the group's socket within connect-timeout and says HELLO. A connection closed
  * before the HELLO is out (a process that recycles: it accepted, then closed what it will not
  * serve) is made again: nothing was sent on it. */
-static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
+static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, const char **why)
 {
     jvm_daemon_runtime *rt = g->rt;
     struct sockaddr_un addr;
     apr_time_t deadline = apr_time_now() + g->connect_timeout;
-    apr_interval_time_t timeout = g->socket_timeout ? g->socket_timeout : r->server->timeout;
-    struct timeval tv;
     unsigned char hello[4 + JVM_MSG_SECRET_LEN];
     int fd;
 
@@ -153,8 +180,6 @@ static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
     hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
     hello[3] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 24);
     memcpy(hello + 4, rt->secret, JVM_MSG_SECRET_LEN);
-    tv.tv_sec = (time_t)apr_time_sec(timeout);
-    tv.tv_usec = (suseconds_t)(timeout % APR_USEC_PER_SEC);
     for (;;) {
         int err;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -162,11 +187,9 @@ static int connect_group(request_rec *r, jvm_daemon_group *g, const char **why)
             *why = strerror(errno);
             return -1;
         }
+        /* it stays non-blocking: every wait is a poll() (wait_for) */
         if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
-            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-            if (send_msg(fd, JVM_MSG_HELLO, hello, sizeof hello) == 0) {
+            if (send_msg(t, fd, JVM_MSG_HELLO, hello, sizeof hello) == 0) {
                 return fd;
             }
         }
@@ -201,8 +224,13 @@ static int refill(client_thread *t, int fd, int *got_any)
         if (got == 0) {
             return IO_CLOSED;
         }
-        if (errno != EINTR) {
-            return errno == EAGAIN || errno == EWOULDBLOCK ? IO_TIMEOUT : IO_ERROR;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (wait_for(t, fd, POLLIN) != 0) {
+                return errno == EAGAIN ? IO_TIMEOUT : IO_ERROR;
+            }
+        }
+        else if (errno != EINTR) {
+            return IO_ERROR;
         }
     }
 }
@@ -239,7 +267,8 @@ static uint32_t le32(const unsigned char *b)
 }
 
 /* Answers a READ: up to `max` bytes of the request body. */
-static int answer_read(request_rec *r, jvm_response *resp, int fd, uint32_t max, int *read_started, int *read_eof)
+static int answer_read(request_rec *r, client_thread *t, jvm_response *resp, int fd, uint32_t max, int *read_started,
+                       int *read_eof)
 {
     char buf[READ_BUF];
     long got;
@@ -250,16 +279,16 @@ static int answer_read(request_rec *r, jvm_response *resp, int fd, uint32_t max,
         }
     }
     if (*read_eof || max == 0) {
-        return send_msg(fd, JVM_MSG_BODY, NULL, 0);
+        return send_msg(t, fd, JVM_MSG_BODY, NULL, 0);
     }
     got = jvm_request_body_read(resp, buf, max < sizeof buf ? max : sizeof buf);
     if (got < 0) {
-        return send_msg(fd, JVM_MSG_BODY_ERROR, NULL, 0);
+        return send_msg(t, fd, JVM_MSG_BODY_ERROR, NULL, 0);
     }
     if (got == 0) {
         *read_eof = 1;
     }
-    return send_msg(fd, JVM_MSG_BODY, buf, (size_t)got);
+    return send_msg(t, fd, JVM_MSG_BODY, buf, (size_t)got);
 }
 
 /* Runs the conversation of one request on fd. Returns the handler's result, or one of the
@@ -336,7 +365,7 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
             if ((rc = read_exact(t, fd, b, 4, got_any)) != IO_OK) {
                 return rc;
             }
-            if (answer_read(r, resp, fd, le32(b), &read_started, &read_eof) != 0) {
+            if (answer_read(r, t, resp, fd, le32(b), &read_started, &read_eof) != 0) {
                 return IO_ERROR;
             }
             break;
@@ -411,6 +440,11 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     t->requests++;
+    {
+        apr_interval_time_t timeout = g->socket_timeout ? g->socket_timeout : r->server->timeout;
+        apr_int64_t ms = apr_time_as_msec(timeout);
+        t->wait_ms = ms > INT_MAX ? INT_MAX : ms < 1 ? 1 : (int)ms;
+    }
     jvm_environ_prepare(r, alias, &e, g->name, t->id, t->requests);
     for (;;) {
         jvm_fw_init(&w, t->out, t->out_cap);
@@ -460,7 +494,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         }
         const char *why = NULL;
         if (fd < 0) {
-            fd = connect_group(r, g, &why);
+            fd = connect_group(r, t, g, &why);
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               "JVM00061: cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
@@ -472,7 +506,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         }
         t->in_pos = t->in_len = 0;
         jvm_response_init(&resp, r);
-        if (send_all(fd, t->out, w.len) != 0) {
+        if (send_all(t, fd, t->out, w.len) != 0) {
             int err = errno;
             close(fd);
             t->fds[g->index] = -1;

@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -243,6 +244,48 @@ class DaemonBasicsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void idleConnectionsWaitForApacheInPollNotAsleepInRead() throws IOException {
+        // PollingWaits: asleep in read(), a connection's thread would also be woken each time
+        // Apache takes a reply (two needless context switches per request)
+        Assumptions.assumeTrue(ApacheServer.isRoot(), "reading another user's /proc/PID/task/*/syscall needs root");
+        boolean x86 = System.getProperty("os.arch").equals("amd64");
+        Set<String> poll = x86 ? Set.of("7", "271") : Set.of("73");
+        Set<String> read = x86 ? Set.of("0") : Set.of("63");
+        long pid = Long.parseLong(info("/plain").get("pid"));
+        Map<String, String> waits = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            info("/plain");
+            ApacheServer.sleep(50); // the connection is idle again
+            waits = connectionThreadSyscalls(pid);
+            if (!waits.isEmpty() && waits.values().stream().allMatch(poll::contains)) {
+                break;
+            }
+        }
+        Map<String, String> seen = waits;
+        assertFalse(seen.isEmpty(), "no connection thread found in daemon " + pid);
+        assertTrue(seen.values().stream().noneMatch(read::contains), () -> "a connection waits in read(): " + seen);
+        assertTrue(seen.values().stream().allMatch(poll::contains), () -> "connections wait in poll(): " + seen);
+        assertFalse(server.errorLog().contains("JVM01326"), "no daemon fell back to sleeping reads");
+    }
+
+    /** Thread id to the system call it waits in (number), for the daemon's connection threads. */
+    static Map<String, String> connectionThreadSyscalls(long pid) throws IOException {
+        Map<String, String> calls = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("mod_jvm-connect")) {
+                        calls.put(task.getFileName().toString(), Files.readString(task.resolve("syscall")).split(" ")[0].trim());
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return calls;
     }
 
     @Test

@@ -62,6 +62,7 @@ final class DaemonConnection implements Transport, Runnable {
         this.in = buffers.in;
         this.out = buffers.out;
         this.frame = buffers.frame;
+        PollingWaits.apply(channel); // wait for Apache in poll(), not asleep in read()
     }
 
     @Override

@@ -60,6 +60,12 @@ public final class DaemonMain {
                         + ProcessHandle.current().pid() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home")
                         + "), " + settings.threads() + " threads, " + settings.preloads().size() + " preloaded");
             }
+            String sleepingReads = PollingWaits.unavailable();
+            if (sleepingReads != null) {
+                context.serverLog().log(Log.NOTICE, "JVM01326", "connections of group " + settings.group()
+                        + " wait for Apache asleep in read(), not in poll(): " + sleepingReads
+                        + "; requests cost two more context switches each (docs/internals.md)");
+            }
             server.coordinator().ready();
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),
