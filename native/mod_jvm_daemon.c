@@ -200,11 +200,10 @@ static void exec_daemon(jvm_daemon_proc *dp)
     close_from(3);
     /* A process group of its own: what Apache sends its process group (SIGTERM at stop, SIGUSR1
      * at a graceful restart) is not for daemons; the parent tells them itself. Not a session of
-     * its own (setsid): with the kernel's scheduler autogroups (sched_autogroup_enabled), each
-     * session is a group that shares the CPU with Apache as a whole, one thread against all of
-     * Apache's; measured with Apache and the daemon on one core: p99 latency 100-900 ms and
-     * 0.45-0.6x the static file's throughput in their own sessions, 11-23 ms and 0.7-0.85x in
-     * Apache's (bench/README.md). mod_wsgi's daemons and CGI scripts also stay in Apache's. */
+     * its own (setsid): with the kernel's scheduler autogroups each session shares a busy CPU as
+     * one group, so a daemon would weigh as much as everything in Apache's session (seen in the
+     * bench, Apache sharing its session with wrk: p99 100-900 ms; docs/internals.md). mod_wsgi's
+     * daemons and CGI scripts also stay in Apache's session. */
     setpgid(0, 0);
 
     if (geteuid() == 0) {
