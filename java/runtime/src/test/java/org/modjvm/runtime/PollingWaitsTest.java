@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,31 +115,18 @@ class PollingWaitsTest {
 
     @Test
     void closeFromAnotherThreadEndsTheWait() throws Exception {
-        assertTrue(PollingWaits.apply(daemon));
-        AtomicReference<Thread> reader = new AtomicReference<>();
-        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
-            reader.set(Thread.currentThread());
-            return readSome(daemon, 100);
-        });
-        awaitWaiting(reader);
+        WaitingRead read = waitingRead();
         daemon.close(); // as the watchdog and a drain do
-        Throwable cause = failure(got);
-        assertInstanceOf(AsynchronousCloseException.class, cause);
+        assertInstanceOf(AsynchronousCloseException.class, failure(read.result));
         // and Apache sees the connection end
         assertEquals(-1, apache.read(ByteBuffer.allocate(10)));
     }
 
     @Test
     void anInterruptEndsTheWaitAndClosesTheChannel() throws Exception {
-        assertTrue(PollingWaits.apply(daemon));
-        AtomicReference<Thread> reader = new AtomicReference<>();
-        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
-            reader.set(Thread.currentThread());
-            return readSome(daemon, 100);
-        });
-        awaitWaiting(reader);
-        reader.get().interrupt(); // as request-timeout does to a stuck request's thread
-        assertInstanceOf(ClosedByInterruptException.class, failure(got));
+        WaitingRead read = waitingRead();
+        read.thread.interrupt(); // as request-timeout does to a stuck request's thread
+        assertInstanceOf(ClosedByInterruptException.class, failure(read.result));
         assertFalse(daemon.isOpen());
     }
 
@@ -161,6 +147,29 @@ class PollingWaitsTest {
         }
     }
 
+    /** A thread of its own (it may be interrupted) waiting in a read on the daemon side. */
+    private record WaitingRead(Thread thread, CompletableFuture<byte[]> result) {
+    }
+
+    private WaitingRead waitingRead() throws InterruptedException {
+        assertTrue(PollingWaits.apply(daemon));
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(readSome(daemon, 100));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "pw-waiting");
+        thread.setDaemon(true);
+        thread.start();
+        for (int i = 0; i < 500 && thread.getState() != Thread.State.RUNNABLE; i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100); // inside the read by now
+        return new WaitingRead(thread, result);
+    }
+
     private static Throwable failure(CompletableFuture<?> future) throws InterruptedException, TimeoutException {
         try {
             future.get(5, TimeUnit.SECONDS);
@@ -169,13 +178,6 @@ class PollingWaitsTest {
             return cause instanceof RuntimeException && cause.getCause() != null ? cause.getCause() : cause;
         }
         return fail("the wait did not end with an exception");
-    }
-
-    private static void awaitWaiting(AtomicReference<Thread> reader) throws InterruptedException {
-        for (int i = 0; i < 500 && (reader.get() == null || reader.get().getState() != Thread.State.RUNNABLE); i++) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(100); // inside the read by now
     }
 
     /**
