@@ -16,7 +16,6 @@
 #include "apr_atomic.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -105,7 +104,8 @@ static client_thread *thread_state(void)
  * are non-blocking and waited on with poll(), never slept on in recv()/send(): a thread asleep
  * in recv() on a UNIX socket is also woken each time the peer consumes what this side sent (the
  * kernel wakes readers and writers of a socket alike), a wasted trip through the scheduler per
- * request (bench/README.md, "context switches"); poll() wakes only for the events asked for.
+ * request (docs/internals.md, "Waiting for the other side"); poll() wakes only for the events
+ * asked for.
  * Returns 0, or -1 with errno (EAGAIN after the timeout). */
 static int wait_for(client_thread *t, int fd, short events)
 {
