@@ -206,9 +206,13 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
     }
 }
 
-/* Outcome of reading from the daemon. IO_GOODBYE: the daemon closed the connection without
+/* Outcome of reading from the daemon. IO_RESET: the connection was reset (ECONNRESET): the
+ * daemon's end was closed with bytes of ours unread, or before it was even accepted (a UNIX
+ * socket resets exactly then), so with no reply byte received the request was not read whole
+ * and never ran: it can be sent again (seen: a process killed while its accept thread took one
+ * more connection). IO_GOODBYE: the daemon closed the connection without
  * reading the request (drain), so it can be sent again. */
-enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3, IO_GOODBYE = -4 };
+enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3, IO_GOODBYE = -4, IO_RESET = -5 };
 
 /* Refills the thread's (empty) read buffer from the daemon. */
 static int refill(client_thread *t, int fd, int *got_any)
@@ -228,6 +232,9 @@ static int refill(client_thread *t, int fd, int *got_any)
             if (wait_for(t, fd, POLLIN) != 0) {
                 return errno == EAGAIN ? IO_TIMEOUT : IO_ERROR;
             }
+        }
+        else if (errno == ECONNRESET) {
+            return IO_RESET;
         }
         else if (errno != EINTR) {
             return IO_ERROR;
@@ -532,9 +539,14 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         if (rc >= 0) {
             return rc;
         }
-        if (rc == IO_GOODBYE) {
+        if (rc == IO_GOODBYE || (rc == IO_RESET && !got_any)) {
             /* the daemon closed this idle connection and did not read the request: a process
-             * that recycles; its replacement (or another process) takes it, within connect-timeout */
+             * that recycles (GOODBYE) or one that died with the request unread (reset); its
+             * replacement (or another process) takes it, within connect-timeout */
+            if (rc == IO_RESET) {
+                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JVM00069: daemon process group %s reset the "
+                              "connection before reading %s: sent again", g->name, r->uri);
+            }
             if (attempt > 0) {
                 apr_sleep(apr_time_from_msec(10));
             }
