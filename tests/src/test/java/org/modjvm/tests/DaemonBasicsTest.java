@@ -92,15 +92,13 @@ class DaemonBasicsTest {
         warmUp();
     }
 
-    /** The group's processes once there are {@code n} (or what there is after 10 s). */
+    /** The group's processes once there are {@code n} (or what there is after 10 s: the test says so). */
     static List<Long> pidsWithoutRequest(String group, int n) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<Long> seen = Daemons.pids(server, group);
-        while (seen.size() != n && System.nanoTime() < deadline) {
-            ApacheServer.sleep(50);
-            seen = Daemons.pids(server, group);
+        try {
+            return Daemons.awaitPids(server, group, n, Duration.ofSeconds(10));
+        } catch (AssertionError notThatMany) {
+            return Daemons.pids(server, group);
         }
-        return seen;
     }
 
     /** Loads the app in both "basic" processes (the first request of a process compiles or loads it). */
