@@ -144,6 +144,26 @@ class DaemonBasicsTest {
     }
 
     @Test
+    void daemonsHaveAProcessGroupOfTheirOwnInApachesSession() throws IOException {
+        // Apache's signals to its process group are not for daemons; but a session of their own
+        // would make each daemon a scheduler autogroup weighing as much as all of Apache
+        long[] parent = groupAndSession(server.parentPid());
+        for (long pid : Daemons.pids(server, "basic")) {
+            long[] daemon = groupAndSession(pid);
+            assertEquals(pid, daemon[0], "daemon " + pid + " leads a process group of its own");
+            assertNotEquals(parent[0], daemon[0], "not Apache's process group");
+            assertEquals(parent[1], daemon[1], "daemon " + pid + " stays in Apache's session");
+        }
+    }
+
+    /** Process group and session of a process, from /proc/PID/stat. */
+    static long[] groupAndSession(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])};
+    }
+
+    @Test
     void psShowsTheDisplayNameAndTheConfiguredUser() {
         for (long pid : Daemons.pids(server, "basic")) {
             assertEquals("(jvm:basic)", Daemons.cmdline(pid).get(0), "argv[0] with display-name=%{GROUP}");
