@@ -815,10 +815,14 @@ jvm_daemon_group *jvm_conf_process_group(request_rec *r, const jvm_alias *alias,
     return g;
 }
 
+/* %{SERVER}: the virtual host as configured (its ServerName, and its port, else the port the
+ * connection came in on), never what the client sent: with UseCanonicalName Off,
+ * ap_get_server_name()/ap_get_server_port() come from the Host header, and every new value
+ * would load the application again in a group of its own. */
 static const char *server_group_name(request_rec *r)
 {
-    apr_port_t port = ap_get_server_port(r);
-    const char *name = ap_get_server_name(r);
+    apr_port_t port = r->server->port ? r->server->port : r->connection->local_addr->port;
+    const char *name = r->server->server_hostname ? r->server->server_hostname : "";
     if (port == 80 || port == 443) {
         return name;
     }

@@ -204,10 +204,11 @@ class GroupsTest {
     @Test
     void serverAndEnvGroups() {
         // README: %{SERVER} is the server name with :port unless 80 or 443; %{ENV:var} a variable's value
-        // the port is Apache's ap_get_server_port (as in mod_wsgi): the Host header's port, else
-        // the ServerName's (none here: 80)
-        assertEquals("main.test", counter("/g/server").get("group"));
-        RawHttp.Response r = RawHttp.get(server.port(), "/g/server", "Host: main.test:" + server.port());
+        // the name and port are the virtual host's as configured (its ServerName; no port there,
+        // so the port it listens on), never the Host header's (issue 10: a client must not be
+        // able to create groups)
+        assertEquals("main.test:" + server.port(), counter("/g/server").get("group"));
+        RawHttp.Response r = RawHttp.get(server.port(), "/g/server", "Host: main.test:1234");
         assertEquals(200, r.status(), r::toString);
         assertTrue(r.text().contains("\ngroup=main.test:" + server.port() + "\n"), r::toString);
         assertEquals("from-env", counter("/g/env").get("group"));

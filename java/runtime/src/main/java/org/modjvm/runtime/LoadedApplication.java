@@ -9,6 +9,9 @@ import org.modjvm.Application;
  * @param classLoader the loader of the application's classes: the thread context loader while it runs
  */
 record LoadedApplication(Application application, ClassLoader classLoader, String failure, boolean temporary) {
+    /** Its group could not be created (too many groups): logged by the lookup, rate-limited, not per request. */
+    static final LoadedApplication NO_ROOM_FOR_GROUP = new LoadedApplication(null, null, "too many application groups", false);
+
     static LoadedApplication of(Application application, ClassLoader classLoader) {
         return new LoadedApplication(application, classLoader, null, false);
     }

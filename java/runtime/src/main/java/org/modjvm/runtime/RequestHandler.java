@@ -76,6 +76,9 @@ final class RequestHandler {
         String callable = string(environ, Environ.CALLABLE_OBJECT, CallableName.DEFAULT_MEMBER);
         LoadedApplication loaded = context.applications().lookup(new ScriptRequest(script, group, callable,
                 request.scriptMtime(), request.scriptSize(), request.reloading()), log);
+        if (loaded == LoadedApplication.NO_ROOM_FOR_GROUP) {
+            return INTERNAL_SERVER_ERROR;
+        }
         if (!loaded.ok()) {
             log.log(Log.ERR, "JVM01107", "application " + script + " (callable " + callable + ", application group '"
                     + group + "') could not be loaded: answering 500 " + (loaded.temporary()

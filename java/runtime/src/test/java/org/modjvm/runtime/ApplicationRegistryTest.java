@@ -105,6 +105,25 @@ class ApplicationRegistryTest {
     }
 
     @Test
+    void groupsBeyondTheMaximumAre500sLoggedOnceNotCreated() throws IOException {
+        Path script = Scripts.write(dir.resolve("hello.java"), Scripts.hello("Site", "\"hi\""));
+        ApplicationRegistry registry = new ApplicationRegistry(new ScriptLoader(null,
+                JavaSourceCompiler.configured(System.getProperty("java.home"))), 3);
+        for (int i = 0; i < 3; i++) {
+            assertBody("hi", get(registry, script, "g" + i, "application", true));
+        }
+        assertEquals(500, get(registry, script, "g3", "application", true).result());
+        assertEquals(500, get(registry, script, "g4", "application", true).result());
+        assertEquals(1, requestLog.logs.stream().filter(l -> l.text().startsWith("JVM01327:")).count(),
+                "the refusal is logged once, not per request: " + requestLog.logText());
+        assertTrue(requestLog.logged(Log.ERR, "JVM01327: application group 'g3' not created: this JVM has 3"),
+                requestLog.logText());
+        assertFalse(requestLog.logged(Log.ERR, "JVM01107"), "no per-request reminder: " + requestLog.logText());
+        assertEquals(0, registry.generation("g3"), "the group was not created");
+        assertBody("hi", get(registry, script, "g1", "application", true));
+    }
+
+    @Test
     void concurrentFirstRequestsCompileOnce() throws Exception {
         Path script = Scripts.write(dir.resolve("busy.java"), Scripts.hello("Busy", "\"busy\""));
         ApplicationRegistry registry = registry();
