@@ -40,14 +40,23 @@ final class RequestWatchdog implements Runnable {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            for (Worker worker : workers) {
-                if (worker.interruptIfOverdue(now, timeoutNanos)) {
-                    log.log(Log.ERR, "JVM01015", "a request on Apache thread " + worker.threadId() + " ran longer than"
-                            + " JvmRequestTimeout (" + timeoutSeconds + " s): interrupted it (an application blocked in"
-                            + " sleep, wait or I/O ends with an InterruptedException; a busy loop cannot be stopped:"
-                            + " use daemon mode and its request-timeout)");
-                }
+            try {
+                interruptOverdue();
+            } catch (RuntimeException | Error e) {
+                // an OutOfMemoryError here (the heap filled by an application) must not end the
+                // watchdog: JvmRequestTimeout would be off for the rest of the child's life
+            }
+        }
+    }
+
+    private void interruptOverdue() {
+        long now = System.nanoTime();
+        for (Worker worker : workers) {
+            if (worker.interruptIfOverdue(now, timeoutNanos)) {
+                log.log(Log.ERR, "JVM01015", "a request on Apache thread " + worker.threadId() + " ran longer than"
+                        + " JvmRequestTimeout (" + timeoutSeconds + " s): interrupted it (an application blocked in"
+                        + " sleep, wait or I/O ends with an InterruptedException; a busy loop cannot be stopped:"
+                        + " use daemon mode and its request-timeout)");
             }
         }
     }
