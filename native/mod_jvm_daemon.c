@@ -2,7 +2,8 @@
  * from the Apache parent. Each process is forked from the parent, drops to the group's user
  * (never root), and execs <java-home>/bin/java with the listening socket as its fd 0 and
  * Apache's error log as its stdout/stderr. The parent learns of a death through APR's
- * "other child" mechanism (the MPM reaps it) and starts a replacement at once; when the
+ * "other child" mechanism (the MPM reaps it) and starts a replacement at once (after a growing
+ * delay when it died before it was ready: a crash loop); when the
  * configuration generation ends (restart, graceful, stop) the processes get SIGTERM and
  * drain their in-flight requests before exiting. */
 #include "mod_jvm.h"
@@ -300,10 +301,18 @@ static void exec_daemon(jvm_daemon_proc *dp)
         _exit(126);
     }
     close_from(3);
+    /* A process group of its own: what Apache sends its process group (SIGTERM at stop, SIGUSR1
+     * at a graceful restart) is not for daemons; the parent tells them itself. Not a session of
+     * its own (setsid): with the kernel's scheduler autogroups each session shares a busy CPU as
+     * one group, so a daemon would weigh as much as everything in Apache's session (seen in the
+     * bench, Apache sharing its session with wrk: p99 100-900 ms; docs/internals.md). mod_wsgi's
+     * daemons and CGI scripts also stay in Apache's session. */
+    setpgid(0, 0);
     if (dp->delay > 0) {
         /* the slot's processes die before they are ready: the backoff (JVM00080) is spent here,
-         * not in the parent, holding none of Apache's descriptors but the group's socket, and
-         * ending with the parent (SIGTERM from it at a restart or stop ends it too) */
+         * not in the parent, holding none of Apache's descriptors but the group's socket, out of
+         * Apache's process group, and ending with the parent (its SIGTERM at a restart or stop
+         * ends it too) */
         unsigned left = dp->delay;
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != rt->parent) {
@@ -312,13 +321,6 @@ static void exec_daemon(jvm_daemon_proc *dp)
         while ((left = sleep(left)) > 0) {
         }
     }
-    /* A process group of its own: what Apache sends its process group (SIGTERM at stop, SIGUSR1
-     * at a graceful restart) is not for daemons; the parent tells them itself. Not a session of
-     * its own (setsid): with the kernel's scheduler autogroups each session shares a busy CPU as
-     * one group, so a daemon would weigh as much as everything in Apache's session (seen in the
-     * bench, Apache sharing its session with wrk: p99 100-900 ms; docs/internals.md). mod_wsgi's
-     * daemons and CGI scripts also stay in Apache's session. */
-    setpgid(0, 0);
 
     if (geteuid() == 0) {
         if (setgid(rt->gid) != 0 || initgroups(rt->user, rt->gid) != 0 || setuid(rt->uid) != 0) {

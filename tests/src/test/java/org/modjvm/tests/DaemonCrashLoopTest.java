@@ -135,6 +135,25 @@ class DaemonCrashLoopTest {
     }
 
     @Test
+    void aGracefulRestartStartsTheBackoffOver() {
+        try (ApacheServer s = crashingServer("daemon-crash-graceful")) {
+            s.start();
+            String log = s.awaitErrorLog(0, "JVM00080: .*group crash .* in 4 s", Duration.ofSeconds(60));
+            assertTrue(backoffDelays(log).contains(4), () -> "three deaths before ready:\n" + log);
+            long mark = s.errorLogMark();
+            s.signal("USR1");
+            // the new generation starts at once (the start waiting out its 4 s ends with the old
+            // generation) and counts from 1 again; its children and the old ones still get 503s
+            String after = s.awaitErrorLog(mark, "JVM00080: .*group crash .* in 2 s", Duration.ofSeconds(60));
+            assertEquals(List.of(1, 2), backoffDelays(after), () -> "the backoff starts over after a restart:\n" + after);
+            Timed t = timedGet(s, "/crash");
+            assertEquals(503, t.response().status(), t.response()::toString);
+            assertTrue(t.millis() < (CONNECT_TIMEOUT + 7) * 1000L, () -> "503 within connect-timeout, took " + t.millis() + " ms");
+            assertTrue(Daemons.pids(s, "crash").size() <= 1, () -> "one process of the group at most: " + Daemons.pids(s, "crash"));
+        }
+    }
+
+    @Test
     void aFixedScriptServesAgainAndTheBackoffStartsOver() {
         try (ApacheServer s = crashingServer("daemon-crash-fixed")) {
             s.start();
