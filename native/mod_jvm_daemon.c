@@ -2,7 +2,8 @@
  * from the Apache parent. Each process is forked from the parent, drops to the group's user
  * (never root), and execs <java-home>/bin/java with the listening socket as its fd 0 and
  * Apache's error log as its stdout/stderr. The parent learns of a death through APR's
- * "other child" mechanism (the MPM reaps it) and starts a replacement at once; when the
+ * "other child" mechanism (the MPM reaps it) and starts a replacement at once (after a growing
+ * delay when it died before it was ready: a crash loop); when the
  * configuration generation ends (restart, graceful, stop) the processes get SIGTERM and
  * drain their in-flight requests before exiting. */
 #include "mod_jvm.h"
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -42,9 +44,35 @@ typedef struct jvm_daemon_proc {
     jvm_daemon_group *g;
     int slot;               /* 0 … processes-1 */
     apr_proc_t proc;        /* the running process (pid 0: none) */
-    apr_time_t started;     /* when it was started */
-    int quick_deaths;       /* deaths in a row within a second of starting */
+    int unready_deaths;     /* its processes that died before they were ready, in a row */
+    unsigned delay;         /* seconds the next process waits before it starts (backoff) */
 } jvm_daemon_proc;
+
+/* The backoff between starts of a slot whose processes die before they are ready (a crash loop):
+ * 1, 2, 4 … s, at most this; it starts over once a process of the slot has been ready. */
+#define BACKOFF_MAX_SEC 60
+
+/* What is known of a group's processes, in a page of memory shared (MAP_SHARED, anonymous) by
+ * the parent, the Apache children it forks and each daemon's log relay (docs/internals.md,
+ * "Readiness and backoff"). One word per process slot: pid << SLOT_PID_SHIFT | SLOT_* bits, 0
+ * when the slot has no process. A pid is at most 2^22 (PID_MAX_LIMIT), so it fits in 32 bits
+ * with the flags. The page belongs to the group's socket (process pool, like the socket): the
+ * children of every generation that connect to that socket read the state of the processes that
+ * accept on it, also the old generation's children after a graceful restart. */
+#define SLOTS 256               /* processes= is at most 256 (mod_jvm_config.c) */
+#define SLOT_READY 1u           /* the process serves: it said so and its relay has not seen it end */
+#define SLOT_WAS_READY 2u       /* it has been ready (the parent restarts it at once when it dies) */
+#define SLOT_BACKOFF 4u         /* it follows a death before ready (the group is failing to start) */
+#define SLOT_PID_SHIFT 3
+
+typedef struct jvm_group_shared {
+    uint32_t slots;             /* slots in use (the current generation's processes); 0: unknown */
+    uint32_t state[SLOTS];
+} jvm_group_shared;
+
+/* The line a daemon's runtime writes to its stdout once it accepts connections (DaemonLog.java):
+ * the relay takes it, it is not logged. */
+#define READY_LINE "\002ready"
 
 /* A group's listening socket, kept across configuration generations (see "the groups'
  * sockets" below). */
@@ -58,9 +86,78 @@ typedef struct jvm_group_socket {
     int generation;                         /* the last configuration generation using it */
     unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
     unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's, drawn in advance */
+    jvm_group_shared *shared;               /* the state of the processes that accept on it */
 } jvm_group_socket;
 
 static server_rec *main_server;
+
+/* ---- readiness (the shared page) --------------------------------------------------------- */
+
+static uint32_t *slot_word(const jvm_daemon_proc *dp)
+{
+    jvm_group_shared *sh = dp->g->rt->socket ? dp->g->rt->socket->shared : NULL;
+    return sh && dp->slot < SLOTS ? &sh->state[dp->slot] : NULL;
+}
+
+/* A process was started in the slot: by the parent after the fork and by the process itself,
+ * whichever comes first (its relay must find its pid there). */
+static void slot_started(uint32_t *w, pid_t pid, int backoff)
+{
+    uint32_t expected = 0;
+    if (w) {
+        __atomic_compare_exchange_n(w, &expected, (uint32_t)pid << SLOT_PID_SHIFT | (backoff ? SLOT_BACKOFF : 0), 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    }
+}
+
+/* From the relay of process pid: it is ready (ready != 0), or it has ended (its output closed).
+ * Nothing if the slot holds another process by now. */
+static void slot_mark(uint32_t *w, pid_t pid, int ready)
+{
+    uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE), next;
+    do {
+        if (cur >> SLOT_PID_SHIFT != (uint32_t)pid) {
+            return;
+        }
+        next = ready ? (cur & ~SLOT_BACKOFF) | SLOT_READY | SLOT_WAS_READY : cur & ~SLOT_READY;
+    } while (!__atomic_compare_exchange_n(w, &cur, next, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}
+
+/* The parent, at the death of pid: empties the slot; returns whether the process had been ready
+ * (without a shared page: yes, so it is restarted at once as it always was). */
+static int slot_ended(uint32_t *w, pid_t pid)
+{
+    uint32_t st;
+    if (!w) {
+        return 1;
+    }
+    st = __atomic_exchange_n(w, 0, __ATOMIC_ACQ_REL);
+    return st >> SLOT_PID_SHIFT == (uint32_t)pid && (st & SLOT_WAS_READY);
+}
+
+int jvm_daemon_readiness(const jvm_daemon_group *g)
+{
+    const jvm_group_shared *sh = g->rt && g->rt->socket ? g->rt->socket->shared : NULL;
+    uint32_t n = sh ? __atomic_load_n(&sh->slots, __ATOMIC_ACQUIRE) : 0;
+    int failing = 0;
+    if (n == 0) {
+        return JVM_GROUP_READY; /* nothing known (the group is gone): connect as always */
+    }
+    for (uint32_t k = 0; k < n && k < SLOTS; k++) {
+        uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
+        if (st & SLOT_READY) {
+            return JVM_GROUP_READY;
+        }
+        failing |= (st & SLOT_BACKOFF) != 0;
+    }
+    return failing ? JVM_GROUP_FAILING : JVM_GROUP_STARTING;
+}
+
+/* Seconds before the next start of a slot whose last n processes died before they were ready. */
+static unsigned backoff_delay(int n)
+{
+    return n <= 0 ? 0 : n > 6 ? BACKOFF_MAX_SEC : (1u << (n - 1)) < BACKOFF_MAX_SEC ? 1u << (n - 1) : BACKOFF_MAX_SEC;
+}
 
 apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
 {
@@ -143,7 +240,7 @@ static void relay_line(int out, const char *group, pid_t pid, char *line, size_t
     }
 }
 
-static void relay_loop(int in, int out, const char *group, pid_t pid)
+static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *slot)
 {
     char buf[8192];
     size_t used = 0;
@@ -157,11 +254,19 @@ static void relay_loop(int in, int out, const char *group, pid_t pid)
             if (used > 0) {
                 relay_line(out, group, pid, buf, used);
             }
+            if (slot) {
+                slot_mark(slot, pid, 0); /* the JVM is gone: it takes no connection any more */
+            }
             return;
         }
         used += (size_t)got;
         while ((nl = memchr(start, '\n', used - (size_t)(start - buf)))) {
-            relay_line(out, group, pid, start, (size_t)(nl - start));
+            size_t n = (size_t)(nl - start);
+            if (slot && n == sizeof READY_LINE - 1 && !memcmp(start, READY_LINE, n)) {
+                slot_mark(slot, pid, 1);
+            } else {
+                relay_line(out, group, pid, start, n);
+            }
             start = nl + 1;
         }
         used -= (size_t)(start - buf);
@@ -177,6 +282,7 @@ static void relay_loop(int in, int out, const char *group, pid_t pid)
 static void exec_daemon(jvm_daemon_proc *dp)
 {
     jvm_daemon_runtime *rt = dp->g->rt;
+    uint32_t *slot = slot_word(dp);
     sigset_t all;
     int devnull;
 
@@ -186,11 +292,8 @@ static void exec_daemon(jvm_daemon_proc *dp)
     }
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
+    slot_started(slot, getpid(), dp->unready_deaths > 0);
 
-    if (dp->quick_deaths > 0) {
-        /* it keeps dying at start: do not spin (the delay is spent here, not in the parent) */
-        sleep((unsigned)(dp->quick_deaths < 4 ? 1u << dp->quick_deaths : 10));
-    }
     devnull = open("/dev/null", O_RDWR);
     if (dup2(rt->socket->fd, 0) < 0
         || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 1) < 0
@@ -205,6 +308,19 @@ static void exec_daemon(jvm_daemon_proc *dp)
      * bench, Apache sharing its session with wrk: p99 100-900 ms; docs/internals.md). mod_wsgi's
      * daemons and CGI scripts also stay in Apache's session. */
     setpgid(0, 0);
+    if (dp->delay > 0) {
+        /* the slot's processes die before they are ready: the backoff (JVM00080) is spent here,
+         * not in the parent, holding none of Apache's descriptors but the group's socket, out of
+         * Apache's process group, and ending with the parent (its SIGTERM at a restart or stop
+         * ends it too) */
+        unsigned left = dp->delay;
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != rt->parent) {
+            _exit(0);
+        }
+        while ((left = sleep(left)) > 0) {
+        }
+    }
 
     if (geteuid() == 0) {
         if (setgid(rt->gid) != 0 || initgroups(rt->user, rt->gid) != 0 || setuid(rt->uid) != 0) {
@@ -231,13 +347,17 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 close(pipefd[1]);
                 close(0);
                 prctl(PR_SET_NAME, "jvm-log-relay");
-                relay_loop(pipefd[0], 2, dp->g->name, jvm_pid);
+                relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot);
                 _exit(0);
             }
             dup2(pipefd[1], 1);
             dup2(pipefd[1], 2);
             close(pipefd[0]);
             close(pipefd[1]);
+        } else if (slot) {
+            /* no relay to hear that the process is ready: taken as ready at once (requests wait
+             * in the listen backlog, as they did before readiness was known) */
+            slot_mark(slot, getpid(), 1);
         }
     }
     if (dp->g->umask >= 0) {
@@ -273,7 +393,7 @@ static void spawn(jvm_daemon_proc *dp)
                      "JVM00053: cannot fork daemon process %d of group %s", dp->slot, dp->g->name);
         return;
     }
-    dp->started = apr_time_now();
+    slot_started(slot_word(dp), dp->proc.pid, dp->unready_deaths > 0);
     apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                  "JVM00050: started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
@@ -345,10 +465,11 @@ static void maintenance(int reason, void *data, apr_wait_t status)
     int state = 0;
     switch (reason) {
     case APR_OC_REASON_DEATH:
-    case APR_OC_REASON_LOST:
+    case APR_OC_REASON_LOST: {
+        int was_ready = slot_ended(slot_word(dp), pid);
         dp->proc.pid = 0; /* the UNREGISTER call that unregistering makes finds nothing to do */
         apr_proc_other_child_unregister(dp);
-        if (reason == APR_OC_REASON_DEATH && status == 0) {
+        if (reason == APR_OC_REASON_DEATH && status == 0 && was_ready) {
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                          "JVM00054: daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
                          dp->slot, dp->g->name, pid);
@@ -361,12 +482,24 @@ static void maintenance(int reason, void *data, apr_wait_t status)
                          "starting a new one", dp->slot, dp->g->name, pid,
                          reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status);
         }
-        dp->quick_deaths = apr_time_now() - dp->started < apr_time_from_sec(1) ? dp->quick_deaths + 1 : 0;
+        /* A process that was ready is replaced at once; one that died before (while preloading:
+         * System.exit in a static initializer, startup-timeout, a bad JVM option) would die
+         * again as soon: its replacement waits, 1, 2, 4 … s, at most BACKOFF_MAX_SEC. */
+        dp->unready_deaths = was_ready ? 0 : dp->unready_deaths + 1;
+        dp->delay = backoff_delay(dp->unready_deaths);
         ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
         if (state != AP_MPMQ_STOPPING) {
+            if (dp->delay > 0) {
+                ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                             "JVM00080: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died before it was "
+                             "ready, %d time%s in a row: the next one starts in %u s (backoff: doubles up to %d s, "
+                             "starts over once a process has been ready)", dp->slot, dp->g->name, pid,
+                             dp->unready_deaths, dp->unready_deaths == 1 ? "" : "s", dp->delay, BACKOFF_MAX_SEC);
+            }
             spawn(dp);
         }
         break;
+    }
     case APR_OC_REASON_RESTART:
     case APR_OC_REASON_UNREGISTER:
         /* the generation ends: the process drains its requests and exits (it enforces
@@ -486,7 +619,13 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
         memcpy(rt->secret, gs->next_secret, sizeof rt->secret);
     } else {
         const char *path = apr_psprintf(p, "%s.%" APR_PID_T_FMT ".%d.sock", prefix, getpid(), t->serial + 1);
+        /* made before the children fork, so that they all share it (an anonymous mapping) */
+        void *shared = mmap(NULL, sizeof(jvm_group_shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (shared == MAP_FAILED) {
+            return apr_psprintf(p, "cannot map the shared state of its processes: %s", strerror(errno));
+        }
         if ((err = bind_socket(p, path, g->listen_backlog, &fd, &st))) {
+            munmap(shared, sizeof(jvm_group_shared));
             return err;
         }
         t->serial++;
@@ -497,6 +636,7 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
         gs->fd = fd;
         gs->dev = st.st_dev;
         gs->ino = st.st_ino;
+        gs->shared = shared;
         *(jvm_group_socket **)apr_array_push(t->sockets) = gs;
     }
     if (apr_generate_random_bytes(gs->next_secret, sizeof gs->next_secret) != APR_SUCCESS) {
@@ -530,6 +670,13 @@ static void close_sockets(int generation)
             }
             close(gs->fd);
             gs->fd = -1;
+            if (gs->shared) {
+                /* an old child still mapping it finds nothing known and connects as it always
+                 * did (to a socket that is gone: 503 within connect-timeout) */
+                __atomic_store_n(&gs->shared->slots, 0, __ATOMIC_RELEASE);
+                munmap(gs->shared, sizeof(jvm_group_shared));
+                gs->shared = NULL;
+            }
         }
     }
 }
@@ -758,6 +905,14 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         make_cache_dir(ptemp, g, cache_dir);
         build_command(pconf, g, runtime_dir, cache_dir, jvm_conf_jvm_home(sc));
         rt->procs = apr_pcalloc(pconf, (apr_size_t)g->processes * sizeof *rt->procs);
+        if (rt->socket->shared) {
+            /* a new generation: the previous one's processes stop accepting (SIGTERM); what its
+             * relays may still say is ignored (another pid in the slot) */
+            for (int k = 0; k < SLOTS; k++) {
+                __atomic_store_n(&rt->socket->shared->state[k], 0, __ATOMIC_RELEASE);
+            }
+            __atomic_store_n(&rt->socket->shared->slots, (uint32_t)g->processes, __ATOMIC_RELEASE);
+        }
         for (int k = 0; k < g->processes; k++) {
             rt->procs[k].g = g;
             rt->procs[k].slot = k;

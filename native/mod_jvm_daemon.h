@@ -40,6 +40,13 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
 /* monitor hook (parent): recreates a group's socket file that was removed. */
 int jvm_daemon_monitor(apr_pool_t *p, server_rec *s);
 
+/* What an Apache child can know of a group's processes before it connects (the parent, the
+ * children and each daemon's log relay share it; docs/internals.md, "Readiness and backoff"):
+ * a process is ready (or nothing is known), none is but they are starting, or none is and one
+ * died before it was ready (a crash loop: the parent restarts them with a growing delay). */
+enum { JVM_GROUP_READY, JVM_GROUP_STARTING, JVM_GROUP_FAILING };
+int jvm_daemon_readiness(const jvm_daemon_group *g);
+
 /* Runs a request in group g (Apache child). */
 int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias);
 

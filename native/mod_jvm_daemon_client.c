@@ -161,16 +161,40 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
     return send_all(t, fd, head, 5) == 0 ? send_all(t, fd, payload, n) : -1;
 }
 
+/* connect_group: no process of the group became ready in time (JVM00081). */
+#define NOT_READY (-2)
+
 /* Connects to the group's socket within connect-timeout and says HELLO. A connection closed
  * before the HELLO is out (a process that recycles: it accepted, then closed what it will not
- * serve) is made again: nothing was sent on it. */
+ * serve) is made again: nothing was sent on it.
+ * First, while no process of the group is ready, it waits for one instead of leaving the request
+ * in the listen backlog, where nothing takes it if the processes die before they are ready (a
+ * crash loop): then the request waits at most connect-timeout; while they are only starting
+ * (Apache's start, a restart, a replacement), at most socket-timeout, as long as it would have
+ * waited in the backlog. Returns NOT_READY (with *why) when the wait ends without one. */
 static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, const char **why)
 {
     jvm_daemon_runtime *rt = g->rt;
     struct sockaddr_un addr;
-    apr_time_t deadline = apr_time_now() + g->connect_timeout;
+    apr_time_t deadline, waiting = apr_time_now();
     unsigned char hello[4 + JVM_MSG_SECRET_LEN];
-    int fd;
+    int fd, readiness;
+
+    while ((readiness = jvm_daemon_readiness(g)) != JVM_GROUP_READY) {
+        apr_interval_time_t waited = apr_time_now() - waiting;
+        if (readiness == JVM_GROUP_FAILING && waited >= g->connect_timeout) {
+            *why = apr_psprintf(r->pool, "its processes die before they are ready (JVM00080): gave up after "
+                                "connect-timeout (%" APR_TIME_T_FMT " s)", apr_time_sec(g->connect_timeout));
+            return NOT_READY;
+        }
+        if (waited >= apr_time_from_msec(t->wait_ms)) {
+            *why = apr_psprintf(r->pool, "its processes are still starting after socket-timeout (%d s)",
+                                t->wait_ms / 1000);
+            return NOT_READY;
+        }
+        apr_sleep(apr_time_from_msec(20));
+    }
+    deadline = apr_time_now() + g->connect_timeout;
 
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
@@ -502,6 +526,11 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         const char *why = NULL;
         if (fd < 0) {
             fd = connect_group(r, t, g, &why);
+            if (fd == NOT_READY) {
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00081: no process of daemon process group %s is "
+                              "ready for %s: %s", g->name, r->uri, why);
+                return HTTP_SERVICE_UNAVAILABLE;
+            }
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               "JVM00061: cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT

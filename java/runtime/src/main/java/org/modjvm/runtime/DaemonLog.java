@@ -11,6 +11,9 @@ import java.io.IOException;
  * level. Each line is one write, so lines from several threads never mix.
  */
 final class DaemonLog implements LogSink {
+    /** The relay's READY_LINE (mod_jvm_daemon.c). */
+    private static final byte[] READY_LINE = {2, 'r', 'e', 'a', 'd', 'y', '\n'};
+
     /*
      * A descriptor of its own for the pipe to the relay: closing the inherited listening channel
      * (drain) makes the JDK point fds 0, 1 and 2 at /dev/null, and the drain's own lines would be
@@ -23,6 +26,23 @@ final class DaemonLog implements LogSink {
             return new FileOutputStream("/proc/self/fd/2");
         } catch (IOException | SecurityException e) {
             return new FileOutputStream(FileDescriptor.err);
+        }
+    }
+
+    /**
+     * Tells the relay that this process accepts connections now: the line {@code \002ready}, which
+     * the relay takes and does not log. The parent and Apache's children learn it from the relay
+     * (mod_jvm_daemon.c, "readiness"): a process that dies before it was ready is restarted with a
+     * growing delay, and while no process of the group is ready requests do not wait in the listen
+     * backlog.
+     */
+    void ready() {
+        synchronized (this) {
+            try {
+                out.write(READY_LINE);
+            } catch (IOException ignored) {
+                // no relay: the parent took the process as ready from the start
+            }
         }
     }
 

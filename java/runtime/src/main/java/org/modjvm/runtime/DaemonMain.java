@@ -67,6 +67,7 @@ public final class DaemonMain {
                         + "; requests cost two more context switches each (docs/internals.md)");
             }
             server.coordinator().ready();
+            sink.ready(); // (the accept loop starts next: a connection made meanwhile waits in the backlog)
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),
             // so this thread must not return and let the JVM exit under running requests
