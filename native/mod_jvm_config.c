@@ -6,6 +6,7 @@
 #include "http_core.h"
 #include "http_request.h"
 #include "apr_strings.h"
+#include "apr_hash.h"
 #include "apr_file_info.h"
 #include "apr_lib.h"
 #include "apr_thread_proc.h"
@@ -501,7 +502,7 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     jvm_server_conf *sc = server_conf(cmd);
     apr_pool_t *p = cmd->pool;
     jvm_daemon_group *g;
-    apr_table_t *given;
+    apr_hash_t *given;
     const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
     if (err) {
         return err;
@@ -534,7 +535,7 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     g->preloads = apr_array_make(p, 1, sizeof(const char *));
     g->script_uid = -1;
     g->script_gid = -1;
-    given = apr_table_make(cmd->temp_pool, 8);
+    given = apr_hash_make(cmd->temp_pool);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *eq = strchr(arg, '=');
@@ -557,11 +558,11 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
         key = apr_pstrmemdup(p, arg, (apr_size_t)(eq - arg));
         /* an option given twice: one of the two would be ignored (or, for jvm-options=, the two
          * silently added up), so neither is taken */
-        if (apr_table_get(given, key)) {
+        if (apr_hash_get(given, key, APR_HASH_KEY_STRING)) {
             return apr_psprintf(p, "JvmDaemonProcess %s: option %s= is given twice ('%s' and '%s'): give it "
-                                "once", g->name, key, apr_table_get(given, key), arg);
+                                "once", g->name, key, (const char *)apr_hash_get(given, key, APR_HASH_KEY_STRING), arg);
         }
-        apr_table_setn(given, key, arg);
+        apr_hash_set(given, key, APR_HASH_KEY_STRING, arg);
         v = eq + 1;
         if ((*v == '"' || *v == '\'') && strlen(v) >= 2 && v[strlen(v) - 1] == *v) {
             v = apr_pstrmemdup(p, v + 1, strlen(v) - 2);

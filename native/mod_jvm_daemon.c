@@ -212,17 +212,25 @@ static void exec_daemon(jvm_daemon_proc *dp)
                     dp->g->name, rt->user, strerror(errno));
             _exit(126);
         }
-        /* the parent never chooses gid 0 (jvm_conf_daemon_identity): a last check */
-        if (getgid() == 0 || getegid() == 0) {
-            dprintf(2, "JVM00052: daemon process %s refuses to run in the root group\n", dp->g->name);
-            _exit(126);
+        /* the parent never chooses gid 0 (jvm_conf_daemon_identity): a last check, in case the
+         * group database changed since (more than 4096 groups: refused too, unchecked) */
+        {
+            gid_t groups[4096];
+            int n = getgroups((int)(sizeof groups / sizeof groups[0]), groups);
+            int root_group = getgid() == 0 || getegid() == 0 || n < 0;
+            for (int i = 0; i < n; i++) {
+                root_group |= groups[i] == 0;
+            }
+            if (root_group) {
+                dprintf(2, "JVM00052: daemon process %s refuses to run in the root group\n", dp->g->name);
+                _exit(126);
+            }
         }
     }
     if (getuid() == 0 || geteuid() == 0) {
         dprintf(2, "JVM00052: daemon process %s refuses to run as root\n", dp->g->name);
         _exit(126);
     }
-
     /* die with the Apache parent (set after the user change, which clears it) */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != rt->parent) {
