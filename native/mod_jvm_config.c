@@ -6,12 +6,14 @@
 #include "http_core.h"
 #include "http_request.h"
 #include "apr_strings.h"
+#include "apr_hash.h"
 #include "apr_file_info.h"
 #include "apr_lib.h"
 #include "apr_thread_proc.h"
 #include "unixd.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_daemon.h"
+#include "jvm_trust.h"
 
 #include <dlfcn.h>
 #include <grp.h>
@@ -164,6 +166,38 @@ static const char *check_script(apr_pool_t *p, const char *directive, const char
 
 /* ---- JvmScriptAlias / JvmScriptAliasMatch ---------------------------------------------- */
 
+/* Requests are matched against a server's aliases in configuration order and the first match
+ * wins, so a second alias for the same URL path (or the same regular expression) in the same
+ * server is never reached: refused, naming both. A URL path under an earlier one (JvmScriptAlias
+ * /app after JvmScriptAlias /) is never reached either: warned, as mod_alias warns about Alias
+ * (AH00671). `a` is the last alias of sc, which holds this server's aliases only while the
+ * configuration is read. (A virtual host and the main server may mount the same URL: the
+ * virtual host's aliases are tried first.) */
+static const char *check_duplicate_alias(cmd_parms *cmd, const jvm_server_conf *sc, const jvm_alias *a)
+{
+    const jvm_alias *all = (const jvm_alias *)sc->aliases->elts;
+    for (int i = 0; i < sc->aliases->nelts - 1; i++) {
+        const jvm_alias *o = &all[i];
+        size_t n = o->url ? strlen(o->url) : 0;
+        if ((a->url && o->url && !strcmp(a->url, o->url))
+            || (a->pattern && o->pattern && !strcmp(a->pattern, o->pattern))) {
+            return apr_psprintf(cmd->pool, "%s: %s '%s' is already mounted in this server by %s at %s (script %s): "
+                                "the first one wins, so this one (script %s) would never be reached; "
+                                "remove one of them", a->directive, a->url ? "URL path" : "regular expression",
+                                a->url ? (*a->url ? a->url : "/") : a->pattern, o->directive, o->where,
+                                o->script, a->script);
+        }
+        if (a->url && o->url && !strncmp(a->url, o->url, n) && a->url[n] == '/') {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
+                         "JVM00074: %s %s at %s is never reached: the earlier %s %s at %s mounts every URL under "
+                         "it (the first match wins); put the longer URL path first", a->directive, a->url,
+                         a->where, o->directive, *o->url ? o->url : "/", o->where);
+            break;
+        }
+    }
+    return NULL;
+}
+
 static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const argv[])
 {
     const char *directive = cmd->cmd->name;
@@ -181,7 +215,11 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
     a = apr_array_push(sc->aliases);
     memset(a, 0, sizeof *a);
     a->directive = directive;
+    a->where = cmd->directive && cmd->directive->filename
+             ? apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename, cmd->directive->line_num)
+             : "(unknown line)";
     if (is_match) {
+        a->pattern = apr_pstrdup(cmd->pool, argv[0]);
         a->regex = ap_pregcomp(cmd->pool, argv[0], AP_REG_EXTENDED);
         if (!a->regex) {
             return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular expression", directive, argv[0]);
@@ -218,6 +256,9 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
                                     a->regex->re_nsub == 1 ? "" : "s");
             }
         }
+    }
+    if ((err = check_duplicate_alias(cmd, sc, a))) {
+        return err;
     }
     for (int i = 2; i < argc; i++) {
         const char *opt = argv[i];
@@ -417,6 +458,32 @@ static const char *parse_seconds(apr_pool_t *p, const char *option, const char *
     return NULL;
 }
 
+/* The user of an option (user=, script-user=), a name or "#uid", parsed strictly by
+ * jvm_trust_user: its entry (strings in tmp), or an error that names the option and says
+ * what is wrong with the value (malformed, unknown, lookup failed). */
+static const char *parse_user(apr_pool_t *tmp, apr_pool_t *p, const char *option, const char *v,
+                              struct passwd *pw)
+{
+    const char *problem;
+    char *buf = apr_palloc(tmp, JVM_ID_BUFSIZE);
+    if (jvm_trust_user(v, pw, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+        return apr_psprintf(p, "JvmDaemonProcess: %s '%s' %s", option, v, problem);
+    }
+    return NULL;
+}
+
+/* The same for a group (group=, script-group=): a name or "#gid". */
+static const char *parse_group(apr_pool_t *tmp, apr_pool_t *p, const char *option, const char *v,
+                               struct group *gr)
+{
+    const char *problem;
+    char *buf = apr_palloc(tmp, JVM_ID_BUFSIZE);
+    if (jvm_trust_group(v, gr, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+        return apr_psprintf(p, "JvmDaemonProcess: %s '%s' %s", option, v, problem);
+    }
+    return NULL;
+}
+
 static int group_name_valid(const char *name)
 {
     if (!*name || strlen(name) > 64) {
@@ -435,6 +502,7 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     jvm_server_conf *sc = server_conf(cmd);
     apr_pool_t *p = cmd->pool;
     jvm_daemon_group *g;
+    apr_hash_t *given;
     const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
     if (err) {
         return err;
@@ -467,6 +535,7 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     g->preloads = apr_array_make(p, 1, sizeof(const char *));
     g->script_uid = -1;
     g->script_gid = -1;
+    given = apr_hash_make(cmd->temp_pool);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *eq = strchr(arg, '=');
@@ -487,6 +556,13 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
             eq = strchr(arg, '=');
         }
         key = apr_pstrmemdup(p, arg, (apr_size_t)(eq - arg));
+        /* an option given twice: one of the two would be ignored (or, for jvm-options=, the two
+         * silently added up), so neither is taken */
+        if (apr_hash_get(given, key, APR_HASH_KEY_STRING)) {
+            return apr_psprintf(p, "JvmDaemonProcess %s: option %s= is given twice ('%s' and '%s'): give it "
+                                "once", g->name, key, (const char *)apr_hash_get(given, key, APR_HASH_KEY_STRING), arg);
+        }
+        apr_hash_set(given, key, APR_HASH_KEY_STRING, arg);
         v = eq + 1;
         if ((*v == '"' || *v == '\'') && strlen(v) >= 2 && v[strlen(v) - 1] == *v) {
             v = apr_pstrmemdup(p, v + 1, strlen(v) - 2);
@@ -502,32 +578,29 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
                 err = "JvmDaemonProcess: display-name= needs a value";
             }
         } else if (!strcmp(key, "user")) {
-            struct passwd *pw = *v == '#' ? getpwuid((uid_t)atol(v + 1)) : getpwnam(v);
-            if (!pw) {
-                err = apr_psprintf(p, "JvmDaemonProcess: user '%s' does not exist", v);
-            } else if (pw->pw_uid == 0) {
-                err = apr_psprintf(p, "JvmDaemonProcess: user '%s' is root: daemon processes never run as root", v);
+            struct passwd pw;
+            if (!(err = parse_user(cmd->temp_pool, p, key, v, &pw)) && pw.pw_uid == 0) {
+                err = apr_psprintf(p, "JvmDaemonProcess: user '%s' is root (uid 0): daemon processes never "
+                                   "run as root", v);
             }
             g->user = v;
         } else if (!strcmp(key, "group")) {
-            struct group *gr = *v == '#' ? getgrgid((gid_t)atol(v + 1)) : getgrnam(v);
-            if (!gr) {
-                err = apr_psprintf(p, "JvmDaemonProcess: group '%s' does not exist", v);
+            struct group gr;
+            if (!(err = parse_group(cmd->temp_pool, p, key, v, &gr)) && gr.gr_gid == 0) {
+                err = apr_psprintf(p, "JvmDaemonProcess: group '%s' is the root group (gid 0): daemon processes "
+                                   "never run in the root group, where they could read (and write) every file "
+                                   "of that group; name another group", v);
             }
             g->group = v;
         } else if (!strcmp(key, "script-user")) {
-            struct passwd *pw = *v == '#' ? getpwuid((uid_t)atol(v + 1)) : getpwnam(v);
-            if (!pw) {
-                err = apr_psprintf(p, "JvmDaemonProcess: script-user '%s' does not exist", v);
-            } else {
-                g->script_uid = (int)pw->pw_uid;
+            struct passwd pw;
+            if (!(err = parse_user(cmd->temp_pool, p, key, v, &pw))) {
+                g->script_uid = (int)pw.pw_uid;
             }
         } else if (!strcmp(key, "script-group")) {
-            struct group *gr = *v == '#' ? getgrgid((gid_t)atol(v + 1)) : getgrnam(v);
-            if (!gr) {
-                err = apr_psprintf(p, "JvmDaemonProcess: script-group '%s' does not exist", v);
-            } else {
-                g->script_gid = (int)gr->gr_gid;
+            struct group gr;
+            if (!(err = parse_group(cmd->temp_pool, p, key, v, &gr))) {
+                g->script_gid = (int)gr.gr_gid;
             }
         } else if (!strcmp(key, "home")) {
             apr_finfo_t fi;
@@ -930,6 +1003,222 @@ static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_
     return apr_pstrdup(p, out);
 }
 
+int jvm_check_private_dir(apr_pool_t *p, const char *path, const char **why)
+{
+    char buf[2048];
+    if (jvm_trust_private_dir(path, buf, sizeof buf) == 0) {
+        return 1;
+    }
+    *why = apr_pstrdup(p, buf);
+    return 0;
+}
+
+const char *jvm_conf_daemon_identity(apr_pool_t *p, const jvm_daemon_group *g, jvm_daemon_identity *out)
+{
+    struct passwd pw;
+    char *buf = apr_palloc(p, JVM_ID_BUFSIZE);
+    const char *problem;
+    const char *from;
+    int in_root_group;
+    if (geteuid() != 0) {
+        /* Apache runs unprivileged: the daemons run as Apache itself (its user and groups; nothing
+         * is switched, so they can do no more than Apache's own children) */
+        if (jvm_trust_user(apr_psprintf(p, "#%lu", (unsigned long)geteuid()), &pw, buf, JVM_ID_BUFSIZE,
+                           &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "the user Apache runs as (uid %lu) %s", (unsigned long)geteuid(), problem);
+        }
+        if (g->user) {
+            struct passwd want;
+            char *wbuf = apr_palloc(p, JVM_ID_BUFSIZE);
+            if (jvm_trust_user(g->user, &want, wbuf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+                return apr_psprintf(p, "user '%s' %s", g->user, problem);
+            }
+            if (want.pw_uid != pw.pw_uid) {
+                return apr_psprintf(p, "user=%s needs Apache to start as root", g->user);
+            }
+        }
+        out->uid = pw.pw_uid;
+        out->gid = pw.pw_gid;
+        out->user = apr_pstrdup(p, pw.pw_name);
+        out->home = apr_pstrdup(p, pw.pw_dir);
+        return NULL;
+    }
+    {
+        const char *user = g->user ? g->user : ap_unixd_config.user_name;
+        if (jvm_trust_user(user ? user : "", &pw, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "%s '%s' %s", g->user ? "user" : "Apache's User", user ? user : "", problem);
+        }
+        if (pw.pw_uid == 0) {
+            return apr_psprintf(p, "refusing to run daemon processes as root (%s '%s' is root): set user= or "
+                                "Apache's User to another user", g->user ? "user" : "Apache's User", user);
+        }
+    }
+    out->uid = pw.pw_uid;
+    out->user = apr_pstrdup(p, pw.pw_name);
+    out->home = apr_pstrdup(p, pw.pw_dir);
+    if (g->group) {
+        struct group gr;
+        if (jvm_trust_group(g->group, &gr, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "group '%s' %s", g->group, problem);
+        }
+        out->gid = gr.gr_gid;
+        from = apr_psprintf(p, "group=%s", g->group);
+    } else if (g->user) {
+        out->gid = pw.pw_gid;
+        from = apr_psprintf(p, "group= is not given and the primary group of user %s", out->user);
+    } else {
+        out->gid = ap_unixd_config.group_id;
+        from = "group= is not given and Apache's Group";
+    }
+    if (out->gid == 0) {
+        return apr_psprintf(p, "the daemon processes would run in the root group (gid 0): %s is root. Daemon "
+                            "processes never run in the root group, where they could read (and write) every "
+                            "file of that group: set group= to another group", from);
+    }
+    /* initgroups() adds the groups the user is a member of in the group database */
+    in_root_group = jvm_trust_in_root_group(out->user, out->gid);
+    if (in_root_group != 0) {
+        return apr_psprintf(p, "user %s %s the root group (gid 0) in the group database, so the daemon processes "
+                            "would have it as a supplementary group. Daemon processes never run in the root "
+                            "group: remove %s from it, or choose another user", out->user,
+                            in_root_group > 0 ? "is a member of" : "cannot be checked for membership of",
+                            out->user);
+    }
+    return NULL;
+}
+
+/* Whether the JDK at home can compile Java sources: bin/javac, or the jdk.compiler module in
+ * the MODULES line of its release file (a jlinked runtime may have the module without the
+ * launcher). The same test as mod_jvm-express (Sys.hasCompiler). */
+static int has_compiler(apr_pool_t *p, const char *home)
+{
+    apr_file_t *f;
+    char text[65536];
+    apr_size_t len = sizeof text - 1;
+    const char *line;
+    if (access(apr_pstrcat(p, home, "/bin/javac", NULL), X_OK) == 0) {
+        return 1;
+    }
+    if (apr_file_open(&f, apr_pstrcat(p, home, "/release", NULL), APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
+        return 0;
+    }
+    if (apr_file_read_full(f, text, len, &len) != APR_SUCCESS && len == 0) {
+        apr_file_close(f);
+        return 0;
+    }
+    apr_file_close(f);
+    text[len] = '\0';
+    for (line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        if (n < 8 || strncmp(line, "MODULES=", 8)) {
+            continue;
+        }
+        /* "MODULES=\"java.base … jdk.compiler …\"": a whole word */
+        for (const char *m = line + 8; m < line + n; m++) {
+            const char *w = strstr(m, "jdk.compiler");
+            if (!w || w + 12 > line + n) {
+                break;
+            }
+            if ((w == line + 8 || w[-1] == ' ' || w[-1] == '"')
+                && (w + 12 == line + n || w[12] == ' ' || w[12] == '"' || w[12] == '\r')) {
+                return 1;
+            }
+            m = w;
+        }
+    }
+    return 0;
+}
+
+/* Every JDK that will have to compile a mounted .java script can: a JvmHome (or java-home=)
+ * without a compiler otherwise passes and then every request to the script fails (JVM01212).
+ * The mode of a script is its alias's process-group= or its server's JvmProcessGroup; a
+ * JvmProcessGroup in <Directory>, <Location> or .htaccess is not followed here. */
+static int check_compilers(apr_pool_t *p, server_rec *s, const char *home)
+{
+    int embedded = jvm_conf_embedded_allowed(s);
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            const char *name = a[i].process_group ? a[i].process_group : dc->process_group;
+            jvm_daemon_group *g = name && *name ? find_group(vs, name) : NULL;
+            const char *jdk = g ? (g->java_home ? g->java_home : home) : home;
+            if (!has_suffix(a[i].script, ".java") || (!g && !embedded) || has_compiler(p, jdk)) {
+                continue;
+            }
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                         "JVM00073: %s%s%s %s has no Java compiler (no bin/javac, no jdk.compiler module in its "
+                         "release file), but %s %s at %s mounts the Java source %s, which mod_jvm compiles%s: "
+                         "every request to it would fail (JVM01212). Use a JDK (apt-get install "
+                         "default-jdk-headless) or mount a jar", g ? "JvmDaemonProcess " : "",
+                         g ? g->name : "", g ? (g->java_home ? ": java-home" : ": JvmHome") : "JvmHome", jdk,
+                         a[i].directive, a[i].url ? (*a[i].url ? a[i].url : "/") : a[i].pattern, a[i].where,
+                         a[i].script, g ? " in that daemon process group" : " in embedded mode");
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+/* The directory the daemon sockets are made in, and the compiled-class caches: whoever can
+ * rename or replace what is there gets the daemons' connections (their HELLO secret and every
+ * request's environ) or runs code in the server (docs/security.md). */
+static int check_private_dirs(apr_pool_t *p, server_rec *s)
+{
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *cache = jvm_conf_cache_dir(p, sc);
+    const char *why;
+    if (daemon_groups->nelts > 0) {
+        const char *prefix = jvm_conf_socket_prefix(p, s);
+        char *dir = apr_pstrdup(p, prefix);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        }
+        if (!jvm_check_private_dir(p, dir, &why)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00071: JvmSocketPrefix %s: the daemon sockets would be in a directory others can "
+                         "change: %s. Whoever can rename a socket there receives the connections meant for the "
+                         "daemons (with their secret and every request); use a directory only root can write, "
+                         "such as the default <DefaultRuntimeDir>/jvm", prefix, why);
+            return !OK;
+        }
+    }
+    if (!jvm_check_private_dir(p, cache, &why)) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00072: JvmCacheDirectory %s: %s. Whoever can change the cache can make the server run "
+                     "their classes; use a directory that only root and Apache's User can write", cache, why);
+        return !OK;
+    }
+    if (daemon_groups->nelts > 0) {
+        /* each group's cache, <cache>.<group>, is made next to it */
+        char *parent = apr_pstrdup(p, cache);
+        char *slash = strrchr(parent, '/');
+        if (slash) {
+            *(slash == parent ? slash + 1 : slash) = '\0';
+        }
+        if (!jvm_check_private_dir(p, parent, &why)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00072: JvmCacheDirectory %s: the daemon process groups' caches (%s.<group>) would be "
+                         "made in a directory others can change: %s; use a directory only root can write",
+                         cache, cache, why);
+            return !OK;
+        }
+        for (int i = 0; i < daemon_groups->nelts; i++) {
+            jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+            const char *gcache = apr_pstrcat(p, cache, ".", g->name, NULL);
+            if (!jvm_check_private_dir(p, gcache, &why)) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                             "JVM00072: JvmDaemonProcess %s: its compiled-class cache %s: %s", g->name, gcache, why);
+                return !OK;
+            }
+        }
+    }
+    return OK;
+}
+
 /* Configuration checks that need the whole configuration: they run for configtest too. */
 /* Checks the process groups named by JvmScriptAlias options and server-level JvmProcessGroup,
  * and collects the scripts daemons preload (both process-group= and application-group= given,
@@ -1004,6 +1293,19 @@ int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, ser
                          "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
             return !OK;
         }
+    }
+    for (int i = 0; i < daemon_groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+        jvm_daemon_identity id;
+        const char *err = jvm_conf_daemon_identity(ptemp, g, &id);
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "JVM00070: JvmDaemonProcess %s: %s",
+                         g->name, err);
+            return !OK;
+        }
+    }
+    if (check_private_dirs(ptemp, s) != OK || check_compilers(ptemp, s, home) != OK) {
+        return !OK;
     }
     for (int i = 0; i < daemon_groups->nelts; i++) {
         jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);

@@ -328,6 +328,20 @@ static void exec_daemon(jvm_daemon_proc *dp)
                     dp->g->name, rt->user, strerror(errno));
             _exit(126);
         }
+        /* the parent never chooses gid 0 (jvm_conf_daemon_identity): a last check, in case the
+         * group database changed since (more than 4096 groups: refused too, unchecked) */
+        {
+            gid_t groups[4096];
+            int n = getgroups((int)(sizeof groups / sizeof groups[0]), groups);
+            int root_group = getgid() == 0 || getegid() == 0 || n < 0;
+            for (int i = 0; i < n; i++) {
+                root_group |= groups[i] == 0;
+            }
+            if (root_group) {
+                dprintf(2, "JVM00052: daemon process %s refuses to run in the root group\n", dp->g->name);
+                _exit(126);
+            }
+        }
     }
     if (getuid() == 0 || geteuid() == 0) {
         dprintf(2, "JVM00052: daemon process %s refuses to run as root\n", dp->g->name);
@@ -747,36 +761,16 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
 static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
 {
     jvm_daemon_runtime *rt = g->rt;
-    struct passwd *pw;
-    const char *user = g->user ? g->user : ap_unixd_config.user_name;
-    if (geteuid() != 0) {
-        /* Apache runs unprivileged: the daemons run as its user */
-        pw = getpwuid(geteuid());
-        if (g->user && (!pw || (strcmp(g->user, pw->pw_name) && *g->user != '#'))) {
-            return apr_psprintf(p, "user=%s needs Apache to start as root", g->user);
-        }
-    } else {
-        pw = user && *user == '#' ? getpwuid((uid_t)atol(user + 1)) : getpwnam(user ? user : "");
+    jvm_daemon_identity id;
+    /* the same decision as at configtest (JVM00070): never root, never the root group */
+    const char *err = jvm_conf_daemon_identity(p, g, &id);
+    if (err) {
+        return err;
     }
-    if (!pw) {
-        return apr_psprintf(p, "user '%s' does not exist", user ? user : "");
-    }
-    if (pw->pw_uid == 0) {
-        return "refusing to run a daemon process as root (set user= or Apache's User)";
-    }
-    rt->uid = pw->pw_uid;
-    rt->user = apr_pstrdup(p, pw->pw_name);
-    rt->gid = pw->pw_gid;
-    if (g->group) {
-        struct group *gr = *g->group == '#' ? getgrgid((gid_t)atol(g->group + 1)) : getgrnam(g->group);
-        if (!gr) {
-            return apr_psprintf(p, "group '%s' does not exist", g->group);
-        }
-        rt->gid = gr->gr_gid;
-    } else if (!g->user && geteuid() == 0) {
-        rt->gid = ap_unixd_config.group_id;
-    }
-    rt->home = g->home ? g->home : apr_pstrdup(p, pw->pw_dir);
+    rt->uid = id.uid;
+    rt->gid = id.gid;
+    rt->user = id.user;
+    rt->home = g->home ? g->home : id.home;
     return NULL;
 }
 

@@ -83,6 +83,8 @@ public final class ApacheServer implements AutoCloseable {
             Files.setPosixFilePermissions(sanitizerDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         }
         Files.writeString(root.resolve("htdocs/index.html"), "static index\n");
+        // whatever the umask: mod_jvm refuses a cache others can write (JVM00072)
+        Files.setPosixFilePermissions(root.resolve("cache"), PosixFilePermissions.fromString("rwxr-xr-x"));
         if (isRoot()) {
             chown(root.resolve("cache"), RUN_USER);
             chown(root.resolve("markers"), RUN_USER);

@@ -65,7 +65,21 @@ class ConfigtestTest {
                 Arguments.of("JvmClassPath entry that does not exist",
                         "JvmClassPath @ROOT@/apps:@ROOT@/lib/nonexistent.jar", "JvmClassPath", "nonexistent\\.jar"),
                 Arguments.of("JvmRuntimeDirectory that does not exist",
-                        "JvmRuntimeDirectory /nonexistent/runtime-dir", "JvmRuntimeDirectory", "/nonexistent/runtime-dir"));
+                        "JvmRuntimeDirectory /nonexistent/runtime-dir", "JvmRuntimeDirectory", "/nonexistent/runtime-dir"),
+                // issue 10, smaller items: the second alias of a URL in one server is never reached
+                Arguments.of("two JvmScriptAlias for one URL path",
+                        "JvmScriptAlias /app @GOOD@\nJvmScriptAlias /app/ @ROOT@/apps/good/pid.java", "JvmScriptAlias",
+                        "URL path '/app' is already mounted in this server by JvmScriptAlias at \\S+httpd\\.conf:\\d+ "
+                                + "\\(script \\S+pid\\.java\\): the first one wins"),
+                Arguments.of("two JvmScriptAlias / in one virtual host",
+                        "<VirtualHost 127.0.0.1:@PORT@>\n  ServerName v.test\n  JvmScriptAlias / @GOOD@\n"
+                                + "  JvmScriptAlias / @GOOD@\n</VirtualHost>", "JvmScriptAlias",
+                        "URL path '/' is already mounted in this server"),
+                Arguments.of("two JvmScriptAliasMatch with one pattern",
+                        "JvmScriptAliasMatch ^/m/(\\w+) @ROOT@/apps/good/$1.java\n"
+                                + "JvmScriptAliasMatch ^/m/(\\w+) @ROOT@/apps/other/$1.java",
+                        "JvmScriptAliasMatch", "regular expression '\\^/m/\\([^']*\\)' is already mounted in this server by JvmScriptAliasMatch at "
+                                + "\\S+httpd\\.conf:\\d+"));
     }
 
     static ApacheServer server(String snippet) throws IOException {
@@ -118,6 +132,39 @@ class ConfigtestTest {
             ApacheServer.ConfigTest t = s.configtest();
             assertEquals(0, t.exitCode(), t::output);
             assertTrue(t.output().contains("Syntax OK"), t::output);
+        }
+    }
+
+    /**
+     * The same URL in different servers is legitimate (a virtual host's aliases are tried before
+     * the main server's); only the second one in one server is refused. A URL path under an
+     * earlier alias of the same server is never reached: a warning (JVM00074), as mod_alias
+     * warns about Alias.
+     */
+    @Test
+    void theSameUrlInSeveralServersPassesAndAShadowedOneIsWarned() throws IOException {
+        String snippet = """
+                JvmScriptAlias / @GOOD@
+                JvmScriptAlias /app @GOOD@
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName a.test
+                  JvmScriptAlias /app @GOOD@
+                  JvmScriptAlias / @GOOD@
+                </VirtualHost>
+                <VirtualHost 127.0.0.1:@PORT@>
+                  ServerName b.test
+                  JvmScriptAlias / @GOOD@
+                </VirtualHost>
+                """;
+        try (ApacheServer s = server(snippet)) {
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), t::output);
+            assertTrue(t.output().contains("Syntax OK"), t::output);
+            assertTrue(Pattern.compile("JVM00074: JvmScriptAlias /app at \\S+httpd\\.conf:\\d+ is never reached: the earlier "
+                    + "JvmScriptAlias / at \\S+httpd\\.conf:\\d+ mounts every URL under it").matcher(t.output()).find(),
+                    t::output);
+            assertEquals(1, t.output().split("JVM00074", -1).length - 1,
+                    () -> "only the main server's /app is shadowed (a.test mounts /app before /):\n" + t.output());
         }
     }
 }

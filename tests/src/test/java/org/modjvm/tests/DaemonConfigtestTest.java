@@ -3,10 +3,14 @@ package org.modjvm.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +59,61 @@ class DaemonConfigtestTest {
                         "no-such-group-xyz"),
                 Arguments.of("user=root", "JvmDaemonProcess g user=root", "JvmDaemonProcess", "(?i)root"),
                 Arguments.of("user=#0", "JvmDaemonProcess g user=#0", "JvmDaemonProcess", "(?i)root|#0"),
+                // issue 10, item 4: "#number" is parsed strictly (atol made "#abc" uid 0, "#33abc" www-data)
+                Arguments.of("user=#abc", "JvmDaemonProcess g user=#abc", "JvmDaemonProcess",
+                        "user '#abc' is malformed: '#' must be followed by a uid"),
+                Arguments.of("user=#-1", "JvmDaemonProcess g user=#-1", "JvmDaemonProcess", "user '#-1' is malformed"),
+                Arguments.of("user=#99999999999", "JvmDaemonProcess g user=#99999999999", "JvmDaemonProcess",
+                        "user '#99999999999' is malformed"),
+                Arguments.of("user=#33abc", "JvmDaemonProcess g user=#33abc", "JvmDaemonProcess",
+                        "user '#33abc' is malformed"),
+                Arguments.of("user=#", "JvmDaemonProcess g user=#", "JvmDaemonProcess", "user '#' is malformed"),
+                Arguments.of("user= empty", "JvmDaemonProcess g user=", "JvmDaemonProcess", "user '' is malformed"),
+                Arguments.of("group=#abc", "JvmDaemonProcess g group=#abc", "JvmDaemonProcess",
+                        "group '#abc' is malformed: '#' must be followed by a gid"),
+                Arguments.of("group=#33abc", "JvmDaemonProcess g group=#33abc", "JvmDaemonProcess",
+                        "group '#33abc' is malformed"),
+                Arguments.of("group=#0", "JvmDaemonProcess g group=#0", "JvmDaemonProcess",
+                        "group '#0' is the root group \\(gid 0\\): daemon processes never run in the root group"),
+                Arguments.of("group=root", "JvmDaemonProcess g group=root", "JvmDaemonProcess",
+                        "group 'root' is the root group \\(gid 0\\): daemon processes never run in the root group"),
+                Arguments.of("script-user=#abc", "JvmDaemonProcess g script-user=#abc", "JvmDaemonProcess",
+                        "script-user '#abc' is malformed"),
+                Arguments.of("script-group=#1x", "JvmDaemonProcess g script-group=#1x", "JvmDaemonProcess",
+                        "script-group '#1x' is malformed"),
+                // issue 10, smaller items: an option given twice
+                Arguments.of("an option given twice", "JvmDaemonProcess g processes=2 threads=3 processes=3",
+                        "JvmDaemonProcess g", "option processes= is given twice \\('processes=2' and 'processes=3'\\)"),
+                Arguments.of("jvm-options given twice", "JvmDaemonProcess g jvm-options=-Xmx64m jvm-options=-Xmx32m",
+                        "JvmDaemonProcess g", "jvm-options= is given twice"),
+                // issue 10, item 5: the socket directory must be private (the markers directory is 0777)
+                Arguments.of("JvmSocketPrefix in a world-writable directory",
+                        "JvmSocketPrefix @ROOT@/markers/jvm\nJvmDaemonProcess g", "JVM00071",
+                        "JvmSocketPrefix .*/markers/jvm: .*/markers can be written by everyone \\(mode 0777"),
+                Arguments.of("JvmSocketPrefix in a group-writable directory",
+                        "JvmSocketPrefix @ROOT@/cache/gw/jvm\nJvmDaemonProcess g", "JVM00071",
+                        "/cache/gw can be written by the members of group \\S+ \\(mode 0775"),
+                Arguments.of("JvmSocketPrefix below a world-writable directory without the sticky bit",
+                        "JvmSocketPrefix @ROOT@/markers/sub/jvm\nJvmDaemonProcess g", "JVM00071",
+                        "/markers can be written by everyone \\(mode 0777\\) and has no sticky bit: they could rename "
+                                + "\\S+/markers/sub"),
+                Arguments.of("JvmCacheDirectory world-writable",
+                        "JvmCacheDirectory @ROOT@/markers\nJvmScriptAlias / @GOOD@", "JVM00072",
+                        "JvmCacheDirectory .*/markers: .*mode 0777"),
+                Arguments.of("JvmCacheDirectory group-writable, daemon mode",
+                        "JvmCacheDirectory @ROOT@/cache/gw\nJvmDaemonProcess g\nJvmScriptAlias / @GOOD@ process-group=g",
+                        "JVM00072", "JvmCacheDirectory .*/cache/gw: .*mode 0775"),
+                // issue 10, smaller items: a JDK that cannot compile the .java script mounted for it
+                Arguments.of("JvmHome without a compiler, a .java script in embedded mode",
+                        "JvmHome @FAKEJRE@\nJvmScriptAlias /x @GOOD@", "JVM00073",
+                        "JvmHome \\S+/fakejre has no Java compiler .*JvmScriptAlias /x at \\S+httpd.conf:\\d+ mounts the "
+                                + "Java source .*embedded mode.*JVM01212"),
+                Arguments.of("java-home= without a compiler, a .java script in its group",
+                        "JvmDaemonProcess g java-home=@FAKEJRE@\nJvmScriptAlias / @GOOD@ process-group=g", "JVM00073",
+                        "JvmDaemonProcess g: java-home \\S+/fakejre has no Java compiler .*in that daemon process group"),
+                Arguments.of("JvmHome without a compiler, the group's JvmProcessGroup",
+                        "JvmHome @FAKEJRE@\nJvmDaemonProcess g\nJvmProcessGroup g\nJvmScriptAlias / @GOOD@", "JVM00073",
+                        "JvmDaemonProcess g: JvmHome \\S+/fakejre has no Java compiler"),
                 Arguments.of("group name used twice", "JvmDaemonProcess g\nJvmDaemonProcess g processes=2",
                         "JvmDaemonProcess", "(?i)twice|duplicate|already"),
                 Arguments.of("group name used twice, once in a virtual host",
@@ -109,9 +168,34 @@ class DaemonConfigtestTest {
         Files.createDirectories(s.root().resolve("fakejdk/lib/server"));
         Files.createDirectories(s.root().resolve("lib"));
         EnvironTest.buildGreeterJar(s.root().resolve("lib/greeter.jar"));
+        fakeJre(s.root().resolve("fakejre"));
+        // markers/ is 0777 (no sticky bit): sub/ is private itself but anyone can rename it
+        Files.createDirectories(s.markers().resolve("sub"));
+        // cache/gw: writable by its group, which is not root's
+        Path gw = Files.createDirectories(s.cacheDir().resolve("gw"));
+        Files.setPosixFilePermissions(gw, PosixFilePermissions.fromString("rwxrwxr-x"));
+        if (ApacheServer.isRoot()) {
+            chown(gw, ApacheServer.RUN_USER);
+        }
         s.config(snippet.replace("@GOOD@", good.toString())
-                .replace("@FAKEJDK@", s.root().resolve("fakejdk").toString()));
+                .replace("@FAKEJDK@", s.root().resolve("fakejdk").toString())
+                .replace("@FAKEJRE@", s.root().resolve("fakejre").toString()));
         return s;
+    }
+
+    /** A JRE as configtest sees one: lib/server/libjvm.so, and a release file without jdk.compiler. */
+    static void fakeJre(Path home) throws IOException {
+        Files.createDirectories(home.resolve("lib/server"));
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("lib/server/libjvm.so"), "");
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17\"\nMODULES=\"java.base java.logging jdk.compiler.x\"\n");
+    }
+
+    static void chown(Path p, String user) throws IOException {
+        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        view.setOwner(lookup.lookupPrincipalByName(user));
+        view.setGroup(lookup.lookupPrincipalByGroupName(user));
     }
 
     /** The configtests of {@link #badConfigs()} (each runs java to check options), run 4 at a time up front. */
@@ -156,6 +240,74 @@ class DaemonConfigtestTest {
             ApacheServer.ConfigTest t = s.configtest();
             assertEquals(0, t.exitCode(), () -> snippet + "\n" + t.output());
             assertTrue(t.output().contains("Syntax OK"), t::output);
+        }
+    }
+
+    /**
+     * Issue 10, item 4: without group= the daemons take Apache's Group (or user='s primary
+     * group); when that is the root group, configtest refuses as for group=root. (Apache's User
+     * and Group only apply when Apache starts as root.)
+     */
+    @Test
+    void daemonsDoNotInheritTheRootGroup() throws IOException {
+        assumeTrue(ApacheServer.isRoot(), "Apache's User and Group apply only when it starts as root");
+        try (ApacheServer s = server("Group root\nJvmDaemonProcess g\nJvmScriptAlias / @GOOD@ process-group=g")) {
+            ApacheServer.ConfigTest t = s.configtest();
+            assertNotEquals(0, t.exitCode(), t::output);
+            assertTrue(Pattern.compile("JVM00070: JvmDaemonProcess g: the daemon processes would run in the root group "
+                    + "\\(gid 0\\): group= is not given and Apache's Group is root\\. Daemon processes never run in the "
+                    + "root group").matcher(t.output()).find(), t::output);
+        }
+        try (ApacheServer s = server("Group #0\nJvmDaemonProcess g user=nobody\nJvmScriptAlias / @GOOD@ process-group=g")) {
+            // user= without group=: the user's primary group (nogroup), not Apache's
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), t::output);
+        }
+        // group= given: Apache's Group does not matter
+        assertSyntaxOk("Group root\nJvmDaemonProcess g group=nogroup\nJvmScriptAlias / @GOOD@ process-group=g");
+    }
+
+    @Test
+    void privateDirectoriesAndJdksWithACompilerPass() throws Exception {
+        // the harness's defaults: <root>/run (DefaultRuntimeDir) and <root>/cache, in /tmp (sticky)
+        assertSyntaxOk("JvmDaemonProcess g\nJvmScriptAlias / @GOOD@ process-group=g\nJvmScriptAlias /e @GOOD@");
+        // a JRE is fine for jars, and for a group whose .java scripts use another JDK
+        assertSyntaxOk("JvmHome @FAKEJRE@\nJvmScriptAlias / @ROOT@/lib/greeter.jar");
+        assertSyntaxOk("JvmHome @FAKEJRE@\nJvmRestrictEmbedded On\nJvmDaemonProcess g java-home=" + ApacheServer.jvmHome()
+                + "\nJvmScriptAlias / @GOOD@ process-group=g");
+        // a JRE whose release file lists jdk.compiler can compile
+        try (ApacheServer s = server("JvmHome @ROOT@/jre2\nJvmScriptAlias / @GOOD@")) {
+            fakeJre(s.root().resolve("jre2"));
+            Files.writeString(s.root().resolve("jre2/release"), "MODULES=\"java.base jdk.compiler\"\n");
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), t::output);
+        }
+    }
+
+    /**
+     * Issue 10, item 5: a sticky world-writable directory (like /tmp) may be on the way to the
+     * cache (nobody else can rename what is in it), but the daemon groups' caches
+     * (&lt;JvmCacheDirectory&gt;.&lt;group&gt;) are made next to the cache: then it must be private itself.
+     */
+    @Test
+    void aStickyDirectoryMayHoldTheCacheButNotTheGroupsCaches() throws Exception {
+        try (ApacheServer s = server("JvmCacheDirectory @ROOT@/markers/c\nJvmScriptAlias / @GOOD@")) {
+            Path c = Files.createDirectories(s.markers().resolve("c"));
+            Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rwx------"));
+            if (ApacheServer.isRoot()) {
+                chown(c, ApacheServer.RUN_USER);
+            }
+            Process chmod = new ProcessBuilder("chmod", "1777", s.markers().toString()).inheritIO().start();
+            assertEquals(0, chmod.waitFor());
+            ApacheServer.ConfigTest t = s.configtest();
+            assertEquals(0, t.exitCode(), t::output);
+            s.config("JvmDaemonProcess g\nJvmScriptAlias /d @ROOT@/apps/good/pid.java process-group=g");
+            t = s.configtest();
+            String out = t.output();
+            assertNotEquals(0, t.exitCode(), out);
+            assertTrue(Pattern.compile("JVM00072: JvmCacheDirectory \\S+/markers/c: the daemon process groups' caches "
+                    + "\\(\\S+/markers/c\\.<group>\\) would be made in a directory others can change: \\S+/markers can "
+                    + "be written by everyone \\(mode 1777").matcher(out).find(), out);
         }
     }
 

@@ -151,6 +151,29 @@ class ExpressErrorsTest {
         }
     }
 
+    /** Issue 10, item 4: the application never runs in the root group; "#number" is parsed strictly. */
+    @Test
+    void groupOfAnotherKind() {
+        fails(2, "--group '#abc' is malformed: '#' must be followed by a gid", "start-server", app.toString(),
+                "--group", "#abc", "--server-root", root());
+        fails(2, "--user '#33abc' is malformed: '#' must be followed by a uid", "start-server", app.toString(),
+                "--user", "#33abc", "--server-root", root());
+        fails(2, "--group '#-1' is malformed", "start-server", app.toString(), "--group", "#-1", "--server-root", root());
+        fails(2, "--group '#99999999999' is malformed", "start-server", app.toString(), "--group", "#99999999999",
+                "--server-root", root());
+        if (ApacheServer.isRoot()) {
+            for (String g : new String[] {"root", "#0"}) {
+                fails(1, "--group " + g + ": the application never runs in the root group (gid 0)", "start-server",
+                        app.toString(), "--group", g, "--server-root", root());
+                fails(1, "--group " + g + ": the application never runs in the root group (gid 0)", "start-server",
+                        app.toString(), "--group", g, "--embedded-mode", "--server-root", root());
+            }
+            fails(1, "--user #0: the application never runs as root", "start-server", app.toString(),
+                    "--user", "#0", "--server-root", root());
+        }
+        assertTrue(!Files.exists(dir.resolve("root/httpd.conf")), "nothing is written");
+    }
+
     @Test
     void helpForTheCommandAndEachSubcommand() {
         ExpressServerTest.Result top = run("--help");

@@ -169,11 +169,13 @@ class LifecycleTest {
         // README: the runtime refuses a group- or world-writable cache directory (anyone could
         // plant classes there) and compiles in memory instead. Either way: no compiled classes
         // may end up in a directory others can write to, and the application still works.
+        // (configtest refuses such a JvmCacheDirectory, JVM00072: here it becomes writable
+        // after the start, which the runtime checks at every use.)
         ApacheServer s = pidServer("unsafe-cache");
-        java.nio.file.Files.setPosixFilePermissions(s.cacheDir(),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         try (s) {
             s.start();
+            java.nio.file.Files.setPosixFilePermissions(s.cacheDir(),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
             pid(s);
             pid(s);
             long files;

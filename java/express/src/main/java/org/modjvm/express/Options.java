@@ -201,8 +201,8 @@ final class Options {
                     jvmOptions.add(t);
                 }
                 break;
-            case "--user": user = nonEmpty(name, s); break;
-            case "--group": group = nonEmpty(name, s); break;
+            case "--user": user = account(name, s, "uid"); break;
+            case "--group": group = account(name, s, "gid"); break;
             case "--server-root": serverRoot = nonEmpty(name, s); break;
             case "--log-level": {
                 String l = s.toLowerCase(java.util.Locale.ROOT);
@@ -239,6 +239,17 @@ final class Options {
         } else if (sslCertificateFile != null || sslCertificateKeyFile != null) {
             throw Failure.usage("--ssl-certificate-file and --ssl-certificate-key-file need --https-port");
         }
+    }
+
+    /** A user or group: a name, or {@code #} and a decimal id (as mod_jvm's user= and group= take them), strictly. */
+    private static String account(String name, String s, String id) {
+        nonEmpty(name, s);
+        if (s.startsWith("#") && !s.substring(1).matches("[0-9]{1,10}")
+                || s.startsWith("#") && Long.parseLong(s.substring(1)) > 4294967294L) {
+            throw Failure.usage(name + " '" + s + "' is malformed: '#' must be followed by a " + id
+                    + ", a decimal number from 0 to 4294967294");
+        }
+        return s;
     }
 
     private static String nonEmpty(String name, String s) {

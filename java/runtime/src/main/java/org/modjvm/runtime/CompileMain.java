@@ -96,7 +96,7 @@ public final class CompileMain {
             out.println("result error " + e.code);
             return EXIT_COMPILE_ERROR;
         }
-        if (!cache.write(key, classes, log)) {
+        if (!cache.write(key, classes, Path.of(values.get("script")), log)) {
             return failed(out, "the compiled classes could not be written to the cache (see above)");
         }
         out.println("result ok compiled");

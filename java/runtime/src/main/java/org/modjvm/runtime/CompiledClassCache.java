@@ -34,6 +34,18 @@ import java.util.zip.ZipOutputStream;
  * is owned by the process's uid and not writable by group or others; otherwise a warning is
  * logged once and scripts are compiled in memory. Entries are written to a temporary file
  * (mode 0600) in the same directory and renamed, so readers never see half a file.
+ *
+ * <p>Versions no longer used are pruned, so that a script edited all day does not leave one
+ * entry per save: each write also records, in {@code .<sha256 of the script's path>.script},
+ * the key just stored for that script, and removes the entry the record named before unless
+ * another script's record names it too. Processes share the directory, so this must only ever
+ * cost a compile, never a wrong class: a process still running the old version has its classes
+ * in memory already; one that reads the old source later misses, compiles it again and stores
+ * it (removing the newer entry in turn, which the next reader of the new source compiles
+ * again). Writes happen under the directory's compile lock, so two writers do not interleave
+ * their records. Entries that no record names (written before records existed, or for a
+ * source shared by several paths) and records of scripts that no longer exist are removed
+ * once older than {@link #UNUSED_AGE_MILLIS}, by the sweep that runs with each compile.
  */
 final class CompiledClassCache {
     /** This JVM's compile lock of each directory (an fcntl lock does not exclude threads of its own process). */
@@ -91,11 +103,22 @@ final class CompiledClassCache {
     }
 
     /**
-     * Stores {@code classes} under {@code key}; failures only cost a recompile later, so they are logged and ignored.
+     * Stores {@code classes} under {@code key}, as the current version of {@code script} (the
+     * version it replaces is removed: see the class comment); failures only cost a recompile
+     * later, so they are logged and ignored.
      *
+     * @param script the script's path, or {@code null} to store without recording a version
      * @return whether the entry was written
      */
-    boolean write(String key, Map<String, byte[]> classes, Log log) {
+    boolean write(String key, Map<String, byte[]> classes, Path script, Log log) {
+        boolean written = write(key, classes, log);
+        if (written && script != null) {
+            retirePreviousVersion(key, script, log);
+        }
+        return written;
+    }
+
+    private boolean write(String key, Map<String, byte[]> classes, Log log) {
         if (!safe(log)) {
             return false;
         }
@@ -178,6 +201,7 @@ final class CompiledClassCache {
                 if (channel.tryLock() != null) {
                     handedOver = true;
                     removeLeftovers();
+                    removeUnused();
                     return () -> {
                         try {
                             channel.close(); // releases the file lock
@@ -226,6 +250,156 @@ final class CompiledClassCache {
             }
         } catch (IOException | RuntimeException ignored) {
             // an unreadable directory: the leftovers stay, as before
+        }
+    }
+
+    /** Entries no record names, and records of scripts that are gone, are removed when older than this. */
+    static final long UNUSED_AGE_MILLIS = 30L * 24 * 60 * 60 * 1000;
+
+    /** A record is a key and a path: anything larger was not written by this class. */
+    private static final int MAX_RECORD_BYTES = 8192;
+
+    /** The record of a script's current version: {@code .<hex sha256 of its path>.script}. */
+    Path recordOf(Path script) {
+        byte[] hash = ScriptSource.sha256(script.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        StringBuilder hex = new StringBuilder(80).append('.');
+        for (byte b : hash) {
+            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return directory.resolve(hex.append(".script").toString());
+    }
+
+    /** Records {@code key} as the current version of {@code script} and removes the entry of the one before. */
+    private void retirePreviousVersion(String key, Path script, Log log) {
+        Path record = recordOf(script);
+        String previous = recordedKey(record);
+        Path temporary = null;
+        try {
+            temporary = Files.createTempFile(directory, ".record-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, key + "\n" + script.toAbsolutePath().normalize() + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, record, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temporary = null;
+        } catch (IOException | RuntimeException e) {
+            return; // no record: the old entry stays until the sweep finds it unused
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // removed by the leftover sweep
+                }
+            }
+        }
+        if (previous == null || previous.equals(key) || recordedKeys().contains(previous)) {
+            return;
+        }
+        try {
+            if (Files.deleteIfExists(directory.resolve(previous + ".jar")) && log.enabled(Log.DEBUG)) {
+                log.log(Log.DEBUG, "JVM01330", "removed " + previous + ".jar from the cache " + directory
+                        + ": an earlier version of " + script + ", replaced by " + key + ".jar");
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // it stays until the sweep finds it unused
+        }
+    }
+
+    /** The key a record names, or {@code null} (none, unreadable, or not trustworthy). */
+    private String recordedKey(Path record) {
+        try {
+            if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) || problemWith(record, false) != null
+                    || Files.size(record) > MAX_RECORD_BYTES) {
+                return null;
+            }
+            String text = Files.readString(record, StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            String key = newline < 0 ? text : text.substring(0, newline);
+            return isKey(key) ? key : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The script path a record names, or {@code null}. */
+    private String recordedScript(Path record) {
+        try {
+            String[] lines = Files.readString(record, StandardCharsets.UTF_8).split("\n", 3);
+            return lines.length >= 2 && !lines[1].isEmpty() ? lines[1] : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The keys all records name. */
+    private Set<String> recordedKeys() {
+        Set<String> keys = new java.util.HashSet<>();
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(directory, ".*.script")) {
+            for (Path record : records) {
+                String key = recordedKey(record);
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // an unreadable directory: nothing is removed
+        }
+        return keys;
+    }
+
+    static boolean isKey(String s) {
+        if (s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Removes, when older than {@link #UNUSED_AGE_MILLIS}, records of scripts that no longer
+     * exist and entries that no record names. Called under the compile lock.
+     */
+    void removeUnused() {
+        long before = System.currentTimeMillis() - UNUSED_AGE_MILLIS;
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(directory, ".*.script")) {
+            for (Path record : records) {
+                String script = recordedScript(record);
+                try {
+                    if (script != null && Files.notExists(Path.of(script))
+                            && Files.getLastModifiedTime(record, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                        Files.deleteIfExists(record);
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // kept
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            return;
+        }
+        Set<String> used = recordedKeys();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*.jar")) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                String key = name.substring(0, name.length() - 4);
+                try {
+                    if (isKey(key) && !used.contains(key)
+                            && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                        Files.deleteIfExists(entry);
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // kept
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // kept
         }
     }
 

@@ -152,7 +152,7 @@ final class JavaSourceCompiler {
         Map<String, byte[]> compiled = InMemoryJavac.compile(source.path(), source.bytes(), jvmHome);
         String origin = "compiled in " + ScriptLoader.millis(start) + " ms";
         if (cache != null) {
-            cache.write(key, compiled, log);
+            cache.write(key, compiled, source.path(), log);
         }
         return classes(compiled, origin);
     }

@@ -124,6 +124,25 @@ class CompileProcessTest {
     }
 
     @Test
+    void editingAScriptLeavesOneEntryForItInTheCache() throws IOException {
+        // issue 10: the cache kept every version forever
+        Path cache = cache();
+        Path script = Scripts.write(dir.resolve("edited.java"), Scripts.hello("Edited", "\"v1\""));
+        ApplicationRegistry registry = registry(cache);
+        assertBody("v1", get(registry, script));
+        for (String v : List.of("v2", "v3")) {
+            Scripts.write(script, Scripts.hello("Edited", "\"" + v + "\""));
+            assertBody(v, get(registry, script));
+        }
+        assertEquals(3, compilations(registry));
+        assertEquals(List.of(cache.resolve(CompiledClassCache.key(ScriptSource.sha256(Files.readAllBytes(script))) + ".jar")),
+                entries(cache), "only the current version is kept");
+        ApplicationRegistry restarted = registry(cache);
+        assertBody("v3", get(restarted, script));
+        assertEquals(0, compilations(restarted), "and read from the cache by a new process");
+    }
+
+    @Test
     void leftoversOfADeadCompilerAreRemovedByTheNextCompile() throws IOException {
         Path cache = cache();
         Files.createDirectories(cache);
