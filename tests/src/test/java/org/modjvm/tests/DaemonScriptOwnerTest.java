@@ -225,6 +225,32 @@ class DaemonScriptOwnerTest {
         }
     }
 
+    /** The daemons check owners through JNA: configtest refuses a runtime directory without it, naming both files. */
+    @Test
+    void configtestRefusesARuntimeDirectoryWithoutJnaWhenAGroupNeedsIt() throws IOException {
+        ApacheServer s = ApacheServer.create().name("daemon-script-owner-configtest");
+        try {
+            Path rt = Files.createDirectories(s.root().resolve("rt"));
+            for (String jar : List.of("mod_jvm-runtime.jar", "mod_jvm-api.jar")) {
+                Files.copy(ApacheServer.moduleDir().resolve(jar), rt.resolve(jar));
+            }
+            Path app = s.installApp("pid.java", "app");
+            s.config("JvmRuntimeDirectory " + rt + "\nJvmDaemonProcess g user=nobody script-user=nobody\n"
+                    + "JvmScriptAlias /a " + app + " process-group=g");
+            ApacheServer.ConfigTest without = s.configtest();
+            assertEquals(1, without.exitCode(), without.output());
+            assertTrue(without.output().contains("JVM00095: JvmDaemonProcess g: script-user=/script-group= need jna.jar"
+                    + " and libjnidispatch.so in the runtime directory " + rt), without.output());
+            for (String f : List.of("jna.jar", "libjnidispatch.so")) {
+                Files.copy(ApacheServer.moduleDir().resolve(f), rt.resolve(f));
+            }
+            ApacheServer.ConfigTest with = s.configtest();
+            assertEquals(0, with.exitCode(), with.output());
+        } finally {
+            s.close();
+        }
+    }
+
     /**
      * The attack of the issue: a swapper flips {@code x.java} between the site's file, the
      * attacker's file and the attacker's symlink to it, as fast as it can, while four clients
@@ -296,7 +322,8 @@ class DaemonScriptOwnerTest {
             linkInto("x.java", legit);
         }
         String summary = "statuses " + statuses + ", " + flips.get() + " flips, " + siteAnswers.sum() + " answers of the site";
-        assertTrue(evilAnswers.isEmpty(), "the attacker's code answered: " + evilAnswers.get(0) + " (" + summary + ")");
+        System.err.println("[daemon-script-owner] swapping: " + summary);
+        assertTrue(evilAnswers.isEmpty(), () -> "the attacker's code answered: " + evilAnswers.get(0) + " (" + summary + ")");
         assertNoEvilRan();
         assertTrue(siteAnswers.sum() > 0, "the site's code never answered: " + summary);
         assertTrue(statuses.containsKey(403), "the attacker's file was never refused (was it ever seen?): " + summary);
