@@ -254,13 +254,16 @@ class DaemonScriptOwnerTest {
     /**
      * The attack of the issue: a swapper flips {@code x.java} between the site's file, the
      * attacker's file and the attacker's symlink to it, as fast as it can, while four clients
-     * request it for 8 s. The attacker's code must never run; the site's does.
+     * request it (8 s and 1000 requests at least). The attacker's code must never run; the site's does.
      */
     @Test
     void swappingTheScriptWhileItIsRequestedNeverRunsTheAttackersCode() throws Exception {
         Path legit = shared.resolve("site.java");
         Path evil = shared.resolve("evil.java");
         linkInto("x.java", legit);
+        // loaded (compiled: seconds on a busy machine) before the race, so the race has requests
+        RawHttp.Response first = get("/s/x");
+        assertEquals(200, first.status(), first::toString);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger flips = new AtomicInteger();
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
@@ -307,8 +310,11 @@ class DaemonScriptOwnerTest {
                     return null;
                 }));
             }
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
-            while (System.nanoTime() < end && evilAnswers.isEmpty()) {
+            // at least 8 s and 1000 requests (before the fix the attacker's code ran after a few
+            // hundred), at most 120 s whatever the load
+            long start = System.nanoTime();
+            while (evilAnswers.isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)
+                    && (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8) || requests(statuses) < 1000)) {
                 ApacheServer.sleep(50);
             }
             stop.set(true);
@@ -334,6 +340,10 @@ class DaemonScriptOwnerTest {
         RawHttp.Response after = get("/s/x");
         assertEquals(200, after.status(), after::toString);
         assertEquals("site's own code", after.text());
+    }
+
+    static long requests(Map<Integer, LongAdder> statuses) {
+        return statuses.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /**
