@@ -251,6 +251,33 @@ class DaemonScriptOwnerTest {
         }
     }
 
+    /** JNA present but unusable (a broken native part): the group says so at start and runs nothing unchecked. */
+    @Test
+    void withoutUsableJnaTheGroupRunsNoScript() throws IOException {
+        ApacheServer s = ApacheServer.create().name("daemon-script-owner-nojna");
+        try {
+            Path rt = Files.createDirectories(s.root().resolve("rt"));
+            for (String f : List.of("mod_jvm-runtime.jar", "mod_jvm-api.jar", "jna.jar")) {
+                Files.copy(ApacheServer.moduleDir().resolve(f), rt.resolve(f));
+            }
+            Files.writeString(rt.resolve("libjnidispatch.so"), "not a shared library\n");
+            Path app = s.installApp("pid.java", "app");
+            own(app, site, siteGroup);
+            s.config("JvmRuntimeDirectory " + rt + "\nJvmDaemonProcess g user=nobody group=nogroup script-user=nobody\n"
+                    + "JvmScriptAlias /a " + app + " process-group=g").start();
+            String start = s.awaitErrorLog(0, "JVM01348", Duration.ofSeconds(60));
+            assertTrue(Daemons.lines(start, "JVM01348").contains("daemon process group g requires script-user=nobody (uid "
+                    + SITE_UID + ") but cannot check the owner of a script"), start);
+            long mark = s.errorLogMark();
+            RawHttp.Response r = RawHttp.get(s.port(), "/a");
+            assertEquals(500, r.status(), r::toString);
+            String log = s.awaitErrorLog(mark, "JVM01348", Duration.ofSeconds(20));
+            assertTrue(Daemons.lines(log, "JVM01348").contains("cannot check the owner of script " + app), log);
+        } finally {
+            s.close();
+        }
+    }
+
     /**
      * The attack of the issue: a swapper flips {@code x.java} between the site's file, the
      * attacker's file and the attacker's symlink to it, as fast as it can, while four clients
