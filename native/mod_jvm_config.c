@@ -1330,6 +1330,20 @@ int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, ser
                      runtime_dir);
         return !OK;
     }
+    for (int i = 0; i < daemon_groups->nelts; i++) {
+        /* script-user=/script-group=: the daemons check owners through JNA, from the runtime directory */
+        jvm_daemon_group *g = APR_ARRAY_IDX(daemon_groups, i, jvm_daemon_group *);
+        if ((g->script_uid >= 0 || g->script_gid >= 0)
+            && (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/jna.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS
+                || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/libjnidispatch.so", NULL), APR_FINFO_TYPE, ptemp)
+                       != APR_SUCCESS)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00095: JvmDaemonProcess %s: script-user=/script-group= need jna.jar and "
+                         "libjnidispatch.so in the runtime directory %s (the daemons check a script's owner "
+                         "through JNA): they are missing", g->name, runtime_dir);
+            return !OK;
+        }
+    }
     return OK;
 }
 

@@ -792,14 +792,28 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     apr_array_header_t *envp = apr_array_make(p, 8, sizeof(const char *));
     apr_array_header_t *opts = jvm_daemon_jvm_options(p, g);
     const char *java_home = g->java_home ? g->java_home : default_home;
+    int owner_checked = g->script_uid >= 0 || g->script_gid >= 0;
 
     rt->java = apr_pstrcat(p, java_home, "/bin/java", NULL);
     *(const char **)apr_array_push(argv) = g->display_name ? g->display_name : apr_psprintf(p, "(jvm:%s)", g->name);
     apr_array_cat(argv, opts);
+    if (owner_checked) {
+        /* script-user=/script-group=: the daemon checks each script's owner on the file it reads,
+         * through JNA (OwnedFileReader.java). Its native part is the one next to the jars, never
+         * one unpacked into a temporary directory (a daemon's home and /tmp may be unwritable or
+         * noexec) nor another version found on the system; after jvm-options, so these win. */
+        *(const char **)apr_array_push(argv) = apr_pstrcat(p, "-Djna.boot.library.path=", runtime_dir, NULL);
+        *(const char **)apr_array_push(argv) = "-Djna.nosys=true";
+        *(const char **)apr_array_push(argv) = "-Djna.noclasspath=true";
+        *(const char **)apr_array_push(argv) = "-Djna.nounpack=true";
+        /* JDK 22+ warns on stderr when JNA loads its library without this (JDK 17 accepts it) */
+        *(const char **)apr_array_push(argv) = "--enable-native-access=ALL-UNNAMED";
+    }
     *(const char **)apr_array_push(argv) = "-cp";
     *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
-                                                       "/mod_jvm-api.jar", g->class_path ? ":" : "",
-                                                       g->class_path ? g->class_path : "", NULL);
+                                                       "/mod_jvm-api.jar", owner_checked ? ":" : "",
+                                                       owner_checked ? runtime_dir : "", owner_checked ? "/jna.jar" : "",
+                                                       g->class_path ? ":" : "", g->class_path ? g->class_path : "", NULL);
     *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
 #define ARG(fmt, ...) (*(const char **)apr_array_push(argv) = apr_psprintf(p, fmt, __VA_ARGS__))
     ARG("group=%s", g->name);
@@ -823,6 +837,16 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     ARG("generation=%d", g->generation);
     for (int i = 0; i < g->preloads->nelts; i++) {
         ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
+    }
+    if (g->script_uid >= 0) {
+        const struct passwd *pw = getpwuid((uid_t)g->script_uid);
+        ARG("script-uid=%d", g->script_uid);
+        ARG("script-user=%s", pw ? pw->pw_name : apr_psprintf(p, "#%d", g->script_uid));
+    }
+    if (g->script_gid >= 0) {
+        const struct group *gr = getgrgid((gid_t)g->script_gid);
+        ARG("script-gid=%d", g->script_gid);
+        ARG("script-group=%s", gr ? gr->gr_name : apr_psprintf(p, "#%d", g->script_gid));
     }
 #undef ARG
     *(const char **)apr_array_push(argv) = NULL;

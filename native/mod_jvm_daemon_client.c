@@ -452,18 +452,9 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
                       "JVM00060: daemon process group %s was not started", g->name);
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    if (g->script_uid >= 0 || g->script_gid >= 0) {
-        /* script-user= / script-group= (as mod_wsgi): only scripts owned so are run */
-        apr_finfo_t fi;
-        if (apr_stat(&fi, r->filename, APR_FINFO_OWNER, r->pool) != APR_SUCCESS
-            || (g->script_uid >= 0 && fi.user != (apr_uid_t)g->script_uid)
-            || (g->script_gid >= 0 && fi.group != (apr_gid_t)g->script_gid)) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00065: script %s is not owned by the script-user/script-group of daemon process "
-                          "group %s: forbidden", r->filename, g->name);
-            return HTTP_FORBIDDEN;
-        }
-    }
+    /* script-user= / script-group= (as mod_wsgi) are checked by the daemon, on the very file it
+     * reads (OwnedFileReader.java: 403, JVM01345/JVM01346). A stat here, by path, would check a
+     * file the daemon may never read: the path can be swapped in between (issue 10, item 3). */
     if ((status = jvm_request_body_setup(r)) != OK) {
         return status;
     }

@@ -111,6 +111,7 @@ if ! dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok insta
 fi
 check "module in Apache's module directory" test -f /usr/lib/apache2/modules/mod_jvm.so
 check "runtime jars in /usr/share/mod_jvm" test -f /usr/share/mod_jvm/mod_jvm-runtime.jar -a -f /usr/share/mod_jvm/mod_jvm-api.jar
+check "JNA for script-user= next to them" test -f /usr/share/mod_jvm/jna.jar -a -f /usr/share/mod_jvm/libjnidispatch.so
 check "mods-available/jvm.load and jvm.conf" test -f /etc/apache2/mods-available/jvm.load -a -f /etc/apache2/mods-available/jvm.conf
 check "sites-available/jvm-hello.conf, its script outside DocumentRoot" test -f /etc/apache2/sites-available/jvm-hello.conf -a -f /usr/share/mod_jvm/sites/hello/site.java
 check "docs and changelog" test -f /usr/share/doc/$pkg/changelog.Debian.gz -a -f /usr/share/doc/$pkg/docs/directives.md

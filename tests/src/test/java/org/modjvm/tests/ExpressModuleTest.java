@@ -62,7 +62,7 @@ class ExpressModuleTest {
         Files.createDirectories(modules);
         ExpressServerTest.Result r = run("install-module", "--modules-directory", modules.toString());
         assertEquals(0, r.code(), r.output());
-        for (String f : new String[] {"mod_jvm.so", "mod_jvm-runtime.jar", "mod_jvm-api.jar"}) {
+        for (String f : new String[] {"mod_jvm.so", "mod_jvm-runtime.jar", "mod_jvm-api.jar", "jna.jar", "libjnidispatch.so"}) {
             assertTrue(Files.isRegularFile(modules.resolve(f)), f + " not installed");
         }
         assertTrue(r.output().contains("LoadModule jvm_module \"" + modules.resolve("mod_jvm.so") + "\""), r.output());

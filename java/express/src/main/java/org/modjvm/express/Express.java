@@ -287,6 +287,12 @@ public final class Express {
             copy(module, target);
             copy(runtime.resolve("mod_jvm-runtime.jar"), dir.resolve("mod_jvm-runtime.jar"));
             copy(runtime.resolve("mod_jvm-api.jar"), dir.resolve("mod_jvm-api.jar"));
+            // what daemons with script-user=/script-group= need (JNA: docs/internals.md)
+            for (String f : new String[] {"jna.jar", "libjnidispatch.so"}) {
+                if (Files.isRegularFile(runtime.resolve(f))) {
+                    copy(runtime.resolve(f), dir.resolve(f));
+                }
+            }
         } catch (IOException e) {
             throw Failure.problem("cannot install into " + dir + ": " + e.getMessage()
                     + (Sys.euid() != 0 ? " (run as root)" : ""));

@@ -39,10 +39,17 @@ final class ApplicationGroup {
             Generation generation = current;
             LoadedScript script = generation.scripts.get(request.script());
             if (script == null || !script.current(request)) {
-                script = refresh(generation, script, request, log);
-                if (script == null) {
-                    return LoadedApplication.failed("cannot read the script");
+                ScriptSource source;
+                try {
+                    source = scriptLoader.read(request.script());
+                } catch (ScriptLoadException e) {
+                    // not remembered: a read error (permissions, a file being replaced) may pass, and a
+                    // file refused for its owner must not stop the group's own file from loading later
+                    e.log(log);
+                    return e.forbidden ? LoadedApplication.forbidden(e.getMessage())
+                            : LoadedApplication.failed("cannot read the script");
                 }
+                script = refresh(generation, script, source, request, log);
             }
             LoadedApplication application = script.callables.get(request.callable());
             if (application == null) {
@@ -55,16 +62,9 @@ final class ApplicationGroup {
         }
     }
 
-    /** Reads the script and decides: same content (keep), changed (new generation), or first load. */
-    private LoadedScript refresh(Generation generation, LoadedScript previous, ScriptRequest request, Log log) {
-        Path path = Path.of(request.script());
-        ScriptSource source;
-        try {
-            source = ScriptSource.read(path);
-        } catch (ScriptLoadException e) {
-            e.log(log); // not remembered: a read error (permissions, a file being replaced) may pass
-            return null;
-        }
+    /** Decides on the script's bytes just read: same content (keep), changed (new generation), or first load. */
+    private LoadedScript refresh(Generation generation, LoadedScript previous, ScriptSource source, ScriptRequest request,
+                                 Log log) {
         if (previous != null && Arrays.equals(previous.sha256, source.sha256()) && !previous.temporaryFailure()) {
             LoadedScript same = previous.restamped(request.mtime(), request.size());
             generation.scripts.put(request.script(), same);

@@ -40,7 +40,8 @@ public final class DaemonMain {
             }
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             RuntimeConfig config = settings.runtimeConfig(uid);
-            RuntimeContext base = RuntimeContext.create(config, sink);
+            OwnedFileReader ownedReader = ownedReader(settings, uid, early);
+            RuntimeContext base = RuntimeContext.create(config, sink, ownedReader);
             ReloadWatch applications = new ReloadWatch(base.applications());
             RuntimeContext context = new RuntimeContext(config, base.serverLog(), applications);
             DaemonServer server = new DaemonServer(settings, context, sink, listener);
@@ -78,6 +79,29 @@ public final class DaemonMain {
             early.log(Log.CRIT, "JVM01322", "daemon process of group " + settings.group() + " failed:", e);
             Runtime.getRuntime().halt(1);
         }
+    }
+
+    /**
+     * With script-user=/script-group=, the reader that checks each script's owner on the file it
+     * reads. Native access (JNA) is tried now so that a problem shows at start (JVM01348); the
+     * group then answers 500 for every script (it cannot check, so it runs nothing) until fixed.
+     */
+    private static OwnedFileReader ownedReader(DaemonSettings settings, int uid, Log log) {
+        ScriptOwner owner = settings.scriptOwner();
+        if (!owner.required()) {
+            return null;
+        }
+        String problem = OwnedFileReader.problem();
+        if (problem != null) {
+            log.log(Log.CRIT, "JVM01348", "daemon process group " + settings.group() + " requires " + owner.describe()
+                    + " but cannot check the owner of a script: " + problem + "; every script of the group answers 500"
+                    + " (jna.jar and libjnidispatch.so belong in the runtime directory: docs/internals.md)");
+        } else if (log.enabled(Log.INFO)) {
+            log.log(Log.INFO, "JVM01349", "daemon process group " + settings.group() + " runs only scripts owned by "
+                    + owner.describe() + ", checked on the file read (JNA, native part " + NativeFiles.dispatchLibrary()
+                    + ")");
+        }
+        return new OwnedFileReader(owner, uid, "daemon process group " + settings.group());
     }
 
     /** Loads the preloaded applications ("script|group|callable") within startup-timeout. */

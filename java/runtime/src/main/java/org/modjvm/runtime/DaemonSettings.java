@@ -13,12 +13,15 @@ import java.util.Map;
  * generation before this one (empty if none): a group's socket outlives a graceful restart, and
  * the old generation's Apache children may still connect to it. {@code nextSecret} is the one
  * the next generation will use: a connection presenting it proves this generation has ended.
+ * {@code scriptOwner}: script-user=/script-group= ({@code script-uid}, {@code script-user},
+ * {@code script-gid}, {@code script-group} arguments), {@link ScriptOwner#ANY} without them.
  */
 record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
                       long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
                       long queueTimeout, long startupTimeout, int logLevel, Path cacheDirectory, boolean multithread,
                       boolean multiprocess, String socket, long socketInode, String generation,
-                      List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret) {
+                      List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret,
+                      ScriptOwner scriptOwner) {
 
     static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex, String nextSecretHex) {
         Map<String, String> values = new HashMap<>();
@@ -46,7 +49,8 @@ record DaemonSettings(String group, int processes, int threads, int maximumReque
                 cache.isEmpty() ? null : Path.of(cache), "1".equals(values.get("multithread")),
                 "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), number(values, "socket-inode"),
                 values.getOrDefault("generation", "0"), List.copyOf(preloads), hex(secretHex), hex(previousSecretHex),
-                hex(nextSecretHex));
+                hex(nextSecretHex), new ScriptOwner(integer(values, "script-uid", -1), values.getOrDefault("script-user", ""),
+                        integer(values, "script-gid", -1), values.getOrDefault("script-group", "")));
     }
 
     /** The settings the request core reads (the embedded config frame's keys). */

@@ -14,7 +14,9 @@ import java.util.zip.ZipInputStream;
 /**
  * Reads the classes of a mounted jar from the snapshot of its bytes (the same bytes that were
  * hashed, so a jar replaced mid-read cannot mix versions). Resources are served from the jar
- * file on disk through {@code jar:} URLs.
+ * file on disk through {@code jar:} URLs — except for a jar whose owner was checked
+ * (script-user=/script-group=): the file at its path may be someone else's by the time a
+ * resource is read, so its resources are kept from the snapshot ({@link SnapshotResource}).
  */
 final class JarReader {
     static final String APPLICATION_CLASS = "Application-Class";
@@ -27,6 +29,7 @@ final class JarReader {
         Map<String, URL> resources = new HashMap<>();
         String mainClass = null;
         String base = "jar:" + source.path().toAbsolutePath().toUri() + "!/";
+        String snapshotBase = source.path().toAbsolutePath().toUri().getRawPath() + "!/";
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(source.bytes()))) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 String name = entry.getName();
@@ -39,6 +42,8 @@ final class JarReader {
                     mainClass = value == null || value.isBlank() ? null : value.trim();
                 } else if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
                     classes.put(name.substring(0, name.length() - 6).replace('/', '.'), zip.readAllBytes());
+                } else if (source.ownerChecked()) {
+                    resources.put(name, SnapshotResource.url(snapshotBase + name, zip.readAllBytes()));
                 } else {
                     resources.put(name, new URL(base + name));
                 }

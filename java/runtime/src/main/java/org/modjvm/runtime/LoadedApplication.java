@@ -8,22 +8,29 @@ import org.modjvm.Application;
  *
  * @param classLoader the loader of the application's classes: the thread context loader while it runs
  */
-record LoadedApplication(Application application, ClassLoader classLoader, String failure, boolean temporary) {
+record LoadedApplication(Application application, ClassLoader classLoader, String failure, boolean temporary,
+                         boolean forbidden) {
     /** Its group could not be created (too many groups): logged by the lookup, rate-limited, not per request. */
-    static final LoadedApplication NO_ROOM_FOR_GROUP = new LoadedApplication(null, null, "too many application groups", false);
+    static final LoadedApplication NO_ROOM_FOR_GROUP = new LoadedApplication(null, null, "too many application groups", false,
+            false);
 
     static LoadedApplication of(Application application, ClassLoader classLoader) {
-        return new LoadedApplication(application, classLoader, null, false);
+        return new LoadedApplication(application, classLoader, null, false, false);
     }
 
     /** Fails until the script changes. */
     static LoadedApplication failed(String failure) {
-        return new LoadedApplication(null, null, failure, false);
+        return new LoadedApplication(null, null, failure, false, false);
     }
 
     /** Fails until it is tried again (a compiler process that timed out or could not start). */
     static LoadedApplication failedTemporarily(String failure) {
-        return new LoadedApplication(null, null, failure, true);
+        return new LoadedApplication(null, null, failure, true, false);
+    }
+
+    /** The file at the script's path must not be run by this process (its owner): 403, nothing kept. */
+    static LoadedApplication forbidden(String failure) {
+        return new LoadedApplication(null, null, failure, false, true);
     }
 
     boolean ok() {

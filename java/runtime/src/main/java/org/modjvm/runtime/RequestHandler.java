@@ -21,6 +21,7 @@ final class RequestHandler {
     static final int RESPONSE_SENT = 0;
     static final int ABORT = -1;
     static final int INTERNAL_SERVER_ERROR = 500;
+    static final int FORBIDDEN = 403;
 
     private static final List<Integer> VERSION = List.of(1, 0);
     /** jvm.* keys added to the frame's variables: sizes the environ map so it never rehashes. */
@@ -78,6 +79,9 @@ final class RequestHandler {
                 request.scriptMtime(), request.scriptSize(), request.reloading()), log);
         if (loaded == LoadedApplication.NO_ROOM_FOR_GROUP) {
             return INTERNAL_SERVER_ERROR;
+        }
+        if (loaded.forbidden()) {
+            return FORBIDDEN; // the file at the script's path is not the group's to run (logged: JVM01345/JVM01346)
         }
         if (!loaded.ok()) {
             log.log(Log.ERR, "JVM01107", "application " + script + " (callable " + callable + ", application group '"

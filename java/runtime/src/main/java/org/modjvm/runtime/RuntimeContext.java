@@ -8,9 +8,14 @@ record RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup app
 
     /** The production wiring: a registry over the disk cache (if configured) and a lazily used compiler. */
     static RuntimeContext create(RuntimeConfig config, LogSink serverSink) {
+        return create(config, serverSink, null);
+    }
+
+    /** @param ownedReader reads the scripts checking their owner (a daemon group's script-user=), or {@code null} */
+    static RuntimeContext create(RuntimeConfig config, LogSink serverSink, OwnedFileReader ownedReader) {
         CompiledClassCache cache = config.cacheDirectory() == null ? null
                 : new CompiledClassCache(config.cacheDirectory(), config.uid());
-        ScriptLoader loader = new ScriptLoader(cache, JavaSourceCompiler.configured(config.jvmHome()));
+        ScriptLoader loader = new ScriptLoader(cache, JavaSourceCompiler.configured(config.jvmHome()), ownedReader);
         return new RuntimeContext(config, new Log(serverSink, config.logLevel()), new ApplicationRegistry(loader));
     }
 }

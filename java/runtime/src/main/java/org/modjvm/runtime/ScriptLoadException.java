@@ -4,30 +4,37 @@ package org.modjvm.runtime;
  * A script could not be loaded: its message (possibly several lines, e.g. compiler
  * diagnostics) is what the error log gets, under {@link #code}. A {@link #temporary} failure
  * (a compiler process that timed out) says nothing about the source: it is retried after a
- * while instead of being remembered until the file changes.
+ * while instead of being remembered until the file changes. A {@link #forbidden} one is a file
+ * the process must not run (not owned by the daemon group's script-user): the request gets 403.
  */
 final class ScriptLoadException extends Exception {
     private static final long serialVersionUID = 1L;
 
     final String code;
     final boolean temporary;
+    final boolean forbidden;
 
     ScriptLoadException(String code, String message) {
-        this(code, message, null, false);
+        this(code, message, null, false, false);
     }
 
     ScriptLoadException(String code, String message, Throwable cause) {
-        this(code, message, cause, false);
+        this(code, message, cause, false, false);
     }
 
-    private ScriptLoadException(String code, String message, Throwable cause, boolean temporary) {
+    private ScriptLoadException(String code, String message, Throwable cause, boolean temporary, boolean forbidden) {
         super(message, cause, false, false);
         this.code = code;
         this.temporary = temporary;
+        this.forbidden = forbidden;
     }
 
     static ScriptLoadException temporary(String code, String message) {
-        return new ScriptLoadException(code, message, null, true);
+        return new ScriptLoadException(code, message, null, true, false);
+    }
+
+    static ScriptLoadException forbidden(String code, String message) {
+        return new ScriptLoadException(code, message, null, false, true);
     }
 
     void log(Log log) {

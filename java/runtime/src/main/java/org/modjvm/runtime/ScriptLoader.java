@@ -1,5 +1,6 @@
 package org.modjvm.runtime;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,11 +17,28 @@ final class ScriptLoader {
     private final CompiledClassCache cache;
     private final JavaSourceCompiler compiler;
     private final Map<String, ScriptLoadException> failures = new ConcurrentHashMap<>();
+    /** With script-user=/script-group= (a daemon group): scripts are read checking their owner. */
+    private final OwnedFileReader ownedReader;
 
     /** @param cache the disk cache, or {@code null} for none */
     ScriptLoader(CompiledClassCache cache, JavaSourceCompiler compiler) {
+        this(cache, compiler, null);
+    }
+
+    /** @param ownedReader reads scripts checking their owner, or {@code null} to read them plainly */
+    ScriptLoader(CompiledClassCache cache, JavaSourceCompiler compiler, OwnedFileReader ownedReader) {
         this.cache = cache;
         this.compiler = compiler;
+        this.ownedReader = ownedReader;
+    }
+
+    /**
+     * Reads the script once (the snapshot everything of this version comes from). With an
+     * owner required, a file of another owner is a {@link ScriptLoadException#forbidden} failure.
+     */
+    ScriptSource read(String script) throws ScriptLoadException {
+        Path path = Path.of(script);
+        return ownedReader == null ? ScriptSource.read(path) : ScriptSource.ownerChecked(path, ownedReader.read(script));
     }
 
     JavaSourceCompiler compiler() {

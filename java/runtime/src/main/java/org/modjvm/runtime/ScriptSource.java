@@ -9,8 +9,12 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The bytes of a script as read once, with their SHA-256: everything loaded for this version
  * comes from this snapshot, so the hash always describes what runs.
+ *
+ * @param ownerChecked the bytes were read by {@link OwnedFileReader} (script-user=/script-group=):
+ *                     nothing of this version may be read from the path again (a jar's
+ *                     resources are served from these bytes)
  */
-record ScriptSource(Path path, byte[] bytes, byte[] sha256, boolean jar) {
+record ScriptSource(Path path, byte[] bytes, byte[] sha256, boolean jar, boolean ownerChecked) {
 
     static ScriptSource read(Path path) throws ScriptLoadException {
         byte[] bytes;
@@ -19,7 +23,12 @@ record ScriptSource(Path path, byte[] bytes, byte[] sha256, boolean jar) {
         } catch (IOException | SecurityException e) {
             throw new ScriptLoadException("JVM01210", "cannot read script " + path + ": " + e);
         }
-        return new ScriptSource(path, bytes, sha256(bytes), isJar(path, bytes));
+        return new ScriptSource(path, bytes, sha256(bytes), isJar(path, bytes), false);
+    }
+
+    /** The bytes {@link OwnedFileReader} read from the file at {@code path} after checking its owner. */
+    static ScriptSource ownerChecked(Path path, byte[] bytes) {
+        return new ScriptSource(path, bytes, sha256(bytes), isJar(path, bytes), true);
     }
 
     /** A .jar by name, or anything that starts like a zip file; all else is Java source. */
