@@ -91,6 +91,7 @@ static apr_status_t flush_connection(jvm_response *resp)
 {
     conn_rec *c = resp->r->connection;
     apr_status_t rv;
+    apr_brigade_cleanup(resp->bb); /* only the flush: nothing the request's filters were given */
     APR_BRIGADE_INSERT_TAIL(resp->bb, apr_bucket_flush_create(c->bucket_alloc));
     rv = ap_pass_brigade(c->output_filters, resp->bb);
     apr_brigade_cleanup(resp->bb);
