@@ -11,6 +11,7 @@
 
 #define JVM_FRAME_FLAG_RELOAD   0x1u /* script reloading is on */
 #define JVM_FRAME_FLAG_HAS_BODY 0x2u /* the request has a body */
+#define JVM_FRAME_FLAG_HEADER_ONLY 0x4u /* HEAD (r->header_only): Apache sends no body */
 
 /* Daemon mode: messages on the socket (docs/internals.md), each `u32 length` (of type and
  * payload), `u8 type`, payload. */

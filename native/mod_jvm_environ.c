@@ -69,6 +69,9 @@ void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
     if (r->read_chunked || r->remaining > 0) {
         e->flags |= JVM_FRAME_FLAG_HAS_BODY;
     }
+    if (r->header_only) {
+        e->flags |= JVM_FRAME_FLAG_HEADER_ONLY; /* the runtime stops the body once the head is out */
+    }
 }
 
 void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)

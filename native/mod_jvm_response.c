@@ -83,6 +83,21 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len)
     return 0;
 }
 
+/* HEAD: Apache's HTTP header filter passes the head on but drops the flush with it (and every
+ * later one), so the head would wait in the connection's output until the request ends — after
+ * the body's close(), however long that takes. A flush on the connection's own filters (as
+ * ap_send_interim_response writes) sends it now; the runtime asks for no more body after it. */
+static apr_status_t flush_connection(jvm_response *resp)
+{
+    conn_rec *c = resp->r->connection;
+    apr_status_t rv;
+    apr_brigade_cleanup(resp->bb); /* only the flush: nothing the request's filters were given */
+    APR_BRIGADE_INSERT_TAIL(resp->bb, apr_bucket_flush_create(c->bucket_alloc));
+    rv = ap_pass_brigade(c->output_filters, resp->bb);
+    apr_brigade_cleanup(resp->bb);
+    return rv;
+}
+
 int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int flush)
 {
     request_rec *r = resp->r;
@@ -107,6 +122,10 @@ int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int f
     }
     resp->sent += (apr_off_t)n;
     if (flush && ap_fflush(r->output_filters, resp->bb) != APR_SUCCESS) {
+        resp->gone = 1;
+        return -1;
+    }
+    if (flush && r->header_only && flush_connection(resp) != APR_SUCCESS) {
         resp->gone = 1;
         return -1;
     }

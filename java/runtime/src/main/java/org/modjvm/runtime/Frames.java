@@ -16,6 +16,8 @@ final class Frames {
     static final int REQUEST_MAGIC = 0x4D4A5631; // "MJV1"
     static final int FLAG_RELOADING = 1;
     static final int FLAG_HAS_BODY = 2;
+    /** A HEAD request (Apache's r->header_only): Apache sends no body, whatever it is given. */
+    static final int FLAG_HEADER_ONLY = 4;
     /** magic, flags, scriptMtime, scriptSize */
     static final int REQUEST_HEADER_LENGTH = 4 + 4 + 8 + 8;
 

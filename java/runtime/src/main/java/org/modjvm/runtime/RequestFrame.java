@@ -11,4 +11,8 @@ record RequestFrame(int flags, long scriptMtime, long scriptSize, HashMap<String
     boolean hasBody() {
         return (flags & Frames.FLAG_HAS_BODY) != 0;
     }
+
+    boolean headerOnly() {
+        return (flags & Frames.FLAG_HEADER_ONLY) != 0;
+    }
 }

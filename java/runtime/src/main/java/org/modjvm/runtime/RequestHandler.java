@@ -3,6 +3,7 @@ package org.modjvm.runtime;
 import java.io.PrintStream;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import org.modjvm.Application;
 import org.modjvm.Environ;
@@ -92,7 +93,7 @@ final class RequestHandler {
         }
 
         Thread thread = Thread.currentThread();
-        Response response = new Response(transport, thread);
+        Response response = new Response(transport, thread, request.headerOnly());
         RequestBody input = new RequestBody(transport, inputBuffer, request.hasBody(), thread);
         addJvmEntries(environ, input);
         // the application may change environ: remember what the log lines need now
@@ -148,6 +149,10 @@ final class RequestHandler {
             sendBody(body, response);
             response.finish();
             result = RESPONSE_SENT;
+            if (response.complete() && log.enabled(Log.DEBUG)) {
+                log.log(Log.DEBUG, "JVM01340", "HEAD " + uri + " (" + script + "): the head is sent, the body is closed"
+                        + " without asking it for more chunks (Apache sends no body for HEAD)");
+            }
         } catch (Throwable error) {
             result = failed(error, response, script, method, uri);
         }
@@ -166,22 +171,45 @@ final class RequestHandler {
      * Sends the chunks as they come. For a Collection the last chunk is known: it goes without
      * flush (Apache flushes at the end anyway); with any other iterable every chunk is flushed,
      * because the next one may take a while (streaming).
+     *
+     * <p>HEAD: once the head has gone out with a flush the response is complete, and the body is
+     * not asked for anything more — not even {@code hasNext()}, which a stream may block in until
+     * its next event. Apache would drop the chunks and their flushes, so an endless stream would
+     * hold the thread forever without ever seeing the client leave.
      */
     private static void sendBody(Iterable<?> body, Response response) throws java.io.IOException {
+        if (response.complete()) {
+            return; // HEAD after a write(): the head is out
+        }
+        Iterator<?> chunks = body.iterator();
         if (body instanceof Collection) {
             int remaining = ((Collection<?>) body).size();
-            for (Object chunk : body) {
+            while (!response.complete() && chunks.hasNext()) {
+                Object chunk = chunks.next();
                 remaining--;
                 response.sendChunk(chunk, remaining > 0);
             }
         } else {
-            for (Object chunk : body) {
-                response.sendChunk(chunk, true);
+            while (!response.complete() && chunks.hasNext()) {
+                response.sendChunk(chunks.next(), true);
             }
         }
     }
 
     private int failed(Throwable error, Response response, String script, String method, String uri) {
+        if (response.complete()) {
+            // HEAD: the client has its whole answer; the application went on writing and was told so
+            if (error instanceof ClientGoneException) {
+                if (log.enabled(Log.DEBUG)) {
+                    log.log(Log.DEBUG, "JVM01341", "HEAD " + uri + " (" + script + "): the application wrote after"
+                            + " the head, and write() ended it with an IOException (Apache sends no body for HEAD)");
+                }
+            } else {
+                log.log(Log.ERR, "JVM01100", "exception in application " + script + " for " + method + " " + uri
+                        + " (after the head of the HEAD response was sent):", error);
+            }
+            return RESPONSE_SENT;
+        }
         if (response.clientGone()) {
             if (error instanceof ClientGoneException) {
                 if (log.enabled(Log.INFO)) {

@@ -15,6 +15,15 @@ import org.modjvm.Write;
  * end for an empty body), as PEP 3333 requires, so an application can still change its mind
  * with {@code start(status, headers, excInfo)} until then.
  *
+ * <p>HEAD ({@code headerOnly}): Apache sends no body and drops every flush, so an endless
+ * stream's writes would never fail and the client's departure would never be seen. The response
+ * is therefore complete as soon as the head has gone to C with a flush (the first chunk of a
+ * streamed body, the first {@code write()}; or the end): {@link #complete()} tells the request
+ * core to ask for no further chunk, and a later {@code write()} with bytes throws
+ * {@link ClientGoneException}. Until then everything goes to C exactly as for GET, so Apache
+ * answers HEAD the headers it answers GET (its Content-Length computed from a whole small body
+ * included).
+ *
  * <p>Confined to the request's thread and lifetime: afterwards, or from another thread, every
  * method throws {@link IllegalStateException} instead of handing C a dead request handle.
  */
@@ -25,10 +34,13 @@ final class Response implements StartResponse, Write {
     private ResponseHead head;
     private boolean headSent;
     private boolean clientGone;
+    private final boolean headerOnly;
+    private boolean complete; // HEAD: the head went to C with a flush, no body is wanted
 
-    Response(Transport transport, Thread thread) {
+    Response(Transport transport, Thread thread, boolean headerOnly) {
         this.transport = transport;
         this.thread = thread;
+        this.headerOnly = headerOnly;
     }
 
     @Override
@@ -119,7 +131,7 @@ final class Response implements StartResponse, Write {
         int length = buffer.remaining();
         if (buffer.isDirect()) {
             byte[] headBytes = headToSend();
-            checkSent(transport.writeDirect(headBytes, buffer, position, length, flush));
+            checkSent(transport.writeDirect(headBytes, buffer, position, length, flush), flush);
         } else if (buffer.hasArray()) {
             send(buffer.array(), buffer.arrayOffset() + position, length, flush);
         } else {
@@ -131,12 +143,16 @@ final class Response implements StartResponse, Write {
 
     private void send(byte[] data, int offset, int length, boolean flush) throws IOException {
         byte[] headBytes = headToSend();
-        checkSent(transport.write(headBytes, data, offset, length, flush));
+        checkSent(transport.write(headBytes, data, offset, length, flush), flush);
     }
 
     private byte[] headToSend() throws ClientGoneException {
         if (clientGone) {
             throw new ClientGoneException();
+        }
+        if (complete) {
+            throw new ClientGoneException("HEAD request: the response is complete (its head is sent, and Apache"
+                    + " sends no body)");
         }
         if (headSent) {
             return null;
@@ -148,10 +164,13 @@ final class Response implements StartResponse, Write {
         return head.encode();
     }
 
-    private void checkSent(int result) throws ClientGoneException {
+    private void checkSent(int result, boolean flush) throws ClientGoneException {
         if (result < 0) {
             clientGone = true;
             throw new ClientGoneException();
+        }
+        if (flush && headerOnly) {
+            complete = true; // the head is final and on its way: nothing after it would reach the client
         }
     }
 
@@ -168,6 +187,11 @@ final class Response implements StartResponse, Write {
 
     boolean clientGone() {
         return clientGone;
+    }
+
+    /** HEAD only: the head has gone out for good; the body must not be produced further. */
+    boolean complete() {
+        return complete;
     }
 
     boolean started() {

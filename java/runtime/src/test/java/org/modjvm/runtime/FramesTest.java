@@ -25,6 +25,11 @@ class FramesTest {
         RequestFrame decoded = Frames.decodeRequest(buffer, frame.length, 10);
         assertTrue(decoded.reloading());
         assertTrue(decoded.hasBody());
+        assertFalse(decoded.headerOnly());
+        byte[] head = TestFrames.request(Frames.FLAG_HEADER_ONLY, 0, 0, environ);
+        RequestFrame headRequest = Frames.decodeRequest(head, head.length, 0);
+        assertTrue(headRequest.headerOnly());
+        assertFalse(headRequest.hasBody() || headRequest.reloading());
         assertEquals(1_700_000_000_123_456L, decoded.scriptMtime());
         assertEquals(4242, decoded.scriptSize());
         assertEquals(Map.of("REQUEST_URI", "/a\u00ff", "EMPTY", ""), decoded.environ());

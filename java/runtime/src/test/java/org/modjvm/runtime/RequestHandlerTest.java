@@ -566,6 +566,169 @@ class RequestHandlerTest {
         assertEquals(0, outcome.result());
     }
 
+    // ---- HEAD -------------------------------------------------------------------------------------
+
+    private TestRuntime.Outcome runHead(Application application, FakeTransport transport) {
+        Map<String, String> environ = TestFrames.environ("/srv/a.java", "/head");
+        environ.put("REQUEST_METHOD", "HEAD");
+        return TestRuntime.run(TestRuntime.fixed(application, serverLog), transport, environ, Frames.FLAG_HEADER_ONLY,
+                0, 0);
+    }
+
+    /** A stream that must not be asked for anything after its first chunk. */
+    static final class EndlessStream implements Iterable<byte[]>, AutoCloseable {
+        final AtomicInteger produced = new AtomicInteger();
+        final AtomicInteger hasNextCalls = new AtomicInteger();
+        boolean closed;
+
+        @Override
+        public Iterator<byte[]> iterator() {
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    if (hasNextCalls.incrementAndGet() > 1) {
+                        throw new AssertionError("asked for more after the head of a HEAD response was out");
+                    }
+                    return true;
+                }
+
+                @Override
+                public byte[] next() {
+                    return bytes("event " + produced.getAndIncrement());
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void headStopsAStreamAtItsFirstChunkAndClosesIt() {
+        FakeTransport transport = new FakeTransport();
+        EndlessStream body = new EndlessStream();
+        TestRuntime.Outcome outcome = runHead((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return body;
+        }, transport);
+        assertEquals(0, outcome.result(), transport.logText());
+        assertEquals(1, body.produced.get());
+        assertEquals(1, body.hasNextCalls.get(), "hasNext() is not called again: a stream may block in it");
+        assertTrue(body.closed);
+        assertEquals(1, transport.writes.size());
+        assertNotNull(transport.writes.get(0).head());
+        assertTrue(transport.writes.get(0).flush(), "the first chunk goes out as in GET: with its flush");
+        assertFalse(transport.logs.stream().anyMatch(line -> line.level() <= Log.INFO), transport.logText());
+    }
+
+    @Test
+    void headSendsAOneChunkCollectionAsGetDoes() {
+        // unflushed and followed by the end: Apache computes the Content-Length it computes for GET
+        FakeTransport transport = new FakeTransport();
+        runHead((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return List.of(bytes("whole"));
+        }, transport);
+        assertEquals(List.of(false), transport.flushes());
+        assertEquals("whole", transport.bodyText());
+    }
+
+    @Test
+    void headStopsACollectionAtItsFirstFlushedChunk() {
+        FakeTransport transport = new FakeTransport();
+        Chunks body = new Chunks(bytes("a"), bytes("b"), bytes("c"));
+        Iterable<Object> list = new java.util.AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                body.produced.incrementAndGet();
+                return body.chunks.get(index);
+            }
+
+            @Override
+            public int size() {
+                return body.chunks.size();
+            }
+        };
+        assertEquals(0, runHead((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return list;
+        }, transport).result());
+        assertEquals(1, body.produced.get());
+        assertEquals(List.of(true), transport.flushes());
+    }
+
+    @Test
+    void headEmptyBodySendsTheHeadAtTheEnd() {
+        FakeTransport transport = new FakeTransport();
+        runHead((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return List.of();
+        }, transport);
+        assertEquals(1, transport.writes.size());
+        assertNull(transport.writes.get(0).data());
+        assertFalse(transport.writes.get(0).flush());
+    }
+
+    @Test
+    void headWriteAfterTheHeadThrowsAndTheBodyIsNotIterated() {
+        FakeTransport transport = new FakeTransport();
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        AtomicReference<Throwable> third = new AtomicReference<>();
+        Chunks body = new Chunks(bytes("later"));
+        TestRuntime.Outcome outcome = runHead((env, sr) -> {
+            Write write = sr.start("200 OK", TEXT);
+            write.write(bytes("first"));
+            try {
+                write.write(bytes("second"));
+            } catch (IOException e) {
+                second.set(e);
+            }
+            try {
+                write.write(ByteBuffer.wrap(bytes("third")));
+            } catch (IOException e) {
+                third.set(e);
+            }
+            write.write(new byte[0]); // the head is sent: nothing to do, no exception
+            return body;
+        }, transport);
+        assertEquals(0, outcome.result());
+        assertInstanceOf(IOException.class, second.get());
+        assertTrue(second.get().getMessage().contains("HEAD"), second.get().getMessage());
+        assertInstanceOf(IOException.class, third.get());
+        assertEquals(1, transport.writes.size());
+        assertEquals("first", transport.bodyText());
+        assertEquals(0, body.produced.get(), "the returned body is not iterated");
+        assertTrue(body.closed);
+    }
+
+    @Test
+    void headWriteLoopEndedByItsIOExceptionIsNoError() {
+        FakeTransport transport = new FakeTransport();
+        TestRuntime.Outcome outcome = runHead((env, sr) -> {
+            Write write = sr.start("200 OK", TEXT);
+            for (int i = 0; i < 1000; i++) { // "endless": bounded, so the test ends without the fix too
+                write.write(bytes("event"));
+            }
+            return List.of();
+        }, transport);
+        assertEquals(0, outcome.result());
+        assertEquals(1, transport.writes.size());
+        assertFalse(transport.logs.stream().anyMatch(line -> line.level() <= Log.INFO), transport.logText());
+    }
+
+    @Test
+    void getIsNotStoppedAfterItsFirstChunk() {
+        Chunks body = new Chunks(bytes("a"), bytes("b"), bytes("c"));
+        TestRuntime.Outcome outcome = run((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return body;
+        });
+        assertEquals(3, body.produced.get());
+        assertEquals("abc", outcome.body());
+    }
+
     @Test
     void closeExceptionsAreLogged() {
         class FailingClose extends ArrayList<byte[]> implements AutoCloseable {
