@@ -7,6 +7,7 @@
 //   stubborn — marker=M: sleeps and ignores interrupts (M.interrupted at the first one), for at
 //              most 120 s: a thread that stays stuck
 //   sleep    — ms=N: sleeps N ms, answers "slept N"
+//   upload   — reads the whole request body, answers "read N"
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,6 +117,10 @@ public class AbandonApp {
                     }
                 }
                 return text(sr, "gave up being stuck");
+            }
+            case "upload": {
+                byte[] body = ((java.io.InputStream) environ.get("jvm.input")).readAllBytes();
+                return text(sr, "read " + body.length);
             }
             case "sleep": {
                 long ms = Long.parseLong(q.getOrDefault("ms", "0"));

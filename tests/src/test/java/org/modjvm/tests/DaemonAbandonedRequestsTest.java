@@ -187,6 +187,27 @@ class DaemonAbandonedRequestsTest {
         assertEquals(200, RawHttp.get(server.port(), "/rtd?case=info").status(), "the group serves on");
     }
 
+    /**
+     * request-timeout counts the application's time, not its waits for Apache: an upload that
+     * keeps coming (each piece within Timeout, Apache's bound per read) for longer than Timeout in
+     * all is served under the default request-timeout, not cut with a 504.
+     */
+    @Test
+    void aSlowUploadLongerThanTimeoutIsNotARequestTimeout() throws Exception {
+        long mark = server.errorLogMark();
+        try (RawHttp c = RawHttp.connect(server.port())) {
+            c.sendHead("POST", "/wedge?case=upload", "Content-Length: 8000", "Connection: close");
+            for (int i = 0; i < 8; i++) { // 8 pieces 1 s apart: 7 s and more, Timeout is 5
+                c.send(new byte[1000]);
+                ApacheServer.sleep(1000);
+            }
+            RawHttp.Response r = c.readResponse();
+            assertEquals(200, r.status(), () -> r + "\n" + server.errorLogSince(mark));
+            assertEquals("read 8000", r.text());
+        }
+        assertFalse(server.errorLogSince(mark).contains("JVM01310"));
+    }
+
     /** request-timeout=0 still means never: a request longer than Timeout, its client waiting, is served. */
     @Test
     void requestTimeoutZeroIsNever() {

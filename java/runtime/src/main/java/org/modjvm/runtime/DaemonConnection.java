@@ -78,7 +78,8 @@ final class DaemonConnection implements Transport, Runnable {
      * request-timeout counts the application's time, not the waits for Apache: a body read waits
      * for the client (bounded by Apache's Timeout per read, which answers 408 itself), a write
      * waits for Apache to take the bytes (a slow client, bounded the same way). Counting those
-     * turned a slow upload into a 504 racing Apache's 408. Written by the request's thread (and by
+     * cut an upload that kept coming for longer than Timeout in all, under the default
+     * request-timeout (a 502: DaemonAbandonedRequestsTest). Written by the request's thread (and by
      * the watchdog's 504 for a request it gives up on, when nothing counts any more).
      */
     private volatile long waitingSince; // System.nanoTime() when the current wait began, 0: none
