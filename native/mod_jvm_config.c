@@ -531,6 +531,7 @@ static const char *add_daemon_process(cmd_parms *cmd, void *dummy, int argc, cha
     g->graceful_timeout = apr_time_from_sec(15);
     g->shutdown_timeout = apr_time_from_sec(5);
     g->connect_timeout = apr_time_from_sec(15);
+    g->request_timeout = -1; /* unset: the server's Timeout (mod_jvm_daemon.c); 0 is "never" */
     g->jvm_options = apr_array_make(p, 4, sizeof(const char *));
     g->preloads = apr_array_make(p, 1, sizeof(const char *));
     g->script_uid = -1;

@@ -43,7 +43,8 @@ typedef struct jvm_daemon_group {
     int listen_backlog;             /* listen-backlog=, default 100 */
     apr_interval_time_t restart_interval;   /* restart-interval=: recycle after, 0: never */
     apr_interval_time_t inactivity_timeout; /* inactivity-timeout=: recycle when idle, 0: never */
-    apr_interval_time_t request_timeout;    /* request-timeout=: 504 and recycle if stuck, 0: never */
+    apr_interval_time_t request_timeout;    /* request-timeout=: 504 and recycle if stuck, 0: never,
+                                             * -1: unset (the group's server's Timeout) */
     apr_interval_time_t graceful_timeout;   /* graceful-timeout=: drain limit when recycling, 15 s */
     apr_interval_time_t shutdown_timeout;   /* shutdown-timeout=: drain limit on stop, 5 s */
     apr_interval_time_t queue_timeout;      /* queue-timeout=: 503 when waited longer, 0: never */

@@ -822,7 +822,10 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     ARG("maximum-requests=%d", g->maximum_requests);
     ARG("restart-interval=%" APR_TIME_T_FMT, apr_time_as_msec(g->restart_interval));
     ARG("inactivity-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->inactivity_timeout));
-    ARG("request-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->request_timeout));
+    /* unset: Timeout, so a request nobody waits for any more ends with no configuration (like
+     * socket-timeout, Apache's side of the same wait); the vhost's Timeout is merged by now */
+    ARG("request-timeout=%" APR_TIME_T_FMT,
+        apr_time_as_msec(g->request_timeout < 0 ? g->server->timeout : g->request_timeout));
     ARG("graceful-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->graceful_timeout));
     ARG("shutdown-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->shutdown_timeout));
     ARG("queue-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));

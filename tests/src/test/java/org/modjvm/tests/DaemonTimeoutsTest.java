@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The daemon timeouts: request-timeout (504, JVM01310; a process whose threads are all stuck
- * recycles), queue-timeout (503, JVM01313), socket-timeout (Apache gives up: 504, JVM00063) and
+ * The daemon timeouts: request-timeout (504, JVM01310; a process whose threads all stay stuck
+ * after their interrupt recycles, JVM01336), queue-timeout (503, JVM01313), socket-timeout (Apache gives up: 504, JVM00063) and
  * connect-timeout (no daemon accepts: 503, JVM00061).
  */
 @ExtendWith(DumpLogOnFailure.class)
@@ -90,8 +90,10 @@ class DaemonTimeoutsTest {
         List<Long> before = Daemons.awaitPids(server, "rt", 1, Duration.ofSeconds(10));
         long mark = server.errorLogMark();
         List<CompletableFuture<Timed>> stuck = new ArrayList<>();
+        // stubborn: they ignore the interrupt that comes with the 504, so they still run 2 s later,
+        // when a given-up request counts as stuck (8 s: well past that)
         for (int i = 0; i < 2; i++) { // threads=2
-            stuck.add(async("/rt?case=sleep&ms=3500&stubborn=1&marker=rt-all-" + i));
+            stuck.add(async("/rt?case=sleep&ms=8000&stubborn=1&marker=rt-all-" + i));
         }
         for (int i = 0; i < 2; i++) {
             Daemons.awaitMarker(server, "rt-all-" + i, Duration.ofSeconds(10));

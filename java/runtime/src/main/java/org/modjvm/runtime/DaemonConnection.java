@@ -23,6 +23,24 @@ final class DaemonConnection implements Transport, Runnable {
     static final int HELLO_MAGIC = 0x4D4A4431; // "MJD1"
     static final int MAX_MESSAGE = 16 << 20;
     private static final int IDLE = 0, BUSY = 1, CLOSED = 2;
+    /** Per request, whether it counts among the server's stuck ones: the watchdog and the end of
+     * the request race for it, so exactly one of "counted" and "returned first" wins. */
+    private static final int NOT_STUCK = 0, COUNTED_STUCK = 1, RETURNED = 2;
+    /**
+     * A request is first looked at for a closed connection once it has run this long: Apache gives
+     * up on a request only after socket-timeout (at least a second), and a client that leaves in
+     * the middle of a response is seen by the next write anyway, so shorter requests are never
+     * asked about (no cost at all for them).
+     */
+    static final long HANGUP_CHECK_AFTER_NANOS = 1_000_000_000L;
+    /**
+     * How long a request given up on (request-timeout, or Apache closed its connection) may take to
+     * return after its thread was interrupted before it counts as stuck: an application that
+     * honours the interrupt is gone in milliseconds (its body's close() may take a moment). Counting
+     * at once made a process whose threads all timed out together recycle, though the interrupt
+     * had freed every one of them.
+     */
+    static final long STUCK_AFTER_NANOS = 2_000_000_000L;
 
     private final DaemonServer server;
     private final SocketChannel channel;
@@ -51,9 +69,26 @@ final class DaemonConnection implements Transport, Runnable {
     private volatile long requestStart; // System.nanoTime() when it started running, 0: none
     private boolean headSent;
     private boolean writeFailed;
-    private volatile boolean timedOut;
+    /** When the request was given up (request-timeout passed, or Apache closed the connection
+     * under it), System.nanoTime(); 0: it was not. Its thread's writes fail from then on, and no
+     * END is sent. */
+    private volatile long givenUpAt;
+    private final AtomicInteger stuck = new AtomicInteger(NOT_STUCK);
+    /*
+     * request-timeout counts the application's time, not the waits for Apache: a body read waits
+     * for the client (bounded by Apache's Timeout per read, which answers 408 itself), a write
+     * waits for Apache to take the bytes (a slow client, bounded the same way). Counting those
+     * cut an upload that kept coming for longer than Timeout in all, under the default
+     * request-timeout (a 502: DaemonAbandonedRequestsTest). Written by the request's thread (and by
+     * the watchdog's 504 for a request it gives up on, when nothing counts any more).
+     */
+    private volatile long waitingSince; // System.nanoTime() when the current wait began, 0: none
+    private volatile long waited;       // nanoseconds waited for Apache in this request so far
     private boolean started;        // the request got a thread (else it was refused with 503)
     private volatile Thread owner;  // the thread running the request
+    /** Held while closing the channel and while the watchdog polls its descriptor (whose number
+     * could be another connection's once closed). */
+    private final Object closing = new Object();
 
     DaemonConnection(DaemonServer server, SocketChannel channel) {
         this.server = server;
@@ -206,26 +241,36 @@ final class DaemonConnection implements Transport, Runnable {
         }
         server.requestStarted();
         started = true;
-        requestStart = System.nanoTime();
         headSent = false;
         writeFailed = false;
-        timedOut = false;
+        givenUpAt = 0;
+        waited = 0;
+        waitingSince = 0;
+        stuck.set(NOT_STUCK);
         owner = Thread.currentThread();
+        requestStart = System.nanoTime();
         try {
             return handler.handle(frame, length);
         } finally {
-            if (timedOut) {
+            if (stuck.getAndSet(RETURNED) == COUNTED_STUCK) {
                 server.stuckRequestReturned();
             }
             server.permits().release();
         }
     }
 
+    /** Nanoseconds the application has held the current request (its waits for Apache left out). */
+    private long applicationNanos(long started, long now) {
+        long since = waitingSince; // (read first: `waited` is added to before the wait is cleared)
+        long total = now - started - waited;
+        return since != 0 ? total - (now - since) : total;
+    }
+
     /** Sends END; returns whether the connection can serve another request. */
     private boolean finish(int result) {
         output.lock();
         try {
-            if (timedOut || writeFailed || out == null) {
+            if (givenUpAt != 0 || writeFailed || out == null) {
                 return false;
             }
             reserve(9);
@@ -240,24 +285,22 @@ final class DaemonConnection implements Transport, Runnable {
     }
 
     /**
-     * request-timeout: answers 504 in place of a request that runs too long (if nothing was
-     * sent yet) and closes the connection; the stuck thread's later writes fail.
+     * request-timeout: answers 504 in place of a request whose application has held it too long
+     * (if nothing was sent yet), closes the connection and interrupts the request's thread (an
+     * application blocked in sleep, wait or I/O gives it back); the thread's later writes fail.
      *
-     * @return 0 if the request is not timed out now, else how many requests are stuck with it
-     *         (counted before its thread is interrupted: one that then returns at once counts
-     *         itself out afterwards, never before)
+     * @return whether the request was given up now
      */
-    int timeOut(long timeoutNanos) {
+    boolean timeOut(long timeoutNanos, long now) {
         long started = requestStart;
-        if (started == 0 || timedOut || System.nanoTime() - started < timeoutNanos) {
-            return 0;
+        if (started == 0 || givenUpAt != 0 || applicationNanos(started, now) < timeoutNanos) {
+            return false;
         }
-        int stuck = 0;
         boolean locked = false;
         try {
             locked = output.tryLock(100, TimeUnit.MILLISECONDS);
-            if (locked && requestStart != started) {
-                return 0; // it ended meanwhile
+            if (locked && (requestStart != started || givenUpAt != 0)) {
+                return false; // it ended (or was given up) meanwhile
             }
             if (locked && !headSent && !writeFailed && out != null) {
                 out.clear();
@@ -265,22 +308,86 @@ final class DaemonConnection implements Transport, Runnable {
                 flushOut();
             }
         } catch (IOException | InterruptedException ignored) {
-            // closing below is all that is left
+            // giving up below is all that is left
         } finally {
             if (!locked || requestStart == started) {
-                stuck = server.requestStuck();
-                timedOut = true;
-                close();
-                Thread running = owner;
-                if (running != null) {
-                    running.interrupt(); // an application blocked in sleep/wait/I-O gives the thread back
-                }
+                giveUp(now);
             }
             if (locked) {
                 output.unlock();
             }
         }
-        return stuck;
+        return true;
+    }
+
+    /**
+     * The watchdog's look at a request Apache may have given up on (its socket-timeout passed, its
+     * client or child went away): Apache then closed the connection, and nobody will read the
+     * answer, but the request's thread, busy in the application, cannot see that. A request that
+     * has run for {@link #HANGUP_CHECK_AFTER_NANOS} is asked whether its connection is closed
+     * ({@link PeerHangup}); if so it is given up: its thread is interrupted and the connection
+     * closed, so an application blocked in sleep, wait or I/O returns, its body is closed, and
+     * the thread is free again.
+     */
+    void checkAbandoned(long now) {
+        long started = requestStart;
+        if (started == 0 || givenUpAt != 0 || now - started < HANGUP_CHECK_AFTER_NANOS || !peerClosed()) {
+            return;
+        }
+        boolean locked = false;
+        boolean head;
+        try {
+            locked = output.tryLock(100, TimeUnit.MILLISECONDS);
+            if (requestStart != started || givenUpAt != 0) {
+                return; // it ended (or was given up) meanwhile
+            }
+            head = headSent;
+            giveUp(now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            if (locked) {
+                output.unlock();
+            }
+        }
+        // a client gone in the middle of a response is routine; a request Apache stopped waiting
+        // for (its 504, JVM00063) is worth a warning
+        server.log().log(head ? Log.INFO : Log.WARNING, "JVM01335", "Apache closed the connection of a request"
+                + " running for " + (now - started) / 1_000_000_000L + " s (" + (head ? "its client went away"
+                : "Apache's socket-timeout passed, or its client or Apache child went away") + "): interrupted the"
+                + " request's thread (an application blocked in sleep, wait or I/O ends, and its body is closed)");
+    }
+
+    /** Gives the running request up: its writes fail from now on, the connection closes, its thread is interrupted. */
+    private void giveUp(long now) {
+        givenUpAt = now;
+        close();
+        Thread running = owner;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    /**
+     * A request given up on that still runs {@link #STUCK_AFTER_NANOS} after its thread was
+     * interrupted is stuck (it ignores interrupts, or computes): it is counted once, until it returns.
+     *
+     * @return 0, or (when the request has just been counted) how many requests are stuck with it
+     */
+    int countIfStuck(long now) {
+        long givenUp = givenUpAt;
+        if (givenUp == 0 || requestStart == 0 || now - givenUp < STUCK_AFTER_NANOS
+                || !stuck.compareAndSet(NOT_STUCK, COUNTED_STUCK)) {
+            return 0;
+        }
+        return server.requestStuck();
+    }
+
+    private boolean peerClosed() {
+        synchronized (closing) {
+            return channel.isOpen() && PeerHangup.detected(channel);
+        }
     }
 
     /** A request was taken on this connection and its END is not out yet (a drain waits for it). */
@@ -324,11 +431,19 @@ final class DaemonConnection implements Transport, Runnable {
     }
 
     void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already gone
+        synchronized (closing) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
         }
+    }
+
+    /** The request was given up (request-timeout, or Apache closed the connection under it). */
+    @Override
+    public boolean abandoned() {
+        return givenUpAt != 0;
     }
 
     // ---- Transport ----------------------------------------------------------------------------
@@ -337,7 +452,7 @@ final class DaemonConnection implements Transport, Runnable {
     public int write(byte[] head, byte[] data, int offset, int length, boolean flush) {
         output.lock();
         try {
-            if (writeFailed || timedOut || out == null) {
+            if (writeFailed || givenUpAt != 0 || out == null) {
                 return -1;
             }
             putHead(head);
@@ -362,7 +477,7 @@ final class DaemonConnection implements Transport, Runnable {
     public int writeDirect(byte[] head, ByteBuffer data, int offset, int length, boolean flush) {
         output.lock();
         try {
-            if (writeFailed || timedOut || out == null) {
+            if (writeFailed || givenUpAt != 0 || out == null) {
                 return -1;
             }
             putHead(head);
@@ -397,7 +512,7 @@ final class DaemonConnection implements Transport, Runnable {
         try {
             output.lock();
             try {
-                if (writeFailed || timedOut || out == null) {
+                if (writeFailed || givenUpAt != 0 || out == null) {
                     return -1;
                 }
                 reserve(9);
@@ -406,17 +521,24 @@ final class DaemonConnection implements Transport, Runnable {
             } finally {
                 output.unlock();
             }
-            int type = readHeader();
-            int n = header.getInt(0) - 1;
-            if (type == BODY_ERROR) {
-                return -1;
+            long since = System.nanoTime();
+            waitingSince = since; // Apache reads the client's body meanwhile: not the application's time
+            try {
+                int type = readHeader();
+                int n = header.getInt(0) - 1;
+                if (type == BODY_ERROR) {
+                    return -1;
+                }
+                if (type != BODY || n < 0 || n > length) {
+                    writeFailed = true;
+                    return -1;
+                }
+                readFully(buffer, offset, n);
+                return n;
+            } finally {
+                waited += System.nanoTime() - since;
+                waitingSince = 0;
             }
-            if (type != BODY || n < 0 || n > length) {
-                writeFailed = true;
-                return -1;
-            }
-            readFully(buffer, offset, n);
-            return n;
         } catch (IOException e) {
             writeFailed = true;
             return -1;
@@ -427,7 +549,7 @@ final class DaemonConnection implements Transport, Runnable {
     public void log(int level, byte[] utf8Line) {
         output.lock();
         try {
-            if (writeFailed || timedOut || requestStart == 0 || out == null) {
+            if (writeFailed || givenUpAt != 0 || requestStart == 0 || out == null) {
                 server.sink().log(level, utf8Line);
                 return;
             }
@@ -474,9 +596,17 @@ final class DaemonConnection implements Transport, Runnable {
         }
     }
 
+    /** Sends what is buffered (under the output lock); the time it takes is Apache's, not the application's. */
     private void flushOut() throws IOException {
         out.flip();
-        writeFully(out);
+        long since = System.nanoTime();
+        waitingSince = since;
+        try {
+            writeFully(out);
+        } finally {
+            waited += System.nanoTime() - since;
+            waitingSince = 0;
+        }
         out.clear();
     }
 

@@ -67,6 +67,13 @@ public final class DaemonMain {
                         + " wait for Apache asleep in read(), not in poll(): " + sleepingReads
                         + "; requests cost two more context switches each (docs/internals.md)");
             }
+            String noHangups = PeerHangup.unavailable();
+            if (noHangups != null) {
+                context.serverLog().log(Log.NOTICE, "JVM01338", "daemon processes of group " + settings.group()
+                        + " cannot tell when Apache closes the connection of a running request: " + noHangups
+                        + "; such a request ends only by request-timeout" + (settings.requestTimeout() > 0 ? ""
+                        : ", which is off (request-timeout=0)"));
+            }
             server.coordinator().ready();
             sink.ready(); // (the accept loop starts next: a connection made meanwhile waits in the backlog)
             server.run();

@@ -155,12 +155,13 @@ final class DaemonServer {
         }
     }
 
-    /** request-timeout gave up on a request: its thread counts as stuck until it returns. */
+    /** A request was given up (request-timeout, or Apache closed its connection) and its thread
+     * stays busy: it counts as stuck until it returns. */
     int requestStuck() {
         return stuck.incrementAndGet();
     }
 
-    /** A request that request-timeout gave up on has finally returned: its thread is free again. */
+    /** A request counted as stuck has finally returned: its thread is free again. */
     void stuckRequestReturned() {
         stuck.decrementAndGet();
     }
@@ -190,6 +191,9 @@ final class DaemonServer {
 
     private void watch() {
         long requestTimeout = settings.requestTimeout() * 1_000_000L;
+        // Apache closing the connection of a running request (it gave up on it) is noticed here:
+        // the request's thread is busy in the application and cannot see it
+        boolean hangups = PeerHangup.unavailable() == null;
         long ticks = 0;
         while (!draining) {
             try {
@@ -198,15 +202,24 @@ final class DaemonServer {
                 return;
             }
             long now = System.nanoTime();
-            if (requestTimeout > 0) {
+            if (requestTimeout > 0 || hangups) {
                 for (DaemonConnection c : connections) {
-                    int n = c.timeOut(requestTimeout);
-                    if (n > 0) {
+                    if (requestTimeout > 0 && c.timeOut(requestTimeout, now)) {
                         log.log(Log.ERR, "JVM01310", "a request ran longer than request-timeout ("
-                                + settings.requestTimeout() / 1000 + " s): answered 504; " + n + " of "
+                                + settings.requestTimeout() / 1000 + " s): answered 504 (or cut its response short)"
+                                + " and interrupted its thread");
+                    } else if (hangups) {
+                        c.checkAbandoned(now);
+                    }
+                    int n = c.countIfStuck(now);
+                    if (n > 0) {
+                        log.log(Log.ERR, "JVM01336", "a request given up on (request-timeout passed, or Apache closed"
+                                + " its connection) still runs " + DaemonConnection.STUCK_AFTER_NANOS / 1_000_000_000L
+                                + " s after its thread was interrupted (it ignores interrupts, or computes): " + n + " of "
                                 + settings.threads() + " threads now stuck");
                         if (n >= settings.threads()) {
-                            recycle("all threads are stuck in requests past request-timeout", 0);
+                            recycle("all threads are stuck in requests given up on (request-timeout passed, or Apache"
+                                    + " closed their connections)", 0);
                             return;
                         }
                     }

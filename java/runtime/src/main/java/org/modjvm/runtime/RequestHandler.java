@@ -222,6 +222,17 @@ final class RequestHandler {
             }
             return RESPONSE_SENT; // nothing more to send, and C knows the client is gone
         }
+        if (transport.abandoned()) {
+            // the request was given up and its thread interrupted (why was logged then: JVM01310,
+            // JVM01335): what the application ends with is no error of its own, and nobody reads
+            // the answer
+            if (log.enabled(Log.INFO)) {
+                log.log(Log.INFO, "JVM01337", "application " + script + " for " + method + " " + uri + " ended with "
+                        + error + " after its request was given up (request-timeout, or Apache closed the connection):"
+                        + " its thread is free again");
+            }
+            return ABORT;
+        }
         if (error instanceof ContractViolation) {
             log.log(Log.ERR, "JVM01101", "application " + script + " for " + method + " " + uri + ": " + error.getMessage());
         } else {

@@ -21,4 +21,13 @@ interface Transport extends LogSink {
 
     /** @return the number of body bytes read, 0 at the end of the body, -1 on error */
     int read(byte[] buffer, int offset, int length);
+
+    /**
+     * Whether the server has given up on the request (daemon mode: request-timeout passed, or
+     * Apache closed the connection under it) and interrupted its thread: nothing more reaches the
+     * client, and an exception the application ends with is most likely that interrupt's.
+     */
+    default boolean abandoned() {
+        return false;
+    }
 }
