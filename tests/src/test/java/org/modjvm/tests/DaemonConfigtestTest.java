@@ -267,6 +267,44 @@ class DaemonConfigtestTest {
         assertSyntaxOk("Group root\nJvmDaemonProcess g group=nogroup\nJvmScriptAlias / @GOOD@ process-group=g");
     }
 
+    /**
+     * Issue 10, item 4, with real accounts made for the test (as root; removed again): a user=
+     * whose primary group is root, without group=, and a user who is a member of the root group
+     * in the group database (initgroups would give the daemons gid 0 as a supplementary group).
+     */
+    @Test
+    void usersOfTheRootGroupAreRefused() throws IOException {
+        assumeTrue(ApacheServer.isRoot(), "making accounts needs root");
+        String primary = "mjrg" + ProcessHandle.current().pid();
+        String member = "mjrm" + ProcessHandle.current().pid();
+        Daemons.Result made = Daemons.run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                "--gid", "0", primary);
+        assertEquals(0, made.exitCode(), made::output);
+        try {
+            made = Daemons.run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                    "--gid", "nogroup", "--groups", "root", member);
+            assertEquals(0, made.exitCode(), made::output);
+            try (ApacheServer s = server("JvmDaemonProcess g user=" + primary + "\nJvmScriptAlias / @GOOD@ process-group=g")) {
+                ApacheServer.ConfigTest t = s.configtest();
+                assertNotEquals(0, t.exitCode(), t::output);
+                assertTrue(t.output().contains("JVM00070: JvmDaemonProcess g: the daemon processes would run in the root "
+                        + "group (gid 0): group= is not given and the primary group of user " + primary + " is root"),
+                        t::output);
+            }
+            // group= given: the user's primary group does not matter
+            assertSyntaxOk("JvmDaemonProcess g user=" + primary + " group=nogroup\nJvmScriptAlias / @GOOD@ process-group=g");
+            try (ApacheServer s = server("JvmDaemonProcess g user=" + member + "\nJvmScriptAlias / @GOOD@ process-group=g")) {
+                ApacheServer.ConfigTest t = s.configtest();
+                assertNotEquals(0, t.exitCode(), t::output);
+                assertTrue(t.output().contains("JVM00070: JvmDaemonProcess g: user " + member + " is a member of the root "
+                        + "group (gid 0) in the group database"), t::output);
+            }
+        } finally {
+            Daemons.run("userdel", member);
+            Daemons.run("userdel", primary);
+        }
+    }
+
     @Test
     void privateDirectoriesAndJdksWithACompilerPass() throws Exception {
         // the harness's defaults: <root>/run (DefaultRuntimeDir) and <root>/cache, in /tmp (sticky)
