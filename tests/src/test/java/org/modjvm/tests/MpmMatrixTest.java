@@ -51,10 +51,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and serves HTTP/1.1): there the h2c cases are left out and TLS is HTTP/1.1, negotiated by a
  * client that offers h2.
  *
- * <p>Apache's own limits, seen with a static file as well: it upgrades no request with a body
- * (so the Upgrade case sends the environ request as a GET), and it closes an idle cleartext
- * HTTP/2 connection right after a response (GOAWAY), which java.net.http's h2c Upgrade loses
- * a race against under mpm_event: every h2c request therefore has a connection of its own (curl).
+ * <p>Apache's own limits, seen with a static file as well (Debian's 2.4, mod_http2 2.0.42): it
+ * upgrades no request with a body (so the Upgrade case sends the environ request as a GET), and
+ * it ends an idle cleartext HTTP/2 connection with a GOAWAY right after a response (curl's
+ * second request on it fails), which java.net.http's h2c Upgrade also loses a race against under
+ * mpm_event (about one in three): every h2c request therefore has a connection of its own (curl).
  */
 @ExtendWith(DumpLogOnFailure.class)
 class MpmMatrixTest {
