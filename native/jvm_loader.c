@@ -70,24 +70,66 @@ char *jvm_loader_libjvm_path(const char *jvm_home, char *buf, size_t len)
     return buf;
 }
 
-int jvm_loader_jdk_version(const char *home, int *major, int *minor, int *patch)
+/* JAVA_VERSION's value without its quotes, if it is a plausible version: it ends up in the
+ * Server header, so nothing but the characters of a version (17.0.15, 21-ea, 1.8.0_392). */
+static int version_value(const char *v, char *buf, size_t len)
+{
+    size_t n = strcspn(v, "\r\n");
+    size_t k = 0;
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
+    if (n == 0 || n >= len) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || c == '.' || c == '_' || c == '+' || c == '-')) {
+            return -1;
+        }
+        buf[k++] = c;
+    }
+    buf[k] = '\0';
+    return 0;
+}
+
+int jvm_loader_java_version(const char *home, char *buf, size_t len)
 {
     char path[4096], line[256];
     FILE *f;
-    int rc = -1;
-    snprintf(path, sizeof path, "%s/release", home);
-    if (!(f = fopen(path, "r"))) {
+    int at_line_start = 1, rc = -1;
+    if (!home || !buf || len == 0
+        || (size_t)snprintf(path, sizeof path, "%s/release", home) >= sizeof path) {
         return -1;
     }
+    if (!(f = fopen(path, "re"))) {
+        return -1;
+    }
+    /* lines longer than the buffer (MODULES="...") come in pieces: only a piece that starts a
+     * line can be the key, and a JAVA_VERSION line that does not fit is no version */
     while (fgets(line, sizeof line, f)) {
-        *major = *minor = *patch = 0;
-        if (sscanf(line, "JAVA_VERSION=\"%d.%d.%d", major, minor, patch) >= 1) {
-            rc = 0;
+        size_t n = strlen(line);
+        int whole = n > 0 && line[n - 1] == '\n';
+        if (at_line_start && !strncmp(line, "JAVA_VERSION=", 13)) {
+            rc = (whole || feof(f)) ? version_value(line + 13, buf, len) : -1;
             break;
         }
+        at_line_start = whole;
     }
     fclose(f);
     return rc;
+}
+
+int jvm_loader_jdk_version(const char *home, int *major, int *minor, int *patch)
+{
+    char v[64];
+    *major = *minor = *patch = 0;
+    if (jvm_loader_java_version(home, v, sizeof v) != 0) {
+        return -1;
+    }
+    return sscanf(v, "%d.%d.%d", major, minor, patch) >= 1 ? 0 : -1;
 }
 
 int jvm_loader_can_trim_native_heap(const char *home)

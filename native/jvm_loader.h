@@ -34,8 +34,13 @@ typedef struct jvm_loader_config {
 /* Path of libjvm.so under a JVM home, written into buf. Returns buf. */
 char *jvm_loader_libjvm_path(const char *jvm_home, char *buf, size_t len);
 
-/* The version of the JDK at `home` from its `release` file (JAVA_VERSION="17.0.15").
- * Returns 0 and sets the numbers, or -1 when it cannot be read. */
+/* The version of the JDK at `home` as its `release` file says (JAVA_VERSION="17.0.15"), without
+ * starting it: written into buf ("17.0.15"). Returns 0, or -1 when there is no release file,
+ * no JAVA_VERSION, or a value that is not made of the characters of a version or does not fit. */
+int jvm_loader_java_version(const char *home, char *buf, size_t len);
+
+/* The same version as numbers (17, 0, 15; missing parts 0). Returns 0, or -1 when it cannot
+ * be read. */
 int jvm_loader_jdk_version(const char *home, int *major, int *minor, int *patch);
 
 /* Whether that JDK has -XX:TrimNativeHeapInterval (17.0.9+, 21.0.1+, 22+). */

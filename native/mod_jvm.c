@@ -1,7 +1,8 @@
 /* mod_jvm: the module record and hook registration, nothing else. One file per concern:
  * mod_jvm_config.c (directives and start-up checks), mod_jvm_mount.c (which requests go to
  * which script), mod_jvm_environ.c (the environ frame), mod_jvm_embedded.c (the JVM in each
- * child); jvm_frame.c and jvm_loader.c are the httpd-free core. */
+ * child), mod_jvm_version.c (the product tokens); jvm_frame.c and jvm_loader.c are the httpd-free
+ * core. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
 #include "mod_jvm_daemon.h"
@@ -17,6 +18,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(jvm_config_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(jvm_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(jvm_version_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_daemon_post_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(jvm_embedded_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(jvm_daemon_monitor, NULL, NULL, APR_HOOK_MIDDLE);

@@ -12,6 +12,14 @@ extern module AP_MODULE_DECLARE_DATA jvm_module;
 
 #ifndef MOD_JVM_VERSION
 #define MOD_JVM_VERSION "0.0.0"
+/* post_config: adds "mod_jvm/<version>" and "Java/<JvmHome's version>" to the server's
+ * product tokens (mod_jvm_version.c). */
+int jvm_version_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
 #endif
+
+/* post_config: adds "mod_jvm/<version>" and "Java/<JvmHome's version>" to the server's
+ * product tokens (mod_jvm_version.c). */
+int jvm_version_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 
 #endif

@@ -61,6 +61,24 @@ public final class ApacheServer implements AutoCloseable {
     /** Servers started and not yet stopped: {@link DumpLogOnFailure} prints their error logs. */
     static final List<ApacheServer> LIVE = new CopyOnWriteArrayList<>();
 
+    /** Sends SIGTERM to the servers still running when the test JVM exits (registered once). */
+    private static final class StopOnExit {
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (ApacheServer s : LIVE) {
+                    Process p = s.process;
+                    if (p != null) {
+                        p.destroy();
+                    }
+                }
+            }, "stop-apache-servers"));
+        }
+
+        static void register() {
+            // the static initializer did it
+        }
+    }
+
     private final Path root;
     private final int port;
     private final StringBuilder snippet = new StringBuilder();
@@ -69,6 +87,9 @@ public final class ApacheServer implements AutoCloseable {
     private int threadsPerChild = 16;
     private int maxConnectionsPerChild = 0;
     private String logLevel = "info";
+    private String mpm = "event";
+    private boolean http2;
+    private int tlsPort = -1;
     private Process process;
     private String name = "apache";
 
@@ -135,6 +156,64 @@ public final class ApacheServer implements AutoCloseable {
     public ApacheServer logLevel(String level) {
         logLevel = level;
         return this;
+    }
+
+    /**
+     * The MPM: {@code event} (the default), {@code worker} or {@code prefork}. Under prefork a
+     * child serves one connection at a time and {@link #processes(int)} is the number of
+     * children (all started at once, so each has its embedded JVM before the first request);
+     * {@link #threadsPerChild(int)} does not apply.
+     */
+    public ApacheServer mpm(String name) {
+        if (!List.of("event", "worker", "prefork").contains(name)) {
+            throw new IllegalArgumentException("mpm " + name + ": event, worker or prefork");
+        }
+        mpm = name;
+        return this;
+    }
+
+    public String mpm() {
+        return mpm;
+    }
+
+    /**
+     * Loads mod_http2 and sets {@code Protocols h2 h2c http/1.1} for every listener: HTTP/2 over
+     * TLS ({@link #tls()}, negotiated by ALPN) and cleartext h2c (by prior knowledge or
+     * {@code Upgrade: h2c}). mod_http2 stays inactive under prefork (Apache says so in the log):
+     * clients then get HTTP/1.1.
+     */
+    public ApacheServer http2() {
+        http2 = true;
+        return this;
+    }
+
+    /**
+     * Adds a second listener, {@link #tlsPort()}, with mod_ssl and a self-signed certificate for
+     * 127.0.0.1 ({@link #certificate()}, made with openssl); {@link #port()} stays plain HTTP. The
+     * snippet's directives of the main server apply to both.
+     */
+    public ApacheServer tls() {
+        if (tlsPort < 0) {
+            try {
+                tlsPort = freePort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return this;
+    }
+
+    /** The TLS port ({@link #tls()}). */
+    public int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("no TLS listener: call tls()");
+        }
+        return tlsPort;
+    }
+
+    /** The self-signed certificate of the TLS listener (PEM), for a client to trust. */
+    public Path certificate() {
+        return root.resolve("conf/cert.pem");
     }
 
     /** A name for diagnostics. */
@@ -224,7 +303,14 @@ public final class ApacheServer implements AutoCloseable {
         c.append("LogLevel ").append(logLevel).append('\n');
         c.append("LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b %D\" common\n");
         c.append("CustomLog \"").append(root.resolve("logs/access_log")).append("\" common\n");
-        for (String m : List.of("mpm_event", "authz_core", "alias", "mime", "env", "setenvif", "dir")) {
+        List<String> modules = new ArrayList<>(List.of("mpm_" + mpm, "authz_core", "alias", "mime", "env", "setenvif", "dir"));
+        if (http2) {
+            modules.add("http2");
+        }
+        if (tlsPort >= 0) {
+            modules.addAll(List.of("socache_shmcb", "ssl"));
+        }
+        for (String m : modules) {
             c.append("LoadModule ").append(m).append("_module \"")
                     .append(APACHE_MODULES.resolve("mod_" + m + ".so")).append("\"\n");
         }
@@ -232,15 +318,37 @@ public final class ApacheServer implements AutoCloseable {
             c.append("User ").append(RUN_USER).append('\n');
             c.append("Group ").append(RUN_USER).append('\n');
         }
-        // small MPM: fast start, and (by default) a single child so every request meets one JVM
-        c.append("StartServers 1\n");
-        c.append("ServerLimit ").append(processes).append('\n');
-        c.append("ThreadLimit ").append(threadsPerChild).append('\n');
-        c.append("ThreadsPerChild ").append(threadsPerChild).append('\n');
-        c.append("MaxRequestWorkers ").append(processes * threadsPerChild).append('\n');
-        c.append("MinSpareThreads 1\n");
-        c.append("MaxSpareThreads ").append((processes + 1) * threadsPerChild).append('\n');
+        if (mpm.equals("prefork")) {
+            // one connection per child: all children from the start, none spawned or reaped later
+            c.append("StartServers ").append(processes).append('\n');
+            c.append("ServerLimit ").append(processes).append('\n');
+            c.append("MaxRequestWorkers ").append(processes).append('\n');
+            c.append("MinSpareServers 1\n");
+            c.append("MaxSpareServers ").append(processes).append('\n');
+        } else {
+            // small MPM: fast start, and (by default) a single child so every request meets one JVM
+            c.append("StartServers 1\n");
+            c.append("ServerLimit ").append(processes).append('\n');
+            c.append("ThreadLimit ").append(threadsPerChild).append('\n');
+            c.append("ThreadsPerChild ").append(threadsPerChild).append('\n');
+            c.append("MaxRequestWorkers ").append(processes * threadsPerChild).append('\n');
+            c.append("MinSpareThreads 1\n");
+            c.append("MaxSpareThreads ").append((processes + 1) * threadsPerChild).append('\n');
+        }
         c.append("MaxConnectionsPerChild ").append(maxConnectionsPerChild).append('\n');
+        if (http2) {
+            c.append("Protocols h2 h2c http/1.1\n");
+        }
+        if (tlsPort >= 0) {
+            makeCertificate();
+            c.append("Listen 127.0.0.1:").append(tlsPort).append(" https\n");
+            c.append("SSLSessionCache \"shmcb:").append(root.resolve("run/ssl_scache")).append("(512000)\"\n");
+            c.append("<VirtualHost 127.0.0.1:").append(tlsPort).append(">\n");
+            c.append("  SSLEngine on\n");
+            c.append("  SSLCertificateFile \"").append(certificate()).append("\"\n");
+            c.append("  SSLCertificateKeyFile \"").append(root.resolve("conf/key.pem")).append("\"\n");
+            c.append("</VirtualHost>\n");
+        }
         c.append("KeepAliveTimeout 5\n");
         c.append("Timeout 30\n");
         c.append("TypesConfig /etc/mime.types\n");
@@ -261,6 +369,31 @@ public final class ApacheServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** A self-signed certificate for 127.0.0.1 (EC P-256: quick to make), once per root. */
+    private void makeCertificate() {
+        if (Files.exists(certificate())) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", root.resolve("conf/key.pem").toString(),
+                    "-out", certificate().toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1")
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new AssertionError("openssl could not make a test certificate (is openssl installed?):\n" + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** The result of {@code apache2 -t}. */
@@ -293,7 +426,13 @@ public final class ApacheServer implements AutoCloseable {
         }
     }
 
-    /** Starts apache2 in the foreground and waits until the port answers. */
+    /**
+     * Starts apache2 in the foreground and waits until the port answers. apache2 runs in a
+     * session of its own (setsid, which execs it in place: {@link #parentPid()} is Apache's pid):
+     * prefork signals its whole process group when it stops or restarts, which must not be the
+     * group of the JVM running the tests. A shutdown hook stops what is still running when that
+     * JVM is interrupted (it no longer shares a terminal's signals with Apache).
+     */
     public ApacheServer start() {
         if (withModule) {
             requireModule();
@@ -301,7 +440,7 @@ public final class ApacheServer implements AutoCloseable {
         writeConfig();
         try {
             Files.deleteIfExists(pidFile());
-            ProcessBuilder pb = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(),
+            ProcessBuilder pb = new ProcessBuilder("setsid", APACHE.toString(), "-d", root.toString(), "-f", confFile().toString(),
                     "-DFOREGROUND")
                     .redirectErrorStream(true)
                     .redirectOutput(root.resolve("logs/stdout").toFile());
@@ -312,6 +451,7 @@ public final class ApacheServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         LIVE.add(this);
+        StopOnExit.register();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             if (!process.isAlive()) {
@@ -319,7 +459,14 @@ public final class ApacheServer implements AutoCloseable {
                 cleanupAfterFailedStart();
                 throw new AssertionError(why);
             }
-            if (portAnswers() && Files.exists(pidFile())) {
+            if (portAnswers() && Files.exists(pidFile()) && (tlsPort < 0 || portAnswers(tlsPort))) {
+                Optional<Long> pid = readPidFile();
+                if (pid.isPresent() && pid.get() != process.pid()) {
+                    String why = "the pid file says " + pid.get() + ", not " + process.pid() + " (did setsid fork?)\n"
+                            + diagnostics();
+                    cleanupAfterFailedStart();
+                    throw new AssertionError(why);
+                }
                 break;
             }
             if (System.nanoTime() > deadline) {
@@ -341,6 +488,10 @@ public final class ApacheServer implements AutoCloseable {
     }
 
     private boolean portAnswers() {
+        return portAnswers(port);
+    }
+
+    private static boolean portAnswers(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
