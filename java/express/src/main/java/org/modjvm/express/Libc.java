@@ -148,25 +148,51 @@ final class Libc {
         return Arrays.copyOf(b, b.length + 1);
     }
 
-    static Passwd user(String name) {
-        byte[] n = cString(name);
-        return lookUp("user " + name, PASSWD_SIZE, (e, b, s, r) -> getpwnam_r(n, e, b, s, r), Libc::readPasswd);
+    /** A reentrant look-up by name: {@code getpwnam_r}, {@code getgrnam_r}. */
+    private interface ByName {
+        int call(byte[] name, Pointer entry, Pointer buffer, long size, Pointer result);
     }
 
-    static Passwd user(int uid) {
-        return lookUp("uid " + Integer.toUnsignedString(uid), PASSWD_SIZE, (e, b, s, r) -> getpwuid_r(uid, e, b, s, r),
-                Libc::readPasswd);
+    /** A reentrant look-up by id: {@code getpwuid_r}, {@code getgrgid_r}. */
+    private interface ById {
+        int call(int id, Pointer entry, Pointer buffer, long size, Pointer result);
     }
 
-    static Group group(String name) {
-        byte[] n = cString(name);
-        return lookUp("group " + name, GROUP_SIZE, (e, b, s, r) -> getgrnam_r(n, e, b, s, r), Libc::readGroup);
+    /** The user or the group database: its two look-ups, the size of its struct and how one is read. */
+    static final class Database<T> {
+        private final String entry;
+        private final String id;
+        private final int size;
+        private final ByName byName;
+        private final ById byId;
+        private final Function<Pointer, T> read;
+
+        private Database(String entry, String id, int size, ByName byName, ById byId, Function<Pointer, T> read) {
+            this.entry = entry;
+            this.id = id;
+            this.size = size;
+            this.byName = byName;
+            this.byId = byId;
+            this.read = read;
+        }
+
+        /** The entry called {@code name}, or null. */
+        T byName(String name) {
+            byte[] n = cString(name);
+            return lookUp(entry + " " + name, size, (e, b, s, r) -> byName.call(n, e, b, s, r), read);
+        }
+
+        /** The entry of id {@code value} (a C uid_t/gid_t: unsigned), or null. */
+        T byId(int value) {
+            return lookUp(id + " " + Integer.toUnsignedString(value), size, (e, b, s, r) -> byId.call(value, e, b, s, r),
+                    read);
+        }
     }
 
-    static Group group(int gid) {
-        return lookUp("gid " + Integer.toUnsignedString(gid), GROUP_SIZE, (e, b, s, r) -> getgrgid_r(gid, e, b, s, r),
-                Libc::readGroup);
-    }
+    static final Database<Passwd> USERS =
+            new Database<>("user", "uid", PASSWD_SIZE, Libc::getpwnam_r, Libc::getpwuid_r, Libc::readPasswd);
+    static final Database<Group> GROUPS =
+            new Database<>("group", "gid", GROUP_SIZE, Libc::getgrnam_r, Libc::getgrgid_r, Libc::readGroup);
 
     /**
      * The groups {@code initgroups(user, group)} gives a process, as {@code getgrouplist} lists

@@ -76,7 +76,7 @@ final class Sys {
     /** The user {@code user} names ({@code #uid} allowed), through libc; null if there is none. */
     static Account account(String user) {
         loadLibc("user " + user);
-        Libc.Passwd pw = user.startsWith("#") ? Libc.user(parseId(user)) : Libc.user(user);
+        Libc.Passwd pw = user.startsWith("#") ? Libc.USERS.byId(parseId(user)) : Libc.USERS.byName(user);
         if (pw == null) {
             return null;
         }
@@ -103,20 +103,20 @@ final class Sys {
             return parseId(group);
         }
         loadLibc("group " + group);
-        Libc.Group g = Libc.group(group);
+        Libc.Group g = Libc.GROUPS.byName(group);
         return g == null ? -1 : g.gid();
     }
 
     /** The name of group {@code gid}, or {@code #gid} (as Apache's Group takes it) when it has none. */
     static String groupName(int gid) {
         loadLibc("gid " + Integer.toUnsignedString(gid));
-        Libc.Group g = Libc.group(gid);
+        Libc.Group g = Libc.GROUPS.byId(gid);
         return g == null ? "#" + Integer.toUnsignedString(gid) : g.name();
     }
 
     static String userName(int uid) {
         loadLibc("uid " + Integer.toUnsignedString(uid));
-        Libc.Passwd pw = Libc.user(uid);
+        Libc.Passwd pw = Libc.USERS.byId(uid);
         return pw == null ? "uid " + Integer.toUnsignedString(uid) : pw.name();
     }
 
