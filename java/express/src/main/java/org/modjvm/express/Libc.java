@@ -5,17 +5,16 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.function.Function;
 
 /**
  * The account look-ups of libc — {@code getpwnam_r}, {@code getpwuid_r}, {@code getgrnam_r},
  * {@code getgrgid_r}, {@code getgrouplist} — through JNA direct mapping, so that users and groups
  * come from NSS as Apache sees them (LDAP, sssd, extra databases), not from /etc/passwd alone.
- * Only {@link Sys} uses this class, and only for start-server/setup-server: the other commands
- * never load JNA. The launcher puts jna.jar on the class path and points JNA at the
+ * Only {@link Sys} uses this class: start-server/setup-server started as root (loading JNA takes
+ * about 0.2 s, so a command started as another user looks nothing up unless a message names
+ * another user), never the other commands. The launcher puts jna.jar on the class path and points JNA at the
  * libjnidispatch.so beside it (scripts/mod_jvm-express).
  *
  * <p>Linux with LP64 ({@code struct passwd} and {@code struct group} offsets below are those of
@@ -83,31 +82,40 @@ final class Libc {
 
     private static native int getgrouplist(byte[] user, int group, int[] groups, int[] ngroups);
 
-    /** One reentrant look-up: fills {@code entry}, with its strings in {@code buffer}; returns 0 or an errno. */
-    private interface Call {
-        int call(Pointer entry, Pointer buffer, long size, Pointer result);
-    }
-
     private static void requireUsable(String what) {
         if (PROBLEM != null) {
             throw Sys.jnaUnusable(what, PROBLEM);
         }
     }
 
+    /** The four look-ups, by name or id in the user or the group database. */
+    private static final int PWNAM = 0;
+    private static final int PWUID = 1;
+    private static final int GRNAM = 2;
+    private static final int GRGID = 3;
+
     /**
-     * Runs a {@code get*_r} call with a buffer grown until the entry fits, and reads the entry
-     * with {@code read}; {@code null} when there is no such entry (0 with a NULL result, or one of
-     * the errno values the manual page lists for "not found").
+     * Runs one {@code get*_r} look-up with a buffer grown until the entry fits; the entry
+     * ({@code struct passwd} or {@code struct group}) at the start of a block that also holds the
+     * strings it points to, so that they live as long as the block is read; {@code null} when there
+     * is no such entry (0 with a NULL result, or one of the errno values the manual page lists for
+     * "not found"). No lambdas here: their bootstrap would slow every start-server down.
      */
-    private static <T> T lookUp(String what, int entrySize, Call c, Function<Pointer, T> read) {
+    private static Pointer lookUp(int kind, String what, byte[] name, int id) {
         requireUsable(what);
-        Memory entry = new Memory(entrySize);
+        int entrySize = kind == PWNAM || kind == PWUID ? PASSWD_SIZE : GROUP_SIZE;
         Memory result = new Memory(Native.POINTER_SIZE);
         long size = 1024;
         while (true) {
-            Memory buffer = new Memory(size);
+            Memory block = new Memory(entrySize + size);
+            Pointer buffer = block.share(entrySize, size);
             result.setPointer(0, null);
-            int rc = c.call(entry, buffer, size, result);
+            int rc = switch (kind) {
+                case PWNAM -> getpwnam_r(name, block, buffer, size, result);
+                case PWUID -> getpwuid_r(id, block, buffer, size, result);
+                case GRNAM -> getgrnam_r(name, block, buffer, size, result);
+                default -> getgrgid_r(id, block, buffer, size, result);
+            };
             if (rc == EINTR) {
                 continue;
             }
@@ -118,15 +126,7 @@ final class Libc {
             if (rc == EIO || rc == ENOMEM || rc == ENFILE || rc == EMFILE || rc == ERANGE) {
                 throw Failure.problem("cannot look up " + what + " (errno " + rc + ")");
             }
-            if (rc != 0 || result.getPointer(0) == null) {
-                return null;
-            }
-            try {
-                return read.apply(entry);
-            } finally {
-                // the entry's strings point into buffer: it must outlive their reading
-                Reference.reachabilityFence(buffer);
-            }
+            return rc != 0 || result.getPointer(0) == null ? null : block;
         }
     }
 
@@ -136,11 +136,11 @@ final class Libc {
     }
 
     private static Passwd readPasswd(Pointer pw) {
-        return new Passwd(string(pw, 0), pw.getInt(PW_UID), pw.getInt(PW_GID), string(pw, PW_DIR));
+        return pw == null ? null : new Passwd(string(pw, 0), pw.getInt(PW_UID), pw.getInt(PW_GID), string(pw, PW_DIR));
     }
 
     private static Group readGroup(Pointer gr) {
-        return new Group(string(gr, 0), gr.getInt(GR_GID));
+        return gr == null ? null : new Group(string(gr, 0), gr.getInt(GR_GID));
     }
 
     private static byte[] cString(String s) {
@@ -148,51 +148,25 @@ final class Libc {
         return Arrays.copyOf(b, b.length + 1);
     }
 
-    /** A reentrant look-up by name: {@code getpwnam_r}, {@code getgrnam_r}. */
-    private interface ByName {
-        int call(byte[] name, Pointer entry, Pointer buffer, long size, Pointer result);
+    /** The user called {@code name}, or null. */
+    static Passwd user(String name) {
+        return readPasswd(lookUp(PWNAM, "user " + name, cString(name), 0));
     }
 
-    /** A reentrant look-up by id: {@code getpwuid_r}, {@code getgrgid_r}. */
-    private interface ById {
-        int call(int id, Pointer entry, Pointer buffer, long size, Pointer result);
+    /** The user of uid {@code uid} (a C uid_t: unsigned), or null. */
+    static Passwd user(int uid) {
+        return readPasswd(lookUp(PWUID, "uid " + Integer.toUnsignedString(uid), null, uid));
     }
 
-    /** The user or the group database: its two look-ups, the size of its struct and how one is read. */
-    static final class Database<T> {
-        private final String entry;
-        private final String id;
-        private final int size;
-        private final ByName byName;
-        private final ById byId;
-        private final Function<Pointer, T> read;
-
-        private Database(String entry, String id, int size, ByName byName, ById byId, Function<Pointer, T> read) {
-            this.entry = entry;
-            this.id = id;
-            this.size = size;
-            this.byName = byName;
-            this.byId = byId;
-            this.read = read;
-        }
-
-        /** The entry called {@code name}, or null. */
-        T byName(String name) {
-            byte[] n = cString(name);
-            return lookUp(entry + " " + name, size, (e, b, s, r) -> byName.call(n, e, b, s, r), read);
-        }
-
-        /** The entry of id {@code value} (a C uid_t/gid_t: unsigned), or null. */
-        T byId(int value) {
-            return lookUp(id + " " + Integer.toUnsignedString(value), size, (e, b, s, r) -> byId.call(value, e, b, s, r),
-                    read);
-        }
+    /** The group called {@code name}, or null. */
+    static Group group(String name) {
+        return readGroup(lookUp(GRNAM, "group " + name, cString(name), 0));
     }
 
-    static final Database<Passwd> USERS =
-            new Database<>("user", "uid", PASSWD_SIZE, Libc::getpwnam_r, Libc::getpwuid_r, Libc::readPasswd);
-    static final Database<Group> GROUPS =
-            new Database<>("group", "gid", GROUP_SIZE, Libc::getgrnam_r, Libc::getgrgid_r, Libc::readGroup);
+    /** The group of gid {@code gid} (a C gid_t: unsigned), or null. */
+    static Group group(int gid) {
+        return readGroup(lookUp(GRGID, "gid " + Integer.toUnsignedString(gid), null, gid));
+    }
 
     /**
      * The groups {@code initgroups(user, group)} gives a process, as {@code getgrouplist} lists

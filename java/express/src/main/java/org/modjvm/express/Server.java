@@ -191,10 +191,7 @@ final class Server {
             }
         } else {
             String me = System.getProperty("user.name");
-            runAs = Sys.account(me);
-            if (runAs == null) {
-                runAs = new Sys.Account(me, euid, -1, List.of(), System.getProperty("user.home"));
-            }
+            runAs = Sys.self();
             if (o.user != null && !o.user.equals(me)) {
                 throw Failure.problem("--user " + o.user + " needs " + Express.NAME + " to be started as root "
                         + "(it runs as " + me + ", and so does the application)");

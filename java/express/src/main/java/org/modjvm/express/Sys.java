@@ -55,6 +55,27 @@ final class Sys {
     }
 
     /**
+     * The account this process runs as, from /proc/self/status: no look-up (Java's
+     * {@code user.name} already is the name), so that a command not started as root never loads
+     * JNA unless a message names another user.
+     */
+    static Account self() {
+        int gid = -1;
+        List<Integer> memberships = new ArrayList<>();
+        for (String line : lines(Path.of("/proc/self/status"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f[0].equals("Gid:") && f.length > 2) {
+                gid = (int) Long.parseLong(f[2]); // real, effective, saved, fs: the effective one
+            } else if (f[0].equals("Groups:")) {
+                for (int i = 1; i < f.length; i++) {
+                    memberships.add((int) Long.parseLong(f[i]));
+                }
+            }
+        }
+        return new Account(System.getProperty("user.name"), euid(), gid, memberships, System.getProperty("user.home"));
+    }
+
+    /**
      * Loads {@link Libc} (and so JNA) before its first call: without jna.jar on the class path its
      * linking fails with a LinkageError, which becomes a Failure saying why.
      */
@@ -76,7 +97,7 @@ final class Sys {
     /** The user {@code user} names ({@code #uid} allowed), through libc; null if there is none. */
     static Account account(String user) {
         loadLibc("user " + user);
-        Libc.Passwd pw = user.startsWith("#") ? Libc.USERS.byId(parseId(user)) : Libc.USERS.byName(user);
+        Libc.Passwd pw = user.startsWith("#") ? Libc.user(parseId(user)) : Libc.user(user);
         if (pw == null) {
             return null;
         }
@@ -103,20 +124,20 @@ final class Sys {
             return parseId(group);
         }
         loadLibc("group " + group);
-        Libc.Group g = Libc.GROUPS.byName(group);
+        Libc.Group g = Libc.group(group);
         return g == null ? -1 : g.gid();
     }
 
     /** The name of group {@code gid}, or {@code #gid} (as Apache's Group takes it) when it has none. */
     static String groupName(int gid) {
         loadLibc("gid " + Integer.toUnsignedString(gid));
-        Libc.Group g = Libc.GROUPS.byId(gid);
+        Libc.Group g = Libc.group(gid);
         return g == null ? "#" + Integer.toUnsignedString(gid) : g.name();
     }
 
     static String userName(int uid) {
         loadLibc("uid " + Integer.toUnsignedString(uid));
-        Libc.Passwd pw = Libc.USERS.byId(uid);
+        Libc.Passwd pw = Libc.user(uid);
         return pw == null ? "uid " + Integer.toUnsignedString(uid) : pw.name();
     }
 

@@ -56,9 +56,20 @@ class SysTest {
         assertEquals(me.gid(), me.groups().get(0));
     }
 
+    /** Without a look-up: /proc/self/status, as the files this process creates say. */
+    @Test
+    void selfIsTheProcesssOwnAccount() throws IOException {
+        Path file = Files.writeString(dir.resolve("mine"), "");
+        Sys.Account self = Sys.self();
+        assertEquals(System.getProperty("user.name"), self.name());
+        assertEquals((Integer) Files.getAttribute(file, "unix:uid"), self.uid());
+        assertEquals((Integer) Files.getAttribute(file, "unix:gid"), self.gid());
+        assertEquals(Sys.account(self.name()).uid(), self.uid());
+    }
+
     @Test
     void readableAsTheUserRunningTheTest() throws IOException {
-        Sys.Account me = Sys.account(System.getProperty("user.name"));
+        Sys.Account me = Sys.self();
         Path file = Files.writeString(dir.resolve("site.java"), "class Site {}");
         assertNull(Sys.unreadable(file, me, false));
         assertNull(Sys.unreadable(dir, me, false));
