@@ -130,6 +130,13 @@ else
     fail "mod_jvm-express setup-server with the installed package"
 fi
 
+# ---- install-module of another build leaves the package's module alone (dpkg-query -L says whose)
+other=$(mktemp -d /tmp/mod_jvm-packaging-other.XXXXXX)
+cp /usr/lib/apache2/modules/mod_jvm.so /usr/share/mod_jvm/mod_jvm-runtime.jar /usr/share/mod_jvm/mod_jvm-api.jar "$other/"
+check "mod_jvm-express install-module refuses to replace the package's module" \
+    bash -c "MOD_JVM_MODULE='$other/mod_jvm.so' mod_jvm-express install-module 2>&1 | grep -q 'belongs to the package $pkg'"
+rm -rf "$other"
+
 # ---- the package's default JvmHome: /usr/lib/jvm/default-java when it exists, else the build JDK
 # (the JVM00005 message of a JvmOptions the JVM refuses names the JDK in use)
 jh_root=$(mktemp -d /tmp/mod_jvm-packaging-jvmhome.XXXXXX)

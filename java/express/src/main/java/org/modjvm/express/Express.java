@@ -279,7 +279,7 @@ public final class Express {
             return module; // already there (the Debian package)
         }
         if (ownedByPackage(target)) {
-            throw Failure.problem(target + " belongs to the package libapache2-mod-jvm: it is installed already "
+            throw Failure.problem(target + " belongs to the package " + PACKAGE + ": it is installed already "
                     + "(a2enmod jvm), or remove the package first");
         }
         Path runtime = Sys.runtimeDir(module);
@@ -308,18 +308,30 @@ public final class Express {
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Whether dpkg lists {@code target} among the files of libapache2-mod-jvm (false without dpkg). */
     private static boolean ownedByPackage(Path target) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/var/lib/dpkg/info/libapache2-mod-jvm.list"))) {
-                if (line.equals(target.toString())) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            // not installed
+        if (!Files.isExecutable(Path.of(DPKG_QUERY))) {
+            return false;
         }
-        return false;
+        try {
+            // -L and an exact comparison: -S would take the path as a pattern
+            Process p = new ProcessBuilder(DPKG_QUERY, "-L", PACKAGE).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                return false; // not installed
+            }
+            return out.lines().anyMatch(target.toString()::equals);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
+
+    private static final String DPKG_QUERY = "/usr/bin/dpkg-query";
+    private static final String PACKAGE = "libapache2-mod-jvm";
 
     private static String apxsLibexecdir() {
         for (String apxs : new String[] {"/usr/bin/apxs", "/usr/bin/apxs2"}) {

@@ -167,43 +167,31 @@ final class Server {
             if (runAs.uid() == 0) {
                 throw Failure.problem("--user " + user + ": the application never runs as root: name another user");
             }
-            // groups() is the primary group, then the memberships of /etc/group (which initgroups adds)
-            if (runAs.groups().subList(1, runAs.groups().size()).contains(0)) {
-                throw Failure.problem("--user " + user + " is a member of the root group (gid 0) in /etc/group, and the"
-                        + " application never runs in the root group: name another user");
+            if (runAs.memberships().contains(0)) {
+                throw Failure.problem("--user " + user + " is a member of the root group (gid 0) in the group database, and"
+                        + " the application never runs in the root group: name another user");
             }
             if (o.group != null) {
-                if (Sys.groupId(o.group) < 0) {
+                int gid = Sys.groupId(o.group);
+                if (gid == -1) {
                     throw Failure.problem("--group " + o.group + ": no such group");
                 }
-                if (Sys.groupId(o.group) == 0) {
+                if (gid == 0) {
                     throw Failure.problem("--group " + o.group + ": the application never runs in the root group (gid 0),"
                             + " where it could read (and write) every file of that group: name another group");
                 }
                 runGroup = o.group;
-                List<Integer> groups = new ArrayList<>(runAs.groups());
-                groups.add(Sys.groupId(o.group));
-                runAs = new Sys.Account(runAs.name(), runAs.uid(), Sys.groupId(o.group), groups, runAs.home());
+                runAs = runAs.withGroup(gid);
             } else {
                 if (runAs.gid() == 0) {
                     throw Failure.problem("--user " + user + ": its primary group is the root group (gid 0), and the"
                             + " application never runs in the root group: pass --group with another group");
                 }
-                runGroup = "#" + runAs.gid();
-                for (String line : readLines(Path.of("/etc/group"))) {
-                    String[] f = line.split(":", -1);
-                    if (f.length >= 3 && f[2].equals(Integer.toString(runAs.gid()))) {
-                        runGroup = f[0];
-                        break;
-                    }
-                }
+                runGroup = Sys.groupName(runAs.gid());
             }
         } else {
             String me = System.getProperty("user.name");
-            runAs = Sys.account(me);
-            if (runAs == null) {
-                runAs = new Sys.Account(me, euid, -1, List.of(), System.getProperty("user.home"));
-            }
+            runAs = Sys.self();
             if (o.user != null && !o.user.equals(me)) {
                 throw Failure.problem("--user " + o.user + " needs " + Express.NAME + " to be started as root "
                         + "(it runs as " + me + ", and so does the application)");
@@ -215,7 +203,7 @@ final class Server {
     }
 
     private void requireReadable(Path p, String what) {
-        String why = Sys.unreadable(p, runAs);
+        String why = Sys.unreadable(p, runAs, euid == 0);
         if (why != null) {
             throw Failure.problem(what + " " + p + " cannot be read by " + runAs.name() + ", the user the application "
                     + "runs as: " + why + (euid == 0 ? "; move it (e.g. under /srv or /tmp), make it readable, or pass --user" : ""));
