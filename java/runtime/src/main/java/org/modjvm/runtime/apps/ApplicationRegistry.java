@@ -30,7 +30,7 @@ public final class ApplicationRegistry implements ApplicationLookup {
         this(scriptLoader, maximumGroupsFromProperty());
     }
 
-    public ApplicationRegistry(ScriptLoader scriptLoader, int maximumGroups) {
+    ApplicationRegistry(ScriptLoader scriptLoader, int maximumGroups) {
         this.scriptLoader = scriptLoader;
         this.maximumGroups = maximumGroups;
     }

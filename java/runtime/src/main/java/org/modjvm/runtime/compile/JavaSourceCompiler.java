@@ -41,7 +41,7 @@ public final class JavaSourceCompiler {
         this(jvmHome, null, null);
     }
 
-    public JavaSourceCompiler(String jvmHome, CompileProcess process, String modeProblem) {
+    JavaSourceCompiler(String jvmHome, CompileProcess process, String modeProblem) {
         this.jvmHome = jvmHome;
         this.process = process;
         this.modeProblem = modeProblem;

@@ -46,7 +46,7 @@ public final class Frames {
      *
      * @throws IllegalArgumentException if the frame is malformed
      */
-    public static RequestFrame decodeRequest(byte[] frame, int length, int extraEntries) {
+    static RequestFrame decodeRequest(byte[] frame, int length, int extraEntries) {
         return decodeRequest(frame, length, extraEntries, null);
     }
 
