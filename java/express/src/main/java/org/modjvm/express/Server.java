@@ -248,7 +248,7 @@ final class Server {
         try {
             byte[] source = Files.readAllBytes(script());
             String key = cacheKey(source, runtime.resolve("mod_jvm-runtime.jar"));
-            if (key != null && Files.exists(cache.resolve(key + ".jar"))) {
+            if (key != null && Files.exists(org.modjvm.runtime.compile.CacheKey.entry(cache, key))) {
                 return false;
             }
             if (!Files.isDirectory(cache)) {
@@ -284,9 +284,10 @@ final class Server {
     }
 
     /**
-     * mod_jvm's compiled-class cache key as the runtime computes it (hex SHA-256 over the
-     * source's SHA-256, the JDK's feature version, the runtime's version and cache format), or
-     * null. Only decides whether to compile ahead; {@link Precompile} asks the runtime itself.
+     * mod_jvm's compiled-class cache key for the server's JDK and runtime, computed by the
+     * runtime's own {@link org.modjvm.runtime.compile.CacheKey} (on this jar's manifest
+     * Class-Path), or null. Only decides whether to compile ahead; {@link Precompile} asks the
+     * runtime itself.
      */
     private String cacheKey(byte[] source, Path runtimeJar) {
         String feature = null;
@@ -300,34 +301,14 @@ final class Server {
                 feature = v.substring(0, end);
             }
         }
-        String version = null;
-        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(runtimeJar.toFile())) {
-            java.util.zip.ZipEntry e = jar.getEntry("org/modjvm/runtime/runtime.properties");
-            if (e != null) {
-                java.util.Properties p = new java.util.Properties();
-                try (java.io.InputStream in = jar.getInputStream(e)) {
-                    p.load(in);
-                }
-                version = p.getProperty("version");
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        if (feature == null || feature.isEmpty() || version == null) {
+        if (feature == null || feature.isEmpty()) {
             return null;
         }
         try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] sourceHash = d.digest(source);
-            d.update(sourceHash);
-            d.update(("\0java=" + feature + "\0runtime=" + version + "\0format=1").getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : d.digest()) {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return hex.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return null;
+            String version = org.modjvm.runtime.compile.RuntimeVersion.ofJar(runtimeJar);
+            return version == null ? null : org.modjvm.runtime.compile.CacheKey.of(source, Integer.parseInt(feature), version);
+        } catch (LinkageError | NumberFormatException e) {
+            return null; // no mod_jvm-runtime.jar beside this jar: compile ahead anyway
         }
     }
 

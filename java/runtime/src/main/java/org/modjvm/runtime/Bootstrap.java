@@ -2,6 +2,13 @@ package org.modjvm.runtime;
 
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import org.modjvm.runtime.compile.RuntimeVersion;
+import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.core.RuntimeContext;
+import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.LogPrintStream;
+import org.modjvm.runtime.log.LogSink;
+import org.modjvm.runtime.wire.Frames;
 
 /**
  * Entry points of the C module (docs/internals.md, "JVM start"): {@link #init} once per JVM,

@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.modjvm.runtime.compile.CacheKey;
+import org.modjvm.runtime.compile.CompiledClassCache;
+import org.modjvm.runtime.compile.InMemoryJavac;
+import org.modjvm.runtime.compile.ScriptLoadException;
+import org.modjvm.runtime.log.Log;
 
 /**
- * Entry point of a compiler process: a short-lived JVM that {@link CompileProcess} starts to
+ * Entry point of a compiler process: a short-lived JVM that {@code compile.CompileProcess} starts to
  * compile one script into the disk cache, so that the server's own processes never load javac
  * (about 50 MB of RSS for the rest of their lives). Same compiler, key, atomic write and
  * ownership checks as an in-process compile ({@link InMemoryJavac}, {@link CompiledClassCache}).
@@ -79,7 +84,7 @@ public final class CompileMain {
             return failed(out, "the compiled-class cache " + cache.directory() + " cannot be used");
         }
         byte[] source = Files.readAllBytes(Path.of(values.get("source")));
-        String actual = CompiledClassCache.key(ScriptSource.sha256(source));
+        String actual = CacheKey.of(source);
         if (!actual.equals(key)) {
             return failed(out, "cache key mismatch: the server expects " + key + ", this JVM computes " + actual
                     + " (a different Java feature version or mod_jvm runtime on the class path?)");

@@ -6,6 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
+import org.modjvm.runtime.apps.NativeFiles;
+import org.modjvm.runtime.apps.OwnedFileReader;
+import org.modjvm.runtime.apps.ReloadWatch;
+import org.modjvm.runtime.apps.ScriptOwner;
+import org.modjvm.runtime.apps.ScriptRequest;
+import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.core.RuntimeContext;
+import org.modjvm.runtime.daemon.DaemonLog;
+import org.modjvm.runtime.daemon.DaemonServer;
+import org.modjvm.runtime.daemon.DaemonSettings;
+import org.modjvm.runtime.daemon.PeerHangup;
+import org.modjvm.runtime.daemon.PollingWaits;
+import org.modjvm.runtime.log.Log;
 
 /**
  * Entry point of a daemon process (daemon mode). The Apache parent execs
@@ -74,7 +87,7 @@ public final class DaemonMain {
                         + "; such a request ends only by request-timeout" + (settings.requestTimeout() > 0 ? ""
                         : ", which is off (request-timeout=0)"));
             }
-            server.coordinator().ready();
+            server.ready();
             sink.ready(); // (the accept loop starts next: a connection made meanwhile waits in the backlog)
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),

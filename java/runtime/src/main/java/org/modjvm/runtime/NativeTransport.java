@@ -1,6 +1,7 @@
 package org.modjvm.runtime;
 
 import java.nio.ByteBuffer;
+import org.modjvm.runtime.core.Transport;
 
 /**
  * The embedded-mode {@link Transport}: the C module's natives, bound to the request handle of

@@ -1,12 +1,13 @@
 package org.modjvm.runtime;
 
 import java.nio.ByteBuffer;
+import org.modjvm.runtime.core.Transport;
 
 /**
  * The C module's functions, registered by {@code RegisterNatives} on this class (names and
  * signatures are fixed by docs/internals.md). Only {@link NativeTransport} and
  * {@link Bootstrap} call them: the request core talks to a {@link Transport}, so it also runs
- * in unit tests and, later, in daemon processes.
+ * in unit tests and in daemon processes.
  */
 public final class Natives {
     private Natives() {

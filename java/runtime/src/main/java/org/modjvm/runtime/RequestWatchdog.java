@@ -1,6 +1,7 @@
 package org.modjvm.runtime;
 
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.modjvm.runtime.log.Log;
 
 /**
  * JvmRequestTimeout (embedded mode): interrupts the thread of a request that runs longer than

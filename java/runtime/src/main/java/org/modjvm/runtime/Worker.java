@@ -1,6 +1,9 @@
 package org.modjvm.runtime;
 
 import java.nio.ByteBuffer;
+import org.modjvm.runtime.core.RequestHandler;
+import org.modjvm.runtime.core.RuntimeContext;
+import org.modjvm.runtime.log.Log;
 
 /**
  * The Java side of one Apache worker thread: C creates it with {@link Bootstrap#newWorker} when

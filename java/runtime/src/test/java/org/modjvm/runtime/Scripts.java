@@ -15,16 +15,16 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 /** Writes test scripts (sources and jars) the way a developer would, with distinct mtimes. */
-final class Scripts {
+public final class Scripts {
     private static final AtomicLong CLOCK = new AtomicLong(1_700_000_000_000L);
 
     private Scripts() {
     }
 
-    static final String IMPORTS = "import java.util.*;\nimport org.modjvm.*;\n";
+    public static final String IMPORTS = "import java.util.*;\nimport org.modjvm.*;\n";
 
     /** A source whose class {@code className} answers {@code body} as text/plain. */
-    static String hello(String className, String body) {
+    public static String hello(String className, String body) {
         return IMPORTS
                 + "public class " + className + " {\n"
                 + "    public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse startResponse) {\n"
@@ -35,22 +35,22 @@ final class Scripts {
     }
 
     /** Writes {@code text} and gives the file a new, distinct modification time. */
-    static Path write(Path file, String text) throws IOException {
+    public static Path write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         touch(file);
         return file;
     }
 
-    static void touch(Path file) throws IOException {
+    public static void touch(Path file) throws IOException {
         Files.setLastModifiedTime(file, FileTime.fromMillis(CLOCK.addAndGet(1000)));
     }
 
     /** mtime as C sends it: apr_time_t, microseconds. */
-    static long mtime(Path file) throws IOException {
+    public static long mtime(Path file) throws IOException {
         return Files.getLastModifiedTime(file).to(TimeUnit.MICROSECONDS);
     }
 
-    static void jar(Path file, Map<String, byte[]> classes, String applicationClass, Map<String, String> resources)
+    public static void jar(Path file, Map<String, byte[]> classes, String applicationClass, Map<String, String> resources)
             throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

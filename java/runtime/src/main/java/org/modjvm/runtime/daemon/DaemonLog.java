@@ -1,0 +1,65 @@
+package org.modjvm.runtime.daemon;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import org.modjvm.runtime.log.LogSink;
+
+/**
+ * Server-level log lines of a daemon process. Its stdout and stderr lead to the parent's log
+ * relay (mod_jvm_daemon.c), which writes them to Apache's error log in Apache's format with the
+ * group named; a line from here is marked {@code \001<level digit>} so the relay keeps its
+ * level. Each line is one write, so lines from several threads never mix.
+ */
+public final class DaemonLog implements LogSink {
+    /** The relay's READY_LINE (mod_jvm_daemon.c). */
+    private static final byte[] READY_LINE = {2, 'r', 'e', 'a', 'd', 'y', '\n'};
+
+    /*
+     * A descriptor of its own for the pipe to the relay: closing the inherited listening channel
+     * (drain) makes the JDK point fds 0, 1 and 2 at /dev/null, and the drain's own lines would be
+     * lost. Opening /proc/self/fd/2 gives a new descriptor for the same pipe.
+     */
+    private final FileOutputStream out = openStderr();
+
+    private static FileOutputStream openStderr() {
+        try {
+            return new FileOutputStream("/proc/self/fd/2");
+        } catch (IOException | SecurityException e) {
+            return new FileOutputStream(FileDescriptor.err);
+        }
+    }
+
+    /**
+     * Tells the relay that this process accepts connections now: the line {@code \002ready}, which
+     * the relay takes and does not log. The parent and Apache's children learn it from the relay
+     * (mod_jvm_daemon.c, "readiness"): a process that dies before it was ready is restarted with a
+     * growing delay, and while no process of the group is ready requests do not wait in the listen
+     * backlog.
+     */
+    public void ready() {
+        synchronized (this) {
+            try {
+                out.write(READY_LINE);
+            } catch (IOException ignored) {
+                // no relay: the parent took the process as ready from the start
+            }
+        }
+    }
+
+    @Override
+    public void log(int level, byte[] utf8Line) {
+        byte[] line = new byte[utf8Line.length + 3];
+        line[0] = 1;
+        line[1] = (byte) ('0' + Math.max(0, Math.min(level, 7)));
+        System.arraycopy(utf8Line, 0, line, 2, utf8Line.length);
+        line[line.length - 1] = '\n';
+        synchronized (this) {
+            try {
+                out.write(line);
+            } catch (IOException ignored) {
+                // the error log is gone: nowhere to say so
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package org.modjvm.runtime.daemon;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.modjvm.runtime.core.RuntimeContext;
+import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.LogSink;
+
+/**
+ * A daemon process: accepts Apache's connections on the inherited socket and gives each its
+ * own thread. Idle connections cost no permit: {@code threads} bounds the requests running at
+ * once (a {@link Semaphore}), never the connections, so Apache's worker threads (and an old
+ * generation's during a graceful restart) cannot starve the group.
+ *
+ * <p>Recycling (maximum-requests, restart-interval, inactivity-timeout, a changed script, too
+ * many stuck requests) drains the process: stop accepting, close idle connections (Apache
+ * resends a request that got no reply byte on a new connection), let running requests end
+ * within graceful-timeout, exit 0; the Apache parent starts the replacement. Processes of a
+ * group take turns ({@link RecycleCoordinator}) so a group never recycles all at once.
+ */
+public final class DaemonServer {
+    private static final long WATCH_INTERVAL_MS = 100;
+    /** The socket file is looked at every second. */
+    private static final int SOCKET_CHECK_TICKS = 10;
+    /** How long System.exit lets the other running requests finish before the JVM goes. */
+    private static final long EXIT_GRACE_MS = 500;
+
+    private final DaemonSettings settings;
+    private final RuntimeContext context;
+    private final LogSink sink;
+    private final Log log;
+    private final ServerSocketChannel listener;
+    private final Semaphore permits;
+    private final RecycleCoordinator coordinator;
+    private final Set<DaemonConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Buffers of ended connections for new ones (at most this many kept: ~55 KB each). */
+    private final ConnectionBuffers.Pool buffers = new ConnectionBuffers.Pool(64);
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger stuck = new AtomicInteger();
+    private final AtomicLong served = new AtomicLong();
+    private final long started = System.nanoTime();
+    private volatile long lastActivity = System.nanoTime();
+    private volatile String recycleReason;
+    private volatile boolean draining;
+    private boolean recycling; // guarded by this
+    private boolean stopping; // guarded by this
+    private volatile boolean recycleStarted; // this process's turn to recycle has come
+
+    /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
+    boolean refusesRequests() {
+        return draining || recycleStarted;
+    }
+    private final AtomicInteger threadNumbers = new AtomicInteger();
+    /** Counted down when the accept loop has ended: no connection is added after that. */
+    private final CountDownLatch acceptorDone = new CountDownLatch(1);
+
+    public DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener) {
+        this.settings = settings;
+        this.context = context;
+        this.sink = sink;
+        this.log = context.serverLog();
+        this.listener = listener;
+        this.permits = new Semaphore(settings.threads());
+        this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.generation(),
+                settings.processes(), log);
+    }
+
+    DaemonSettings settings() {
+        return settings;
+    }
+
+    RuntimeContext context() {
+        return context;
+    }
+
+    Log log() {
+        return log;
+    }
+
+    LogSink sink() {
+        return sink;
+    }
+
+    ConnectionBuffers.Pool buffers() {
+        return buffers;
+    }
+
+    Semaphore permits() {
+        return permits;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** This process serves requests now: it counts for its group's rolling restarts ({@link RecycleCoordinator}). */
+    public void ready() {
+        coordinator.ready();
+    }
+
+    /** Accepts connections until the process drains. */
+    public void run() {
+        Thread watchdog = new Thread(this::watch, "mod_jvm-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        IOException failure = null;
+        try {
+            while (!draining) {
+                SocketChannel channel;
+                try {
+                    channel = listener.accept();
+                } catch (IOException e) {
+                    failure = draining ? null : e;
+                    break;
+                }
+                DaemonConnection connection = new DaemonConnection(this, channel);
+                connections.add(connection);
+                Thread thread = new Thread(connection, "mod_jvm-connection-" + threadNumbers.incrementAndGet());
+                thread.setDaemon(true);
+                thread.start();
+                if (draining) {
+                    connection.closeIfIdle();
+                }
+            }
+        } finally {
+            acceptorDone.countDown();
+        }
+        if (failure != null) {
+            log.log(Log.ERR, "JVM01302", "accepting connections failed: " + failure);
+            recycle("the listening socket failed", 0);
+        }
+    }
+
+    void requestStarted() {
+        running.incrementAndGet();
+        lastActivity = System.nanoTime();
+    }
+
+    void requestEnded() {
+        running.decrementAndGet();
+        lastActivity = System.nanoTime();
+        long count = served.incrementAndGet();
+        if (settings.maximumRequests() > 0 && count >= settings.maximumRequests()) {
+            requestRecycle("maximum-requests (" + settings.maximumRequests() + ") reached");
+        }
+    }
+
+    /** A request was given up (request-timeout, or Apache closed its connection) and its thread
+     * stays busy: it counts as stuck until it returns. */
+    int requestStuck() {
+        return stuck.incrementAndGet();
+    }
+
+    /** A request counted as stuck has finally returned: its thread is free again. */
+    void stuckRequestReturned() {
+        stuck.decrementAndGet();
+    }
+
+    void closed(DaemonConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** A mounted script changed: a fresh process must serve it (the new version already runs). */
+    public void scriptChanged(String script) {
+        requestRecycle("script " + script + " changed");
+    }
+
+    void requestRecycle(String reason) {
+        if (recycleReason == null) {
+            recycleReason = reason;
+            // start at once when it is this process's turn: a process past maximum-requests
+            // stops taking requests now, not at the watchdog's next look
+            if (!draining && coordinator.tryBegin()) {
+                recycleStarted = true;
+                Thread recycler = new Thread(() -> recycle(reason, settings.gracefulTimeout()), "mod_jvm-recycle");
+                recycler.setDaemon(true);
+                recycler.start();
+            }
+        }
+    }
+
+    private void watch() {
+        long requestTimeout = settings.requestTimeout() * 1_000_000L;
+        // Apache closing the connection of a running request (it gave up on it) is noticed here:
+        // the request's thread is busy in the application and cannot see it
+        boolean hangups = PeerHangup.unavailable() == null;
+        long ticks = 0;
+        while (!draining) {
+            try {
+                Thread.sleep(WATCH_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (requestTimeout > 0 || hangups) {
+                for (DaemonConnection c : connections) {
+                    if (requestTimeout > 0 && c.timeOut(requestTimeout, now)) {
+                        log.log(Log.ERR, "JVM01310", "a request ran longer than request-timeout ("
+                                + settings.requestTimeout() / 1000 + " s): answered 504 (or cut its response short)"
+                                + " and interrupted its thread");
+                    } else if (hangups) {
+                        c.checkAbandoned(now);
+                    }
+                    int n = c.countIfStuck(now);
+                    if (n > 0) {
+                        log.log(Log.ERR, "JVM01336", "a request given up on (request-timeout passed, or Apache closed"
+                                + " its connection) still runs " + DaemonConnection.STUCK_AFTER_NANOS / 1_000_000_000L
+                                + " s after its thread was interrupted (it ignores interrupts, or computes): " + n + " of "
+                                + settings.threads() + " threads now stuck");
+                        if (n >= settings.threads()) {
+                            recycle("all threads are stuck in requests given up on (request-timeout passed, or Apache"
+                                    + " closed their connections)", 0);
+                            return;
+                        }
+                    }
+                }
+            }
+            if (settings.restartInterval() > 0 && now - started > settings.restartInterval() * 1_000_000L) {
+                requestRecycle("restart-interval (" + settings.restartInterval() / 1000 + " s) reached");
+            }
+            if (settings.inactivityTimeout() > 0 && running.get() == 0
+                    && now - lastActivity > settings.inactivityTimeout() * 1_000_000L) {
+                requestRecycle("inactive for inactivity-timeout (" + settings.inactivityTimeout() / 1000 + " s)");
+            }
+            if (++ticks % SOCKET_CHECK_TICKS == 0 && socketFileGone()) {
+                log.log(Log.ERR, "JVM01325", "the socket file " + settings.socket() + " was removed or replaced:"
+                        + " new connections cannot reach this process; it exits so that Apache starts one on a new socket");
+                recycle("its socket file was removed", settings.gracefulTimeout());
+                return;
+            }
+            String reason = recycleReason;
+            if (reason != null && !draining && !recycleStarted && coordinator.tryBegin()) {
+                recycleStarted = true;
+                recycle(reason, settings.gracefulTimeout());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the socket file Apache's children connect to is no longer this process's listening
+     * socket (removed by a tmp cleaner or an operator, or replaced). The Apache parent makes a
+     * new one when it starts this process's replacement. A file this process may not look at
+     * (a directory closed to its user) counts as present.
+     */
+    private boolean socketFileGone() {
+        if (settings.socketInode() <= 0 || settings.socket().isEmpty()) {
+            return false;
+        }
+        try {
+            Object inode = Files.getAttribute(Path.of(settings.socket()), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+            return inode instanceof Long n && n != settings.socketInode();
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** Drains and exits (0: the parent starts a replacement and logs it as a recycle). */
+    void recycle(String reason, long timeoutMillis) {
+        synchronized (this) {
+            if (recycling || stopping) {
+                return;
+            }
+            recycling = true;
+        }
+        List<Long> serving = coordinator.servingWhenTurnCame();
+        log.log(Log.INFO, "JVM01303", "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
+                + reason + "; " + served.get() + " requests served" + (serving.isEmpty() ? ""
+                : "; the group's other processes serving: " + serving.stream().map(String::valueOf)
+                        .collect(Collectors.joining(" "))));
+        drain(timeoutMillis);
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * A connection of the next configuration generation arrived: Apache has restarted and this
+     * process's SIGTERM is on its way. Stop accepting now, as SIGTERM would.
+     */
+    void generationEnded() {
+        if (!draining) {
+            Thread stopper = new Thread(this::shutdown, "mod_jvm-shutdown");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
+    /** SIGTERM (Apache restarts or stops): drain within shutdown-timeout, then exit 0. */
+    public void shutdown() {
+        synchronized (this) {
+            if (draining || recycling || stopping) {
+                return;
+            }
+            stopping = true; // (SIGTERM and a next-generation connection may both ask)
+        }
+        log.log(Log.INFO, "JVM01304", "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
+                + running.get() + " requests running");
+        drain(settings.shutdownTimeout());
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The JVM exits without SIGTERM: an application called System.exit (or SIGINT/SIGHUP). Nothing
+     * new may start: the JVM's exit takes a moment (up to 300 ms waiting for threads in native
+     * code, all Java threads stopped) while the accept loop and idle connections would otherwise
+     * take Apache's next requests into a process about to vanish (each a 502). So: stop accepting,
+     * give the other running requests a moment to finish, and send every idle connection away
+     * with GOODBYE, so Apache's next requests wait for the replacement.
+     */
+    public void exiting() {
+        synchronized (this) {
+            if (draining || recycling || stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        log.log(Log.ERR, "JVM01324", "daemon process (pid " + ProcessHandle.current().pid() + ") is exiting"
+                + " (System.exit in an application?) with " + running.get() + " requests running: the others get "
+                + EXIT_GRACE_MS + " ms to finish; Apache starts a new process");
+        stopTakingRequests();
+        try {
+            acceptorDone.await(200, TimeUnit.MILLISECONDS); // (a connection accepted just before the close)
+            // the other running requests get a moment to finish (the caller of System.exit is
+            // one of them and never does); a connection that goes idle is closed with GOODBYE
+            long deadline = System.nanoTime() + EXIT_GRACE_MS * 1_000_000L;
+            while (running.get() > 1 && System.nanoTime() < deadline) {
+                closeIdleConnections();
+                Thread.sleep(10);
+            }
+            Thread.sleep(10); // (a request that just ended: its connection turns idle)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeIdleConnections();
+        System.out.flush();
+    }
+
+    /** No new connection, no new request: the accept loop ends, a request that arrives gets GOODBYE. */
+    private void stopTakingRequests() {
+        draining = true;
+        coordinator.notReady();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the other processes and the parent keep the socket open
+        }
+    }
+
+    private void closeIdleConnections() {
+        for (DaemonConnection c : connections) {
+            c.closeIfIdle();
+        }
+    }
+
+    /** @return true if every running request ended in time */
+    private boolean drain(long timeoutMillis) {
+        stopTakingRequests();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // a connection accept() returned just before the close is registered only after: the
+        // drain must see it (else the exit drops it with Apache's request unread: a 502)
+        try {
+            acceptorDone.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        while (true) {
+            closeIdleConnections();
+            // done when every connection is closed, each idle one after its GOODBYE: one that
+            // just went idle may already carry Apache's next request, which must get GOODBYE
+            // (so Apache resends it), never a bare end of the connection
+            boolean allClosed = true;
+            for (DaemonConnection c : connections) {
+                allClosed &= c.closed();
+            }
+            if (allClosed && running.get() == 0) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                log.log(Log.WARNING, "JVM01305", running.get() + " requests still running after the drain"
+                        + " timeout of " + timeoutMillis / 1000 + " s: exiting anyway");
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+}

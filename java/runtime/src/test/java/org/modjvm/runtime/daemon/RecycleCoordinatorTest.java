@@ -1,0 +1,54 @@
+package org.modjvm.runtime.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modjvm.runtime.core.FakeTransport;
+import org.modjvm.runtime.log.Log;
+
+/** The turn-taking of a group's processes; the other processes are simulated by their files. */
+class RecycleCoordinatorTest {
+    @TempDir
+    Path dir;
+
+    private final FakeTransport sink = new FakeTransport();
+    private final Log log = new Log(sink, Log.DEBUG);
+
+    @Test
+    void aSecondCallWhileHoldingTheTurnSucceedsWithoutThrowing() throws IOException {
+        // seen in a daemon: maximum-requests asked from a request thread, then the watchdog asked
+        // again before the drain began, and FileChannel.tryLock threw OverlappingFileLockException
+        RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 2, log);
+        Files.writeString(dir.resolve("ready.jvm.1.1.sock-3." + ProcessHandle.current().parent().orElseThrow().pid()), "");
+        assertTrue(c.tryBegin(), "the other process is ready: this one may recycle");
+        assertEquals(java.util.List.of(ProcessHandle.current().parent().orElseThrow().pid()), c.servingWhenTurnCame(),
+                "the recycle's log line names the process left serving");
+        assertTrue(c.tryBegin(), "asked again while holding the turn");
+        assertTrue(sink.logs.isEmpty(), () -> "nothing logged: " + sink.logs);
+    }
+
+    @Test
+    void noTurnWhileTheOtherProcessIsNotReady() {
+        RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 2, log);
+        assertFalse(c.tryBegin(), "the other process is not up: recycling now would leave the group empty");
+        assertTrue(c.servingWhenTurnCame().isEmpty());
+    }
+
+    @Test
+    void processesOfAnotherGenerationDoNotCount() throws IOException {
+        // the socket outlives a graceful restart: an old-generation process is not a sibling
+        RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "4", 2, log);
+        Files.writeString(dir.resolve("ready.jvm.1.1.sock-3." + ProcessHandle.current().parent().orElseThrow().pid()), "");
+        assertFalse(c.tryBegin());
+        c.ready();
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("ready.jvm.1.1.sock-4.")).count());
+        }
+    }
+}
