@@ -11,6 +11,7 @@
 #include "mod_jvm_lookup.h"
 #include "mod_jvm_checks.h"
 #include "mod_jvm_daemon.h"
+#include "jvm_trust.h"
 
 #include "http_core.h"
 #include "ap_mpm.h"
@@ -767,6 +768,20 @@ static const char *secret_env(apr_pool_t *p, const char *name, const unsigned ch
     return apr_pstrcat(p, name, "=", hex, NULL);
 }
 
+/* The name of user (or group) id, looked up as everywhere through jvm_trust.c, else "#id". */
+static const char *account_name(apr_pool_t *p, int group, int id)
+{
+    const char *spec = apr_psprintf(p, "#%d", id), *problem;
+    char *buf = apr_palloc(p, JVM_ID_BUFSIZE);
+    struct passwd pw;
+    struct group gr;
+    if (group ? jvm_trust_group(spec, &gr, buf, JVM_ID_BUFSIZE, &problem) == JVM_ID_OK
+              : jvm_trust_user(spec, &pw, buf, JVM_ID_BUFSIZE, &problem) == JVM_ID_OK) {
+        return apr_pstrdup(p, group ? gr.gr_name : pw.pw_name);
+    }
+    return spec;
+}
+
 static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtime_dir,
                           const char *cache_dir, const char *default_home)
 {
@@ -825,14 +840,12 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
     }
     if (g->script_uid >= 0) {
-        const struct passwd *pw = getpwuid((uid_t)g->script_uid);
         ARG("script-uid=%d", g->script_uid);
-        ARG("script-user=%s", pw ? pw->pw_name : apr_psprintf(p, "#%d", g->script_uid));
+        ARG("script-user=%s", account_name(p, 0, g->script_uid));
     }
     if (g->script_gid >= 0) {
-        const struct group *gr = getgrgid((gid_t)g->script_gid);
         ARG("script-gid=%d", g->script_gid);
-        ARG("script-group=%s", gr ? gr->gr_name : apr_psprintf(p, "#%d", g->script_gid));
+        ARG("script-group=%s", account_name(p, 1, g->script_gid));
     }
 #undef ARG
     *(const char **)apr_array_push(argv) = NULL;
