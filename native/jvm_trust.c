@@ -148,6 +148,9 @@ static int writable_by_others(const struct stat *st)
     return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0);
 }
 
+/* "the members of group " and a group name (at most 255 bytes): never cut */
+#define WRITERS_LEN (sizeof "the members of group " + 255)
+
 static const char *writers(const struct stat *st, char *out, size_t outlen)
 {
     char g[256];
@@ -164,7 +167,7 @@ static const char *writers(const struct stat *st, char *out, size_t outlen)
 static int check_chain(const char *path, char *why, size_t whylen)
 {
     char prefix[PATH_MAX], child[PATH_MAX];
-    char a[256], b[256];
+    char a[WRITERS_LEN], b[256];
     struct stat target, st, cst;
     size_t n = strlen(path);
 

@@ -1,10 +1,12 @@
-/* mod_jvm: the module record and hook registration, nothing else. One file per concern:
- * mod_jvm_config.c (directives and start-up checks), mod_jvm_mount.c (which requests go to
- * which script), mod_jvm_environ.c (the environ frame), mod_jvm_embedded.c (the JVM in each
- * child), mod_jvm_version.c (the product tokens); jvm_frame.c and jvm_loader.c are the httpd-free
- * core. */
+/* mod_jvm: the module record and hook registration, nothing else. One file per concern (the
+ * file map: docs/internals.md): mod_jvm_config.c (directives), mod_jvm_lookup.c (what the modes
+ * look up in the configuration), mod_jvm_checks.c (start-up checks), mod_jvm_mount.c (which
+ * requests go to which script and mode), mod_jvm_environ.c (the environ frame),
+ * mod_jvm_embedded.c (the JVM in each child), mod_jvm_daemon.c and mod_jvm_daemon_client.c
+ * (daemon mode), mod_jvm_version.c (the product tokens); jvm_*.c are the httpd-free core. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_checks.h"
 #include "mod_jvm_daemon.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_mount.h"
@@ -16,8 +18,8 @@ static void register_hooks(apr_pool_t *p)
 {
     static const char *const after_alias[] = { "mod_alias.c", NULL };
     ap_hook_pre_config(jvm_config_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_check_config(jvm_config_check, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(jvm_config_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(jvm_checks_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(jvm_checks_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_version_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(jvm_daemon_post_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(jvm_embedded_child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -1,4 +1,5 @@
-/* mod_jvm_config: directives, per-server and per-directory configuration. */
+/* mod_jvm_config: directives, per-server and per-directory configuration (what is read from
+ * the configuration files, as read; lookups in it: mod_jvm_lookup.h; checks: mod_jvm_checks.h). */
 #ifndef MOD_JVM_CONFIG_H
 #define MOD_JVM_CONFIG_H
 
@@ -19,10 +20,10 @@ typedef struct jvm_alias {
     const char *where;             /* "file:line" of the directive, for messages */
 } jvm_alias;
 
-struct jvm_daemon_runtime;
-
 /* One JvmDaemonProcess: a supervised group of daemon JVM processes (mod_jvm_daemon.c). The
- * meanings and defaults are mod_wsgi's WSGIDaemonProcess options of the same names. */
+ * options and their defaults are the table of mod_jvm_daemon_options.c (mod_wsgi's
+ * WSGIDaemonProcess options of the same names). Its processes' run-time state is the daemon
+ * code's (mod_jvm_daemon.h, by index). */
 typedef struct jvm_daemon_group {
     const char *name;               /* the group's name, unique in the whole configuration */
     server_rec *server;             /* the server it was defined in (visible there and, if the
@@ -35,7 +36,6 @@ typedef struct jvm_daemon_group {
     const char *group;              /* group=; NULL: Apache's Group (or the user's group) */
     const char *home;               /* home=: working directory; NULL: the user's home */
     const char *java_home;          /* java-home=; NULL: JvmHome */
-    const char *default_java_home;  /* JvmHome in effect (set at check_config) */
     const char *class_path;         /* class-path=, ':'-separated, NULL: none */
     apr_array_header_t *jvm_options; /* jvm-options=, split (const char *) */
     int umask;                      /* umask=; -1: inherit Apache's */
@@ -51,11 +51,10 @@ typedef struct jvm_daemon_group {
     apr_interval_time_t connect_timeout;    /* connect-timeout=: Apache → daemon connect, 15 s */
     apr_interval_time_t socket_timeout;     /* socket-timeout=: reads from the daemon; 0: Timeout */
     apr_interval_time_t startup_timeout;    /* startup-timeout=: loading preloaded apps, 0: none */
-    apr_array_header_t *preloads;   /* "script|application group|callable" loaded at start */
+    apr_array_header_t *preloads;   /* "script|application group|callable" loaded at start (collected
+                                       at check_config, mod_jvm_checks.c) */
     int script_uid;                 /* script-user=: the script's required owner; -1: any */
     int script_gid;                 /* script-group=: the script's required group; -1: any */
-    struct jvm_daemon_runtime *rt;  /* processes, socket and secret (parent and children) */
-    int generation;                 /* Apache's configuration generation it was started in */
 } jvm_daemon_group;
 
 /* Per-server configuration. The JVM settings are read from the main server only (one JVM
@@ -94,68 +93,13 @@ void *jvm_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void *jvm_create_dir_conf(apr_pool_t *p, char *dir);
 void *jvm_merge_dir_conf(apr_pool_t *p, void *base, void *add);
 
-/* The effective JvmHome, JvmRuntimeDirectory, JvmCacheDirectory of the main server. */
-const char *jvm_conf_jvm_home(const jvm_server_conf *sc);
-const char *jvm_conf_runtime_dir(apr_pool_t *p, const jvm_server_conf *sc);
-const char *jvm_conf_cache_dir(apr_pool_t *p, const jvm_server_conf *sc);
-
-/* Whether any server has a JvmScriptAlias. */
-int jvm_conf_any_alias(server_rec *s);
-
-/* Whether embedded mode may run at all: some alias and not JvmRestrictEmbedded. */
-int jvm_conf_embedded_allowed(server_rec *s);
-
-/* Whether children should create their JVM at start: embedded mode is allowed and some alias
- * is not sent to a daemon group by its own option or its server's JvmProcessGroup (a
- * <Directory> JvmProcessGroup can still send requests to embedded mode: then the JVM is
- * created on the first such request). */
-int jvm_conf_embedded_wanted(server_rec *s);
-
 /* Every JvmDaemonProcess of the configuration (jvm_daemon_group *), in order. */
 apr_array_header_t *jvm_daemon_groups(void);
 
 /* pre_config: forgets the daemon groups of the previous configuration. */
 int jvm_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
 
-/* The daemon group a request runs in: NULL for embedded mode. *err is set (and NULL
- * returned) when the configured group is not defined for the request's server. */
-jvm_daemon_group *jvm_conf_process_group(request_rec *r, const jvm_alias *alias, const char **err);
-
-/* The effective JvmSocketPrefix. */
-const char *jvm_conf_socket_prefix(apr_pool_t *p, server_rec *main_server);
-
-/* The application group for a request: option > JvmApplicationGroup > %{RESOURCE}, expanded. */
-const char *jvm_conf_application_group(request_rec *r, const jvm_alias *alias,
-                                       const jvm_dir_conf *dc, const char *script_name);
-
-/* check_config: JvmHome default, JvmOptions judged by the JVM, runtime jars (configtest too). */
-int jvm_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
-
-/* Creates a compiled-class cache directory for uid/gid (0700); an existing directory is never
- * taken over (JVM00004 when it belongs to someone else). */
-void jvm_config_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t uid, gid_t gid);
-
-/* Whether only root and the directory's owner can change what `path` names: the directory
- * (or, while it does not exist, where it will be made) is not group- or world-writable (a
- * group of gid 0 aside), and no directory on the way lets anyone else rename it (a sticky
- * /tmp is fine). For every directory mod_jvm trusts: daemon sockets, compiled-class caches,
- * unpacked applications. Returns 1, or 0 with a sentence naming the path and its mode in *why. */
-int jvm_check_private_dir(apr_pool_t *p, const char *path, const char **why);
-
-/* Who the processes of a daemon group run as. */
-typedef struct jvm_daemon_identity {
-    uid_t uid;
-    gid_t gid;                      /* primary group (only applied when Apache starts as root) */
-    const char *user;               /* the user's name (initgroups) */
-    const char *home;               /* the user's home directory */
-} jvm_daemon_identity;
-
-/* The identity of g's processes (user=, group=, else Apache's User and Group), or why they
- * cannot run: never as root, never in the root group (gid 0, or a supplementary gid 0 from
- * the group database). Used at configtest and at start; NULL or the reason. */
-const char *jvm_conf_daemon_identity(apr_pool_t *p, const jvm_daemon_group *g, jvm_daemon_identity *out);
-
-/* post_config: creates the compile cache for Apache's User, warns about scripts under DocumentRoot. */
-int jvm_config_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+/* Whether s ends with suffix (".java", ".jar"). */
+int jvm_conf_has_suffix(const char *s, const char *suffix);
 
 #endif

@@ -8,8 +8,10 @@
  * drain their in-flight requests before exiting. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_lookup.h"
+#include "mod_jvm_checks.h"
 #include "mod_jvm_daemon.h"
-#include "jvm_loader.h"
+#include "jvm_trust.h"
 
 #include "http_core.h"
 #include "ap_mpm.h"
@@ -59,7 +61,7 @@ typedef struct jvm_daemon_proc {
  * with the flags. The page belongs to the group's socket (process pool, like the socket): the
  * children of every generation that connect to that socket read the state of the processes that
  * accept on it, also the old generation's children after a graceful restart. */
-#define SLOTS 256               /* processes= is at most 256 (mod_jvm_config.c) */
+#define SLOTS 256               /* processes= is at most 256 (mod_jvm_daemon_options.c) */
 #define SLOT_READY 1u           /* the process serves: it said so and its relay has not seen it end */
 #define SLOT_WAS_READY 2u       /* it has been ready (the parent restarts it at once when it dies) */
 #define SLOT_BACKOFF 4u         /* it follows a death before ready (the group is failing to start) */
@@ -91,11 +93,30 @@ typedef struct jvm_group_socket {
 
 static server_rec *main_server;
 
+/* Each group's run-time state, by g->index (allocated from pconf in post_config, forgotten when
+ * pconf is cleared: the groups are read again then). The configuration holds none of it. */
+static jvm_daemon_runtime **runtimes;
+static int runtime_count;
+
+jvm_daemon_runtime *jvm_daemon_runtime_of(const jvm_daemon_group *g)
+{
+    return g->index >= 0 && g->index < runtime_count ? runtimes[g->index] : NULL;
+}
+
+static apr_status_t forget_runtimes(void *data)
+{
+    (void)data;
+    runtimes = NULL;
+    runtime_count = 0;
+    return APR_SUCCESS;
+}
+
 /* ---- readiness (the shared page) --------------------------------------------------------- */
 
 static uint32_t *slot_word(const jvm_daemon_proc *dp)
 {
-    jvm_group_shared *sh = dp->g->rt->socket ? dp->g->rt->socket->shared : NULL;
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
+    jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
     return sh && dp->slot < SLOTS ? &sh->state[dp->slot] : NULL;
 }
 
@@ -137,7 +158,8 @@ static int slot_ended(uint32_t *w, pid_t pid)
 
 int jvm_daemon_readiness(const jvm_daemon_group *g)
 {
-    const jvm_group_shared *sh = g->rt && g->rt->socket ? g->rt->socket->shared : NULL;
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    const jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
     uint32_t n = sh ? __atomic_load_n(&sh->slots, __ATOMIC_ACQUIRE) : 0;
     int failing = 0;
     if (n == 0) {
@@ -157,45 +179,6 @@ int jvm_daemon_readiness(const jvm_daemon_group *g)
 static unsigned backoff_delay(int n)
 {
     return n <= 0 ? 0 : n > 6 ? BACKOFF_MAX_SEC : (1u << (n - 1)) < BACKOFF_MAX_SEC ? 1u << (n - 1) : BACKOFF_MAX_SEC;
-}
-
-apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g)
-{
-    apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
-    int xms = 0, xmx = 0, gc = 0;
-    for (int i = 0; i < g->jvm_options->nelts; i++) {
-        const char *o = APR_ARRAY_IDX(g->jvm_options, i, const char *);
-        size_t n = strlen(o);
-        xms |= !strncmp(o, "-Xms", 4);
-        xmx |= !strncmp(o, "-Xmx", 4);
-        gc |= !strncmp(o, "-XX:+Use", 8) && n > 2 && !strcmp(o + n - 2, "GC");
-    }
-    /* A small server of its own (README: JvmDaemonProcess): no perf file or attach socket
-     * left in /tmp, a small heap that grows on demand, exit (and be replaced) on OOM. */
-    *(const char **)apr_array_push(opts) = "-XX:-UsePerfData";
-    *(const char **)apr_array_push(opts) = "-XX:+DisableAttachMechanism";
-    *(const char **)apr_array_push(opts) = "-XX:+ExitOnOutOfMemoryError";
-    *(const char **)apr_array_push(opts) = "-Djava.awt.headless=true";
-    *(const char **)apr_array_push(opts) = "-Dfile.encoding=UTF-8";
-    /* the runtime makes its connections wait in poll(), not asleep in read() (PollingWaits.java:
-     * two context switches fewer per request); the JDK has no public call for that */
-    *(const char **)apr_array_push(opts) = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
-    if (!xms) {
-        *(const char **)apr_array_push(opts) = "-Xms8m";
-    }
-    if (!xmx) {
-        *(const char **)apr_array_push(opts) = "-Xmx64m";
-    }
-    if (!gc) {
-        *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
-    }
-    /* the JIT's freed scratch memory otherwise stays resident (measured: 72 MB after load, 53
-     * with trimming, for a hello-world daemon) */
-    if (jvm_loader_can_trim_native_heap(g->java_home ? g->java_home : g->default_java_home)) {
-        *(const char **)apr_array_push(opts) = "-XX:TrimNativeHeapInterval=2000";
-    }
-    apr_array_cat(opts, g->jvm_options);
-    return opts;
 }
 
 /* ---- the forked process ---------------------------------------------------------------- */
@@ -281,7 +264,7 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
 /* In the forked child: becomes the daemon process. Never returns. */
 static void exec_daemon(jvm_daemon_proc *dp)
 {
-    jvm_daemon_runtime *rt = dp->g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
     uint32_t *slot = slot_word(dp);
     sigset_t all;
     int devnull;
@@ -328,7 +311,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
                     dp->g->name, rt->user, strerror(errno));
             _exit(126);
         }
-        /* the parent never chooses gid 0 (jvm_conf_daemon_identity): a last check, in case the
+        /* the parent never chooses gid 0 (jvm_checks_daemon_identity): a last check, in case the
          * group database changed since (more than 4096 groups: refused too, unchecked) */
         {
             gid_t groups[4096];
@@ -393,7 +376,7 @@ static void check_socket(jvm_daemon_group *g);
 
 static void spawn(jvm_daemon_proc *dp)
 {
-    jvm_daemon_runtime *rt = dp->g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
     apr_status_t rv;
 
     check_socket(dp->g);
@@ -612,7 +595,7 @@ static const char *bind_socket(apr_pool_t *p, const char *path, int backlog, int
  * a connection of the new generation and sends it on with GOODBYE instead of rejecting it. */
 static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *prefix, int generation)
 {
-    jvm_daemon_runtime *rt = g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     socket_table *t = sockets();
     apr_pool_t *pool = main_server->process->pool;
     jvm_group_socket *gs = NULL;
@@ -711,7 +694,7 @@ static apr_status_t generation_ends(void *data)
  * working meanwhile. Called before each start of a process and from the monitor hook. */
 static void check_socket(jvm_daemon_group *g)
 {
-    jvm_daemon_runtime *rt = g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     jvm_group_socket *gs = rt->socket;
     struct stat st;
     const char *err;
@@ -749,7 +732,8 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
     (void)s;
     for (int i = 0; groups && main_server && i < groups->nelts; i++) {
         jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
-        if (g->rt && g->rt->parent == getpid()) {
+        const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+        if (rt && rt->parent == getpid()) {
             check_socket(g);
         }
     }
@@ -760,10 +744,10 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
 
 static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
 {
-    jvm_daemon_runtime *rt = g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     jvm_daemon_identity id;
     /* the same decision as at configtest (JVM00070): never root, never the root group */
-    const char *err = jvm_conf_daemon_identity(p, g, &id);
+    const char *err = jvm_checks_daemon_identity(p, g, &id);
     if (err) {
         return err;
     }
@@ -784,14 +768,28 @@ static const char *secret_env(apr_pool_t *p, const char *name, const unsigned ch
     return apr_pstrcat(p, name, "=", hex, NULL);
 }
 
+/* The name of user (or group) id, looked up as everywhere through jvm_trust.c, else "#id". */
+static const char *account_name(apr_pool_t *p, int group, int id)
+{
+    const char *spec = apr_psprintf(p, "#%d", id), *problem;
+    char *buf = apr_palloc(p, JVM_ID_BUFSIZE);
+    struct passwd pw;
+    struct group gr;
+    if (group ? jvm_trust_group(spec, &gr, buf, JVM_ID_BUFSIZE, &problem) == JVM_ID_OK
+              : jvm_trust_user(spec, &pw, buf, JVM_ID_BUFSIZE, &problem) == JVM_ID_OK) {
+        return apr_pstrdup(p, group ? gr.gr_name : pw.pw_name);
+    }
+    return spec;
+}
+
 static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtime_dir,
                           const char *cache_dir, const char *default_home)
 {
-    jvm_daemon_runtime *rt = g->rt;
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     apr_array_header_t *argv = apr_array_make(p, 32, sizeof(const char *));
     apr_array_header_t *envp = apr_array_make(p, 8, sizeof(const char *));
-    apr_array_header_t *opts = jvm_daemon_jvm_options(p, g);
     const char *java_home = g->java_home ? g->java_home : default_home;
+    apr_array_header_t *opts = jvm_conf_daemon_jvm_options(p, g, java_home);
     int owner_checked = g->script_uid >= 0 || g->script_gid >= 0;
 
     rt->java = apr_pstrcat(p, java_home, "/bin/java", NULL);
@@ -837,19 +835,17 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     ARG("socket=%s", rt->socket_path);
     rt->inode_arg = argv->nelts;
     ARG("socket-inode=%lu", (unsigned long)rt->socket->ino);
-    ARG("generation=%d", g->generation);
+    ARG("generation=%d", rt->generation);
     for (int i = 0; i < g->preloads->nelts; i++) {
         ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
     }
     if (g->script_uid >= 0) {
-        const struct passwd *pw = getpwuid((uid_t)g->script_uid);
         ARG("script-uid=%d", g->script_uid);
-        ARG("script-user=%s", pw ? pw->pw_name : apr_psprintf(p, "#%d", g->script_uid));
+        ARG("script-user=%s", account_name(p, 0, g->script_uid));
     }
     if (g->script_gid >= 0) {
-        const struct group *gr = getgrgid((gid_t)g->script_gid);
         ARG("script-gid=%d", g->script_gid);
-        ARG("script-group=%s", gr ? gr->gr_name : apr_psprintf(p, "#%d", g->script_gid));
+        ARG("script-group=%s", account_name(p, 1, g->script_gid));
     }
 #undef ARG
     *(const char **)apr_array_push(argv) = NULL;
@@ -876,7 +872,8 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
 /* The per-group compile cache belongs to the group's user. */
 static void make_cache_dir(apr_pool_t *p, jvm_daemon_group *g, const char *cache_dir)
 {
-    jvm_config_make_cache(p, main_server, apr_pstrcat(p, cache_dir, ".", g->name, NULL), g->rt->uid, g->rt->gid);
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    jvm_checks_make_cache(p, main_server, apr_pstrcat(p, cache_dir, ".", g->name, NULL), rt->uid, rt->gid);
 }
 
 int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -902,6 +899,9 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         close_sockets(generation);
         return OK;
     }
+    runtimes = apr_pcalloc(pconf, (apr_size_t)groups->nelts * sizeof *runtimes);
+    runtime_count = groups->nelts;
+    apr_pool_cleanup_register(pconf, NULL, forget_runtimes, apr_pool_cleanup_null);
     prefix = jvm_conf_socket_prefix(ptemp, s);
     runtime_dir = jvm_conf_runtime_dir(pconf, sc);
     cache_dir = jvm_conf_cache_dir(pconf, sc);
@@ -912,8 +912,8 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
         jvm_daemon_runtime *rt = apr_pcalloc(pconf, sizeof *rt);
         const char *err;
-        g->rt = rt;
-        g->generation = generation;
+        runtimes[g->index] = rt;
+        rt->generation = generation;
         rt->pool = pconf;
         rt->error_log_fd = log_fd;
         rt->parent = getpid();

@@ -8,7 +8,8 @@
 #include "mod_jvm_config.h"
 #include "jvm_frame.h"
 
-/* What the parent prepared for a group; read by the children after fork. */
+/* What the parent prepared for a group in this configuration generation; read by the children
+ * after fork. Kept here, by the group's index, not in the configuration (jvm_daemon_runtime_of). */
 typedef struct jvm_daemon_runtime {
     const char *socket_path;        /* the group's listening socket (kept across generations) */
     struct jvm_group_socket *socket;/* the parent's record of it and its descriptor (process pool) */
@@ -28,10 +29,12 @@ typedef struct jvm_daemon_runtime {
     int error_log_fd;               /* where their stdout and stderr go */
     apr_pool_t *pool;               /* pconf of the generation */
     pid_t parent;                   /* the Apache parent */
+    int generation;                 /* Apache's configuration generation it was started in */
 } jvm_daemon_runtime;
 
-/* The JVM options a daemon process starts with: defaults, then jvm-options=. */
-apr_array_header_t *jvm_daemon_jvm_options(apr_pool_t *p, const jvm_daemon_group *g);
+/* The run-time state of group g, NULL before the parent prepared it (configtest, the first pass
+ * of Apache's start-up) or when it could not. */
+jvm_daemon_runtime *jvm_daemon_runtime_of(const jvm_daemon_group *g);
 
 /* post_config (parent): creates each group's socket and starts its processes. Skipped in the
  * first pass of Apache's start-up (that configuration is thrown away). */

@@ -174,7 +174,7 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
  * waited in the backlog. Returns NOT_READY (with *why) when the wait ends without one. */
 static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, const char **why)
 {
-    jvm_daemon_runtime *rt = g->rt;
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     struct sockaddr_un addr;
     apr_time_t deadline, waiting = apr_time_now();
     unsigned char hello[4 + JVM_MSG_SECRET_LEN];
@@ -441,13 +441,14 @@ static int converse(request_rec *r, client_thread *t, int fd, jvm_daemon_group *
 
 int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias)
 {
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     client_thread *t;
     jvm_environ e;
     jvm_response resp;
     jvm_fw w;
     int status;
 
-    if (!g->rt) {
+    if (!rt) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "JVM00060: daemon process group %s was not started", g->name);
         return HTTP_SERVICE_UNAVAILABLE;
@@ -525,7 +526,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               "JVM00061: cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
-                              " s: %s", g->name, g->rt->socket_path, apr_time_sec(g->connect_timeout), why);
+                              " s: %s", g->name, rt->socket_path, apr_time_sec(g->connect_timeout), why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
             t->fds[g->index] = fd;

@@ -4,6 +4,7 @@
  * the runtime calls back the natives below to write the response and read the body. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_lookup.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_environ.h"
 #include "mod_jvm_response.h"
@@ -353,59 +354,6 @@ static void thread_state_free(void *p)
     free(t);
 }
 
-static const char *has_option_prefix(const apr_array_header_t *opts, const char *prefix)
-{
-    for (int i = 0; i < opts->nelts; i++) {
-        const char *o = APR_ARRAY_IDX(opts, i, const char *);
-        if (!strncmp(o, prefix, strlen(prefix))) {
-            return o;
-        }
-    }
-    return NULL;
-}
-
-static int user_selects_gc(const apr_array_header_t *opts)
-{
-    for (int i = 0; i < opts->nelts; i++) {
-        const char *o = APR_ARRAY_IDX(opts, i, const char *);
-        size_t n = strlen(o);
-        if (!strncmp(o, "-XX:+Use", 8) && n > 2 && !strcmp(o + n - 2, "GC")) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-apr_array_header_t *jvm_embedded_options(apr_pool_t *p, const jvm_server_conf *sc, const char *class_path)
-{
-    apr_array_header_t *opts = apr_array_make(p, 16, sizeof(const char *));
-    /* Defaults for a JVM living inside a web server process (README: JvmOptions): Apache keeps
-     * its signals, no attach socket or perf file left in /tmp, a small heap and serial GC. */
-    *(const char **)apr_array_push(opts) = "-Xrs";
-    *(const char **)apr_array_push(opts) = "-XX:+DisableAttachMechanism";
-    *(const char **)apr_array_push(opts) = "-XX:-UsePerfData";
-    *(const char **)apr_array_push(opts) = "-Djava.awt.headless=true";
-    *(const char **)apr_array_push(opts) = "-Dfile.encoding=UTF-8";
-    if (!has_option_prefix(sc->jvm_options, "-Xms")) {
-        *(const char **)apr_array_push(opts) = "-Xms8m";
-    }
-    if (!has_option_prefix(sc->jvm_options, "-Xmx")) {
-        *(const char **)apr_array_push(opts) = "-Xmx64m";
-    }
-    if (!user_selects_gc(sc->jvm_options)) {
-        *(const char **)apr_array_push(opts) = "-XX:+UseSerialGC";
-    }
-    /* give the JIT's freed scratch memory back to the system (it lives in Apache's malloc heap) */
-    if (jvm_loader_can_trim_native_heap(jvm_conf_jvm_home(sc))) {
-        *(const char **)apr_array_push(opts) = "-XX:TrimNativeHeapInterval=2000";
-    }
-    if (class_path) {
-        *(const char **)apr_array_push(opts) = class_path;
-    }
-    apr_array_cat(opts, sc->jvm_options);
-    return opts;
-}
-
 /* Creates this child's JVM (once; later calls do nothing). */
 static void start_jvm(apr_pool_t *p, server_rec *s)
 {
@@ -431,7 +379,7 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
     class_path = apr_pstrcat(p, "-Djava.class.path=", runtime_dir, "/mod_jvm-runtime.jar:",
                              runtime_dir, "/mod_jvm-api.jar",
                              sc->class_path ? ":" : "", sc->class_path ? sc->class_path : "", NULL);
-    opts = jvm_embedded_options(p, sc, class_path);
+    opts = jvm_conf_embedded_jvm_options(p, sc, class_path);
 
     ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
     ap_mpm_query(AP_MPMQ_MAX_DAEMONS, &max_daemons);

@@ -3,6 +3,7 @@
  * SCRIPT_NAME the mount point ("" for /) and PATH_INFO the rest of the (decoded) path. */
 #include "mod_jvm.h"
 #include "mod_jvm_environ.h"
+#include "mod_jvm_lookup.h"
 
 #include "http_core.h"
 #include "http_protocol.h"

@@ -2,6 +2,7 @@
  * translate_name, the way mod_alias maps ScriptAlias, and hands them to the mode that runs them. */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_lookup.h"
 #include "mod_jvm_daemon.h"
 #include "mod_jvm_embedded.h"
 #include "mod_jvm_mount.h"

@@ -5,6 +5,7 @@
  * ServerTokens Full (core's post_config, which runs first, locks the banner otherwise). */
 #include "mod_jvm.h"
 #include "mod_jvm_config.h"
+#include "mod_jvm_lookup.h"
 #include "jvm_loader.h"
 
 #include "apr_strings.h"

@@ -1,0 +1,485 @@
+/* mod_jvm_checks: the start-up checks, which need the whole configuration (check_config, so
+ * configtest runs them too) or the system: process groups named but not defined, JvmHome and
+ * the runtime jars, JVM options judged by the JVM itself (`java -version`), the accounts daemons
+ * run as, directories only trusted users can change, compilers for mounted sources; and at
+ * post_config the compiled-class cache and the DocumentRoot warning. */
+#include "mod_jvm.h"
+#include "mod_jvm_config.h"
+#include "mod_jvm_lookup.h"
+#include "mod_jvm_checks.h"
+#include "jvm_trust.h"
+
+#include "http_core.h"
+#include "apr_strings.h"
+#include "apr_file_info.h"
+#include "apr_thread_proc.h"
+#include "unixd.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+APLOG_USE_MODULE(jvm);
+
+/* Runs `<home>/bin/java <options> -version`: the JVM itself judges JvmOptions, so a bad
+ * option fails configtest instead of every child. Returns NULL or the JVM's complaint. */
+static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_array_header_t *opts)
+{
+    const char *java = apr_pstrcat(p, home, "/bin/java", NULL);
+    const char **argv = apr_pcalloc(p, (apr_size_t)(opts->nelts + 3) * sizeof *argv);
+    apr_procattr_t *attr;
+    apr_proc_t proc;
+    apr_exit_why_e why;
+    apr_finfo_t fi;
+    char out[2048];
+    apr_size_t len = 0;
+    int code, n = 0;
+
+    if (apr_stat(&fi, java, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    argv[n++] = java;
+    for (int i = 0; i < opts->nelts; i++) {
+        argv[n++] = APR_ARRAY_IDX(opts, i, const char *);
+    }
+    argv[n++] = "-version";
+    if (apr_procattr_create(&attr, p) != APR_SUCCESS
+        || apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_FULL_BLOCK) != APR_SUCCESS
+        || apr_procattr_cmdtype_set(attr, APR_PROGRAM) != APR_SUCCESS
+        || apr_proc_create(&proc, java, argv, NULL, attr, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    /* the JVM's complaints go to stdout or stderr, a few lines at most */
+    for (int i = 0; i < 2; i++) {
+        apr_file_t *f = i == 0 ? proc.out : proc.err;
+        for (;;) {
+            apr_size_t chunk = sizeof out - 1 - len;
+            if (chunk == 0 || apr_file_read(f, out + len, &chunk) != APR_SUCCESS) {
+                break;
+            }
+            len += chunk;
+        }
+        apr_file_close(f);
+    }
+    out[len] = '\0';
+    apr_proc_wait(&proc, &code, &why, APR_WAIT);
+    if (APR_PROC_CHECK_EXIT(why) && code == 0) {
+        return NULL;
+    }
+    for (char *c = out; *c; c++) {
+        if (*c == '\n' || *c == '\r') {
+            *c = ' ';
+        }
+    }
+    return apr_pstrdup(p, out);
+}
+
+int jvm_checks_private_dir(apr_pool_t *p, const char *path, const char **why)
+{
+    char buf[2048];
+    if (jvm_trust_private_dir(path, buf, sizeof buf) == 0) {
+        return 1;
+    }
+    *why = apr_pstrdup(p, buf);
+    return 0;
+}
+
+const char *jvm_checks_daemon_identity(apr_pool_t *p, const jvm_daemon_group *g, jvm_daemon_identity *out)
+{
+    struct passwd pw;
+    char *buf = apr_palloc(p, JVM_ID_BUFSIZE);
+    const char *problem;
+    const char *from;
+    int in_root_group;
+    if (geteuid() != 0) {
+        /* Apache runs unprivileged: the daemons run as Apache itself (its user and groups; nothing
+         * is switched, so they can do no more than Apache's own children) */
+        if (jvm_trust_user(apr_psprintf(p, "#%lu", (unsigned long)geteuid()), &pw, buf, JVM_ID_BUFSIZE,
+                           &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "the user Apache runs as (uid %lu) %s", (unsigned long)geteuid(), problem);
+        }
+        if (g->user) {
+            struct passwd want;
+            char *wbuf = apr_palloc(p, JVM_ID_BUFSIZE);
+            if (jvm_trust_user(g->user, &want, wbuf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+                return apr_psprintf(p, "user '%s' %s", g->user, problem);
+            }
+            if (want.pw_uid != pw.pw_uid) {
+                return apr_psprintf(p, "user=%s needs Apache to start as root", g->user);
+            }
+        }
+        out->uid = pw.pw_uid;
+        out->gid = pw.pw_gid;
+        out->user = apr_pstrdup(p, pw.pw_name);
+        out->home = apr_pstrdup(p, pw.pw_dir);
+        return NULL;
+    }
+    {
+        const char *user = g->user ? g->user : ap_unixd_config.user_name;
+        if (jvm_trust_user(user ? user : "", &pw, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "%s '%s' %s", g->user ? "user" : "Apache's User", user ? user : "", problem);
+        }
+        if (pw.pw_uid == 0) {
+            return apr_psprintf(p, "refusing to run daemon processes as root (%s '%s' is root): set user= or "
+                                "Apache's User to another user", g->user ? "user" : "Apache's User", user);
+        }
+    }
+    out->uid = pw.pw_uid;
+    out->user = apr_pstrdup(p, pw.pw_name);
+    out->home = apr_pstrdup(p, pw.pw_dir);
+    if (g->group) {
+        struct group gr;
+        if (jvm_trust_group(g->group, &gr, buf, JVM_ID_BUFSIZE, &problem) != JVM_ID_OK) {
+            return apr_psprintf(p, "group '%s' %s", g->group, problem);
+        }
+        out->gid = gr.gr_gid;
+        from = apr_psprintf(p, "group=%s", g->group);
+    } else if (g->user) {
+        out->gid = pw.pw_gid;
+        from = apr_psprintf(p, "group= is not given and the primary group of user %s", out->user);
+    } else {
+        out->gid = ap_unixd_config.group_id;
+        from = "group= is not given and Apache's Group";
+    }
+    if (out->gid == 0) {
+        return apr_psprintf(p, "the daemon processes would run in the root group (gid 0): %s is root. Daemon "
+                            "processes never run in the root group, where they could read (and write) every "
+                            "file of that group: set group= to another group", from);
+    }
+    /* initgroups() adds the groups the user is a member of in the group database */
+    in_root_group = jvm_trust_in_root_group(out->user, out->gid);
+    if (in_root_group != 0) {
+        return apr_psprintf(p, "user %s %s the root group (gid 0) in the group database, so the daemon processes "
+                            "would have it as a supplementary group. Daemon processes never run in the root "
+                            "group: remove %s from it, or choose another user", out->user,
+                            in_root_group > 0 ? "is a member of" : "cannot be checked for membership of",
+                            out->user);
+    }
+    return NULL;
+}
+
+/* Whether the JDK at home can compile Java sources: bin/javac, or the jdk.compiler module in
+ * the MODULES line of its release file (a jlinked runtime may have the module without the
+ * launcher). The same test as mod_jvm-express (Sys.hasCompiler). */
+static int has_compiler(apr_pool_t *p, const char *home)
+{
+    apr_file_t *f;
+    char text[65536];
+    apr_size_t len = sizeof text - 1;
+    const char *line;
+    if (access(apr_pstrcat(p, home, "/bin/javac", NULL), X_OK) == 0) {
+        return 1;
+    }
+    if (apr_file_open(&f, apr_pstrcat(p, home, "/release", NULL), APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
+        return 0;
+    }
+    if (apr_file_read_full(f, text, len, &len) != APR_SUCCESS && len == 0) {
+        apr_file_close(f);
+        return 0;
+    }
+    apr_file_close(f);
+    text[len] = '\0';
+    for (line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        if (n < 8 || strncmp(line, "MODULES=", 8)) {
+            continue;
+        }
+        /* "MODULES=\"java.base … jdk.compiler …\"": a whole word */
+        for (const char *m = line + 8; m < line + n; m++) {
+            const char *w = strstr(m, "jdk.compiler");
+            if (!w || w + 12 > line + n) {
+                break;
+            }
+            if ((w == line + 8 || w[-1] == ' ' || w[-1] == '"')
+                && (w + 12 == line + n || w[12] == ' ' || w[12] == '"' || w[12] == '\r')) {
+                return 1;
+            }
+            m = w;
+        }
+    }
+    return 0;
+}
+
+/* Every JDK that will have to compile a mounted .java script can: a JvmHome (or java-home=)
+ * without a compiler otherwise passes and then every request to the script fails (JVM01212).
+ * The mode of a script is its alias's process-group= or its server's JvmProcessGroup; a
+ * JvmProcessGroup in <Directory>, <Location> or .htaccess is not followed here. */
+static int check_compilers(apr_pool_t *p, server_rec *s, const char *home)
+{
+    int embedded = jvm_conf_embedded_allowed(s);
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            const char *name = a[i].process_group ? a[i].process_group : dc->process_group;
+            jvm_daemon_group *g = name && *name ? jvm_conf_find_group(vs, name) : NULL;
+            const char *jdk = g ? (g->java_home ? g->java_home : home) : home;
+            if (!jvm_conf_has_suffix(a[i].script, ".java") || (!g && !embedded) || has_compiler(p, jdk)) {
+                continue;
+            }
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                         "JVM00073: %s%s%s %s has no Java compiler (no bin/javac, no jdk.compiler module in its "
+                         "release file), but %s %s at %s mounts the Java source %s, which mod_jvm compiles%s: "
+                         "every request to it would fail (JVM01212). Use a JDK (apt-get install "
+                         "default-jdk-headless) or mount a jar", g ? "JvmDaemonProcess " : "",
+                         g ? g->name : "", g ? (g->java_home ? ": java-home" : ": JvmHome") : "JvmHome", jdk,
+                         a[i].directive, a[i].url ? (*a[i].url ? a[i].url : "/") : a[i].pattern, a[i].where,
+                         a[i].script, g ? " in that daemon process group" : " in embedded mode");
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+/* The directory `path` is in ("/" for "/x"; path itself when it has no '/'). */
+static const char *parent_dir(apr_pool_t *p, const char *path)
+{
+    char *dir = apr_pstrdup(p, path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    }
+    return dir;
+}
+
+/* The directory the daemon sockets are made in, and the compiled-class caches: whoever can
+ * rename or replace what is there gets the daemons' connections (their HELLO secret and every
+ * request's environ) or runs code in the server (docs/security.md). */
+static int check_private_dirs(apr_pool_t *p, server_rec *s)
+{
+    const apr_array_header_t *groups = jvm_daemon_groups();
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *cache = jvm_conf_cache_dir(p, sc);
+    const char *why;
+    if (groups->nelts > 0) {
+        const char *prefix = jvm_conf_socket_prefix(p, s);
+        if (!jvm_checks_private_dir(p, parent_dir(p, prefix), &why)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00071: JvmSocketPrefix %s: the daemon sockets would be in a directory others can "
+                         "change: %s. Whoever can rename a socket there receives the connections meant for the "
+                         "daemons (with their secret and every request); use a directory only root can write, "
+                         "such as the default <DefaultRuntimeDir>/jvm", prefix, why);
+            return !OK;
+        }
+    }
+    if (!jvm_checks_private_dir(p, cache, &why)) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00072: JvmCacheDirectory %s: %s. Whoever can change the cache can make the server run "
+                     "their classes; use a directory that only root and Apache's User can write", cache, why);
+        return !OK;
+    }
+    if (groups->nelts > 0) {
+        /* each group's cache, <cache>.<group>, is made next to it */
+        if (!jvm_checks_private_dir(p, parent_dir(p, cache), &why)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00072: JvmCacheDirectory %s: the daemon process groups' caches (%s.<group>) would be "
+                         "made in a directory others can change: %s; use a directory only root can write",
+                         cache, cache, why);
+            return !OK;
+        }
+        for (int i = 0; i < groups->nelts; i++) {
+            jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+            const char *gcache = apr_pstrcat(p, cache, ".", g->name, NULL);
+            if (!jvm_checks_private_dir(p, gcache, &why)) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                             "JVM00072: JvmDaemonProcess %s: its compiled-class cache %s: %s", g->name, gcache, why);
+                return !OK;
+            }
+        }
+    }
+    return OK;
+}
+
+/* Configuration checks that need the whole configuration: they run for configtest too. */
+/* Checks the process groups named by JvmScriptAlias options and server-level JvmProcessGroup,
+ * and collects the scripts daemons preload (both process-group= and application-group= given,
+ * as mod_wsgi does). JvmProcessGroup in <Directory> or .htaccess is checked per request. */
+static int check_process_groups(apr_pool_t *p, server_rec *s)
+{
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        if (dc->process_group && *dc->process_group && !jvm_conf_find_group(vs, dc->process_group)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                         "JVM00006: JvmProcessGroup: process group '%s' is not defined for server %s "
+                         "(JvmDaemonProcess in this virtual host or the main server)",
+                         dc->process_group, vs->server_hostname ? vs->server_hostname : "(main)");
+            return !OK;
+        }
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            jvm_daemon_group *g;
+            const char *preload;
+            int seen = 0;
+            if (!a[i].process_group) {
+                continue;
+            }
+            if (!(g = jvm_conf_find_group(vs, a[i].process_group))) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                             "JVM00006: %s %s: process group '%s' is not defined for server %s",
+                             a[i].directive, a[i].url ? (*a[i].url ? a[i].url : "/") : "(regex)",
+                             a[i].process_group, vs->server_hostname ? vs->server_hostname : "(main)");
+                return !OK;
+            }
+            if (!a[i].application_group || !a[i].url
+                || (strstr(a[i].application_group, "%{") && strcmp(a[i].application_group, "%{GLOBAL}"))) {
+                continue;
+            }
+            preload = apr_pstrcat(p, a[i].script, "|",
+                                  strcmp(a[i].application_group, "%{GLOBAL}") ? a[i].application_group : "",
+                                  "|", a[i].callable ? a[i].callable : "application", NULL);
+            for (int k = 0; k < g->preloads->nelts; k++) {
+                seen |= !strcmp(APR_ARRAY_IDX(g->preloads, k, const char *), preload);
+            }
+            if (!seen) {
+                *(const char **)apr_array_push(g->preloads) = preload;
+            }
+        }
+    }
+    return OK;
+}
+
+int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    const apr_array_header_t *groups = jvm_daemon_groups();
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *home, *runtime_dir;
+    apr_finfo_t fi;
+    if (check_process_groups(pconf, s) != OK) {
+        return !OK;
+    }
+    if (!jvm_conf_any_alias(s) && groups->nelts == 0) {
+        return OK;
+    }
+    home = jvm_conf_jvm_home(sc);
+    if (apr_stat(&fi, apr_pstrcat(ptemp, home, "/lib/server/libjvm.so", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00001: JvmHome: the default JDK %s has no lib/server/libjvm.so: set JvmHome to a "
+                     "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
+        return !OK;
+    }
+    if (sc->jvm_options->nelts > 0 && jvm_conf_embedded_allowed(s)) {
+        const char *complaint = check_jvm_options(ptemp, home, jvm_conf_embedded_jvm_options(ptemp, sc, NULL));
+        if (complaint) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
+            return !OK;
+        }
+    }
+    for (int i = 0; i < groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+        jvm_daemon_identity id;
+        const char *err = jvm_checks_daemon_identity(ptemp, g, &id);
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "JVM00070: JvmDaemonProcess %s: %s",
+                         g->name, err);
+            return !OK;
+        }
+    }
+    if (check_private_dirs(ptemp, s) != OK || check_compilers(ptemp, s, home) != OK) {
+        return !OK;
+    }
+    for (int i = 0; i < groups->nelts; i++) {
+        jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+        const char *ghome = g->java_home ? g->java_home : home;
+        const char *complaint;
+        if (g->jvm_options->nelts == 0) {
+            continue;
+        }
+        if ((complaint = check_jvm_options(ptemp, ghome, jvm_conf_daemon_jvm_options(ptemp, g, ghome)))) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00005: JvmDaemonProcess %s: jvm-options: the JVM in %s rejects these options: %s",
+                         g->name, ghome, complaint);
+            return !OK;
+        }
+    }
+    runtime_dir = jvm_conf_runtime_dir(ptemp, sc);
+    if (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-runtime.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS
+        || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-api.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     "JVM00002: JvmRuntimeDirectory: %s does not hold mod_jvm-runtime.jar and mod_jvm-api.jar",
+                     runtime_dir);
+        return !OK;
+    }
+    for (int i = 0; i < groups->nelts; i++) {
+        /* script-user=/script-group=: the daemons check owners through JNA, from the runtime directory */
+        jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, jvm_daemon_group *);
+        if ((g->script_uid >= 0 || g->script_gid >= 0)
+            && (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/jna.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS
+                || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/libjnidispatch.so", NULL), APR_FINFO_TYPE, ptemp)
+                       != APR_SUCCESS)) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "JVM00095: JvmDaemonProcess %s: script-user=/script-group= need jna.jar and "
+                         "libjnidispatch.so in the runtime directory %s (the daemons check a script's owner "
+                         "through JNA): they are missing", g->name, runtime_dir);
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+static int is_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') {
+        n--;
+    }
+    return n > 0 && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+void jvm_checks_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t uid, gid_t gid)
+{
+    apr_finfo_t fi;
+    apr_status_t rv;
+    if (apr_stat(&fi, dir, APR_FINFO_TYPE | APR_FINFO_OWNER, p) == APR_SUCCESS) {
+        /* it exists: ours from an earlier start, or someone else's directory that must not be
+         * taken over (the runtime refuses a cache it does not own, and compiles in memory) */
+        if (fi.filetype != APR_DIR || (geteuid() == 0 && fi.user != uid)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         "JVM00004: cache directory %s exists and belongs to someone else: not used "
+                         "(compiled scripts are not cached; choose another JvmCacheDirectory)", dir);
+        }
+        return;
+    }
+    rv = apr_dir_make_recursive(dir, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, p);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "JVM00004: cannot create the cache directory %s: compiled scripts will not be cached", dir);
+    } else if (geteuid() == 0 && (chown(dir, uid, gid) != 0 || chmod(dir, 0700) != 0)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s, "JVM00004: cannot give %s to its user", dir);
+    }
+}
+
+int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    jvm_server_conf *sc = ap_get_module_config(s->module_config, &jvm_module);
+    const char *cache;
+    if (!jvm_conf_any_alias(s)) {
+        return OK;
+    }
+    /* The compiled-script cache is written by the children: it belongs to Apache's User and
+     * nobody else may write it (a writable cache would be code injection). */
+    cache = jvm_conf_cache_dir(ptemp, sc);
+    jvm_checks_make_cache(ptemp, s, cache, ap_unixd_config.user_id, ap_unixd_config.group_id);
+    /* A script under DocumentRoot may be served as a file: its source, to anyone. */
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *vsc = ap_get_module_config(vs->module_config, &jvm_module);
+        core_server_config *core = ap_get_core_module_config(vs->module_config);
+        const jvm_alias *a = (const jvm_alias *)vsc->aliases->elts;
+        for (int i = 0; i < vsc->aliases->nelts; i++) {
+            if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
+                             "JVM00003: %s script %s is under DocumentRoot %s: its source may be served "
+                             "as a static file; move it out of DocumentRoot", a[i].directive, a[i].script,
+                             core->ap_document_root);
+            }
+        }
+    }
+    return OK;
+}
+
