@@ -49,22 +49,40 @@ static int lookup_result(int rc, int found, char *buf, size_t buflen, const char
     return JVM_ID_FAILED;
 }
 
+/* The form of a user or group spec: 1 and *id for "#number", 0 for a name, -1 (with *problem)
+ * for anything else. `id_kind` is "uid" or "gid", `kind` "user" or "group". */
+static int spec_form(const char *spec, const char *kind, const char *id_kind, unsigned long *id,
+                     char *buf, size_t buflen, const char **problem)
+{
+    if (!spec || !*spec) {
+        snprintf(buf, buflen, "is malformed: give a %s name or #%s", kind, id_kind);
+        *problem = buf;
+        return -1;
+    }
+    if (*spec != '#') {
+        return 0;
+    }
+    if (jvm_trust_parse_id(spec + 1, id) != 0) {
+        snprintf(buf, buflen, "is malformed: '#' must be followed by a %s, a decimal number from 0 to 4294967294",
+                 id_kind);
+        *problem = buf;
+        return -1;
+    }
+    return 1;
+}
+
 int jvm_trust_user(const char *spec, struct passwd *pw, char *buf, size_t buflen, const char **problem)
 {
     struct passwd *result = NULL;
+    unsigned long id = 0;
     int rc;
-    if (!spec || !*spec) {
-        *problem = "is malformed: give a user name or #uid";
+    switch (spec_form(spec, "user", "uid", &id, buf, buflen, problem)) {
+    case -1:
         return JVM_ID_MALFORMED;
-    }
-    if (*spec == '#') {
-        unsigned long id;
-        if (jvm_trust_parse_id(spec + 1, &id) != 0) {
-            *problem = "is malformed: '#' must be followed by a uid, a decimal number from 0 to 4294967294";
-            return JVM_ID_MALFORMED;
-        }
+    case 1:
         rc = getpwuid_r((uid_t)id, pw, buf, buflen, &result);
-    } else {
+        break;
+    default:
         rc = getpwnam_r(spec, pw, buf, buflen, &result);
     }
     return lookup_result(rc, result != NULL, buf, buflen, problem);
@@ -73,19 +91,15 @@ int jvm_trust_user(const char *spec, struct passwd *pw, char *buf, size_t buflen
 int jvm_trust_group(const char *spec, struct group *gr, char *buf, size_t buflen, const char **problem)
 {
     struct group *result = NULL;
+    unsigned long id = 0;
     int rc;
-    if (!spec || !*spec) {
-        *problem = "is malformed: give a group name or #gid";
+    switch (spec_form(spec, "group", "gid", &id, buf, buflen, problem)) {
+    case -1:
         return JVM_ID_MALFORMED;
-    }
-    if (*spec == '#') {
-        unsigned long id;
-        if (jvm_trust_parse_id(spec + 1, &id) != 0) {
-            *problem = "is malformed: '#' must be followed by a gid, a decimal number from 0 to 4294967294";
-            return JVM_ID_MALFORMED;
-        }
+    case 1:
         rc = getgrgid_r((gid_t)id, gr, buf, buflen, &result);
-    } else {
+        break;
+    default:
         rc = getgrnam_r(spec, gr, buf, buflen, &result);
     }
     return lookup_result(rc, result != NULL, buf, buflen, problem);
