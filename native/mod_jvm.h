@@ -6,6 +6,8 @@
 #include "http_config.h"
 #include "http_log.h"
 
+#include "jvm_messages.h"
+
 extern module AP_MODULE_DECLARE_DATA jvm_module;
 
 #define JVM_HANDLER "jvm-script"

@@ -223,7 +223,7 @@ static int check_compilers(apr_pool_t *p, server_rec *s, const char *home)
                 continue;
             }
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
-                         "JVM00073: %s%s%s %s has no Java compiler (no bin/javac, no jdk.compiler module in its "
+                         JVM00073 "%s%s%s %s has no Java compiler (no bin/javac, no jdk.compiler module in its "
                          "release file), but %s %s at %s mounts the Java source %s, which mod_jvm compiles%s: "
                          "every request to it would fail (JVM01212). Use a JDK (apt-get install "
                          "default-jdk-headless) or mount a jar", g ? "JvmDaemonProcess " : "",
@@ -260,7 +260,7 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
         const char *prefix = jvm_conf_socket_prefix(p, s);
         if (!jvm_checks_private_dir(p, parent_dir(p, prefix), &why)) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00071: JvmSocketPrefix %s: the daemon sockets would be in a directory others can "
+                         JVM00071 "JvmSocketPrefix %s: the daemon sockets would be in a directory others can "
                          "change: %s. Whoever can rename a socket there receives the connections meant for the "
                          "daemons (with their secret and every request); use a directory only root can write, "
                          "such as the default <DefaultRuntimeDir>/jvm", prefix, why);
@@ -269,7 +269,7 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
     }
     if (!jvm_checks_private_dir(p, cache, &why)) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                     "JVM00072: JvmCacheDirectory %s: %s. Whoever can change the cache can make the server run "
+                     JVM00072 "JvmCacheDirectory %s: %s. Whoever can change the cache can make the server run "
                      "their classes; use a directory that only root and Apache's User can write", cache, why);
         return !OK;
     }
@@ -277,7 +277,7 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
         /* each group's cache, <cache>.<group>, is made next to it */
         if (!jvm_checks_private_dir(p, parent_dir(p, cache), &why)) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00072: JvmCacheDirectory %s: the daemon process groups' caches (%s.<group>) would be "
+                         JVM00072 "JvmCacheDirectory %s: the daemon process groups' caches (%s.<group>) would be "
                          "made in a directory others can change: %s; use a directory only root can write",
                          cache, cache, why);
             return !OK;
@@ -287,7 +287,7 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
             const char *gcache = apr_pstrcat(p, cache, ".", g->name, NULL);
             if (!jvm_checks_private_dir(p, gcache, &why)) {
                 ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                             "JVM00072: JvmDaemonProcess %s: its compiled-class cache %s: %s", g->name, gcache, why);
+                             JVM00072 "JvmDaemonProcess %s: its compiled-class cache %s: %s", g->name, gcache, why);
                 return !OK;
             }
         }
@@ -307,7 +307,7 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
         const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
         if (dc->process_group && *dc->process_group && !jvm_conf_find_group(vs, dc->process_group)) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
-                         "JVM00006: JvmProcessGroup: process group '%s' is not defined for server %s "
+                         JVM00006 "JvmProcessGroup: process group '%s' is not defined for server %s "
                          "(JvmDaemonProcess in this virtual host or the main server)",
                          dc->process_group, vs->server_hostname ? vs->server_hostname : "(main)");
             return !OK;
@@ -321,7 +321,7 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
             }
             if (!(g = jvm_conf_find_group(vs, a[i].process_group))) {
                 ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
-                             "JVM00006: %s %s: process group '%s' is not defined for server %s",
+                             JVM00006 "%s %s: process group '%s' is not defined for server %s",
                              a[i].directive, a[i].url ? (*a[i].url ? a[i].url : "/") : "(regex)",
                              a[i].process_group, vs->server_hostname ? vs->server_hostname : "(main)");
                 return !OK;
@@ -359,7 +359,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     home = jvm_conf_jvm_home(sc);
     if (apr_stat(&fi, apr_pstrcat(ptemp, home, "/lib/server/libjvm.so", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                     "JVM00001: JvmHome: the default JDK %s has no lib/server/libjvm.so: set JvmHome to a "
+                     JVM00001 "JvmHome: the default JDK %s has no lib/server/libjvm.so: set JvmHome to a "
                      "JDK (e.g. JvmHome /usr/lib/jvm/default-java)", home);
         return !OK;
     }
@@ -367,7 +367,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         const char *complaint = check_jvm_options(ptemp, home, jvm_conf_embedded_jvm_options(ptemp, sc, NULL));
         if (complaint) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00005: JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
+                         JVM00005 "JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
             return !OK;
         }
     }
@@ -376,7 +376,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         jvm_daemon_identity id;
         const char *err = jvm_checks_daemon_identity(ptemp, g, &id);
         if (err) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "JVM00070: JvmDaemonProcess %s: %s",
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, JVM00070 "JvmDaemonProcess %s: %s",
                          g->name, err);
             return !OK;
         }
@@ -393,7 +393,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         }
         if ((complaint = check_jvm_options(ptemp, ghome, jvm_conf_daemon_jvm_options(ptemp, g, ghome)))) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00005: JvmDaemonProcess %s: jvm-options: the JVM in %s rejects these options: %s",
+                         JVM00005 "JvmDaemonProcess %s: jvm-options: the JVM in %s rejects these options: %s",
                          g->name, ghome, complaint);
             return !OK;
         }
@@ -402,7 +402,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     if (apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-runtime.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS
         || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/mod_jvm-api.jar", NULL), APR_FINFO_TYPE, ptemp) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                     "JVM00002: JvmRuntimeDirectory: %s does not hold mod_jvm-runtime.jar and mod_jvm-api.jar",
+                     JVM00002 "JvmRuntimeDirectory: %s does not hold mod_jvm-runtime.jar and mod_jvm-api.jar",
                      runtime_dir);
         return !OK;
     }
@@ -414,7 +414,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
                 || apr_stat(&fi, apr_pstrcat(ptemp, runtime_dir, "/libjnidispatch.so", NULL), APR_FINFO_TYPE, ptemp)
                        != APR_SUCCESS)) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00095: JvmDaemonProcess %s: script-user=/script-group= need jna.jar and "
+                         JVM00095 "JvmDaemonProcess %s: script-user=/script-group= need jna.jar and "
                          "libjnidispatch.so in the runtime directory %s (the daemons check a script's owner "
                          "through JNA): they are missing", g->name, runtime_dir);
             return !OK;
@@ -441,7 +441,7 @@ void jvm_checks_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t 
          * taken over (the runtime refuses a cache it does not own, and compiles in memory) */
         if (fi.filetype != APR_DIR || (geteuid() == 0 && fi.user != uid)) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                         "JVM00004: cache directory %s exists and belongs to someone else: not used "
+                         JVM00004 "cache directory %s exists and belongs to someone else: not used "
                          "(compiled scripts are not cached; choose another JvmCacheDirectory)", dir);
         }
         return;
@@ -449,9 +449,9 @@ void jvm_checks_make_cache(apr_pool_t *p, server_rec *s, const char *dir, uid_t 
     rv = apr_dir_make_recursive(dir, APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE, p);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
-                     "JVM00004: cannot create the cache directory %s: compiled scripts will not be cached", dir);
+                     JVM00004 "cannot create the cache directory %s: compiled scripts will not be cached", dir);
     } else if (geteuid() == 0 && (chown(dir, uid, gid) != 0 || chmod(dir, 0700) != 0)) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s, "JVM00004: cannot give %s to its user", dir);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s, JVM00004 "cannot give %s to its user", dir);
     }
 }
 
@@ -474,7 +474,7 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         for (int i = 0; i < vsc->aliases->nelts; i++) {
             if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
-                             "JVM00003: %s script %s is under DocumentRoot %s: its source may be served "
+                             JVM00003 "%s script %s is under DocumentRoot %s: its source may be served "
                              "as a static file; move it out of DocumentRoot", a[i].directive, a[i].script,
                              core->ap_document_root);
             }

@@ -182,7 +182,7 @@ static const char *check_duplicate_alias(cmd_parms *cmd, const jvm_server_conf *
         }
         if (a->url && o->url && !strncmp(a->url, o->url, n) && a->url[n] == '/') {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                         "JVM00074: %s %s at %s is never reached: the earlier %s %s at %s mounts every URL under "
+                         JVM00074 "%s %s at %s is never reached: the earlier %s %s at %s mounts every URL under "
                          "it (the first match wins); put the longer URL path first", a->directive, a->url,
                          a->where, o->directive, *o->url ? o->url : "/", o->where);
             break;

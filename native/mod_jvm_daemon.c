@@ -216,7 +216,7 @@ static void relay_line(int out, const char *group, pid_t pid, char *line, size_t
     localtime_r(&tv.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%a %b %d %H:%M:%S", &tm);
     n = snprintf(buf, sizeof buf, "[%s.%06ld %d] [jvm:%s] [pid %ld] (jvm:%s) %s%.*s\n", stamp, (long)tv.tv_usec,
-                 tm.tm_year + 1900, levels[level], (long)pid, group, numbered ? "" : "JVM00058: JVM: ",
+                 tm.tm_year + 1900, levels[level], (long)pid, group, numbered ? "" : JVM00058 "JVM: ",
                  (int)(len < 8000 ? len : 8000), line);
     if (n > 0 && write(out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1) < 0) {
         _exit(0);
@@ -307,7 +307,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
 
     if (geteuid() == 0) {
         if (setgid(rt->gid) != 0 || initgroups(rt->user, rt->gid) != 0 || setuid(rt->uid) != 0) {
-            dprintf(2, "JVM00052: daemon process %s: cannot switch to user %s: %s\n",
+            dprintf(2, JVM00052 "daemon process %s: cannot switch to user %s: %s\n",
                     dp->g->name, rt->user, strerror(errno));
             _exit(126);
         }
@@ -321,13 +321,13 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 root_group |= groups[i] == 0;
             }
             if (root_group) {
-                dprintf(2, "JVM00052: daemon process %s refuses to run in the root group\n", dp->g->name);
+                dprintf(2, JVM00052 "daemon process %s refuses to run in the root group\n", dp->g->name);
                 _exit(126);
             }
         }
     }
     if (getuid() == 0 || geteuid() == 0) {
-        dprintf(2, "JVM00052: daemon process %s refuses to run as root\n", dp->g->name);
+        dprintf(2, JVM00052 "daemon process %s refuses to run as root\n", dp->g->name);
         _exit(126);
     }
     /* die with the Apache parent (set after the user change, which clears it) */
@@ -364,7 +364,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
         _exit(126);
     }
     execve(rt->java, (char *const *)rt->argv, (char *const *)rt->envp);
-    dprintf(2, "JVM00052: daemon process %s: cannot run %s: %s\n", dp->g->name, rt->java, strerror(errno));
+    dprintf(2, JVM00052 "daemon process %s: cannot run %s: %s\n", dp->g->name, rt->java, strerror(errno));
     _exit(127);
 }
 
@@ -387,13 +387,13 @@ static void spawn(jvm_daemon_proc *dp)
     if (rv != APR_INPARENT) {
         dp->proc.pid = 0;
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, main_server,
-                     "JVM00053: cannot fork daemon process %d of group %s", dp->slot, dp->g->name);
+                     JVM00053 "cannot fork daemon process %d of group %s", dp->slot, dp->g->name);
         return;
     }
     slot_started(slot_word(dp), dp->proc.pid, dp->unready_deaths > 0);
     apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
-                 "JVM00050: started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
+                 JVM00050 "started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
                  dp->slot, dp->g->name, dp->proc.pid);
 }
 
@@ -468,14 +468,14 @@ static void maintenance(int reason, void *data, apr_wait_t status)
         apr_proc_other_child_unregister(dp);
         if (reason == APR_OC_REASON_DEATH && status == 0 && was_ready) {
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
-                         "JVM00054: daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
+                         JVM00054 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
                          dp->slot, dp->g->name, pid);
         } else {
             /* the MPM hands other children only a number: the exit code, or the signal that
              * ended the process, without saying which (a JVM killed by the kernel's OOM killer
              * shows 9; -XX:+ExitOnOutOfMemoryError exits with 3) */
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
-                         "JVM00051: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died (%s %d): "
+                         JVM00051 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") died (%s %d): "
                          "starting a new one", dp->slot, dp->g->name, pid,
                          reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status);
         }
@@ -488,7 +488,7 @@ static void maintenance(int reason, void *data, apr_wait_t status)
         if (state != AP_MPMQ_STOPPING) {
             if (dp->delay > 0) {
                 ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
-                             "JVM00080: daemon process %d of group %s (pid %" APR_PID_T_FMT ") died before it was "
+                             JVM00080 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") died before it was "
                              "ready, %d time%s in a row: the next one starts in %u s (backoff: doubles up to %d s, "
                              "starts over once a process has been ready)", dp->slot, dp->g->name, pid,
                              dp->unready_deaths, dp->unready_deaths == 1 ? "" : "s", dp->delay, BACKOFF_MAX_SEC);
@@ -704,11 +704,11 @@ static void check_socket(jvm_daemon_group *g)
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
-                 "JVM00067: the socket %s of daemon process group %s was removed or replaced: creating it "
+                 JVM00067 "the socket %s of daemon process group %s was removed or replaced: creating it "
                  "again and restarting the group's processes on it", gs->path, g->name);
     if ((err = bind_socket(rt->pool, gs->path, g->listen_backlog, &fd, &st))) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
-                     "JVM00068: daemon process group %s: cannot create its socket again: %s", g->name, err);
+                     JVM00068 "daemon process group %s: cannot create its socket again: %s", g->name, err);
         return;
     }
     close(gs->fd);
@@ -920,7 +920,7 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         if (apr_generate_random_bytes(rt->secret, sizeof rt->secret) != APR_SUCCESS
             || (err = resolve_user(pconf, g)) || (err = group_socket(pconf, g, prefix, generation))) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         "JVM00055: JvmDaemonProcess %s: %s", g->name, err ? err : "no random bytes");
+                         JVM00055 "JvmDaemonProcess %s: %s", g->name, err ? err : "no random bytes");
             return !OK;
         }
         make_cache_dir(ptemp, g, cache_dir);

@@ -450,7 +450,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
 
     if (!rt) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00060: daemon process group %s was not started", g->name);
+                      JVM00060 "daemon process group %s was not started", g->name);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     /* script-user= / script-group= (as mod_wsgi) are checked by the daemon, on the very file it
@@ -478,7 +478,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             break;
         }
         if (w.len > JVM_MSG_MAX) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00035: the request's environ (%lu bytes: its "
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00035 "the request's environ (%lu bytes: its "
                           "headers) is too large for the daemon protocol", (unsigned long)w.len);
             return HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
@@ -511,7 +511,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         reused = fd >= 0;
         if (attempt > 0 && apr_time_now() - first_try > g->connect_timeout) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00066: daemon process group %s kept closing connections (draining) for %s "
+                          JVM00066 "daemon process group %s kept closing connections (draining) for %s "
                           "longer than connect-timeout", g->name, r->uri);
             return HTTP_SERVICE_UNAVAILABLE;
         }
@@ -519,13 +519,13 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         if (fd < 0) {
             fd = connect_group(r, t, g, &why);
             if (fd == NOT_READY) {
-                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00081: no process of daemon process group %s is "
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00081 "no process of daemon process group %s is "
                               "ready for %s: %s", g->name, r->uri, why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                              "JVM00061: cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
+                              JVM00061 "cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
                               " s: %s", g->name, rt->socket_path, apr_time_sec(g->connect_timeout), why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
@@ -549,7 +549,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             }
             errno = err;
             ap_log_rerror(APLOG_MARK, APLOG_ERR, errno, r,
-                          "JVM00062: cannot send the request to daemon process group %s", g->name);
+                          JVM00062 "cannot send the request to daemon process group %s", g->name);
             return HTTP_SERVICE_UNAVAILABLE;
         }
         rc = converse(r, t, fd, g, &resp, &got_any, &reusable);
@@ -565,7 +565,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
              * that recycles (GOODBYE) or one that died with the request unread (reset); its
              * replacement (or another process) takes it, within connect-timeout */
             if (rc == IO_RESET) {
-                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JVM00069: daemon process group %s reset the "
+                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JVM00069 "daemon process group %s reset the "
                               "connection before reading %s: sent again", g->name, r->uri);
             }
             if (attempt > 0) {
@@ -575,12 +575,12 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         }
         if (rc == IO_TIMEOUT) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00063: timeout waiting for daemon process group %s (socket-timeout) for %s",
+                          JVM00063 "timeout waiting for daemon process group %s (socket-timeout) for %s",
                           g->name, r->uri);
             return jvm_response_finish(&resp, resp.head_sent ? -1 : HTTP_GATEWAY_TIME_OUT);
         }
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00064: daemon process group %s %s while handling %s (the process died or was "
+                      JVM00064 "daemon process group %s %s while handling %s (the process died or was "
                       "restarted)", g->name, rc == IO_CLOSED ? "closed the connection" : "failed",
                       r->uri);
         return jvm_response_finish(&resp, resp.head_sent ? -1 : HTTP_BAD_GATEWAY);

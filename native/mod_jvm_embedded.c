@@ -74,20 +74,20 @@ typedef struct jvm_req {
 
 static void log_jvm_line(int level, const char *line)
 {
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, jvm.server, "JVM00012: JVM: %s", line);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, jvm.server, JVM00012 "JVM: %s", line);
 }
 
 static void on_jvm_exit(int code)
 {
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, jvm.server,
-                 "JVM00013: the JVM is exiting with status %d (System.exit in an application, or a fatal "
+                 JVM00013 "the JVM is exiting with status %d (System.exit in an application, or a fatal "
                  "JVM error): Apache child %" APR_PID_T_FMT " ends now and is replaced", code, getpid());
 }
 
 static void on_jvm_abort(void)
 {
     ap_log_error(APLOG_MARK, APLOG_CRIT, 0, jvm.server,
-                 "JVM00014: the JVM aborted: Apache child %" APR_PID_T_FMT " ends now", getpid());
+                 JVM00014 "the JVM aborted: Apache child %" APR_PID_T_FMT " ends now", getpid());
 }
 
 /* ---- natives ------------------------------------------------------------------------------ */
@@ -420,18 +420,18 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
         jvm.vm = NULL;
         jvm.failure = apr_pstrdup(p, err);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                     "JVM00011: cannot start the JVM from JvmHome %s in child %" APR_PID_T_FMT ": %s",
+                     JVM00011 "cannot start the JVM from JvmHome %s in child %" APR_PID_T_FMT ": %s",
                      home, getpid(), err);
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 "JVM00010: JVM %s from %s created in child %" APR_PID_T_FMT " in %" APR_TIME_T_FMT " ms "
+                 JVM00010 "JVM %s from %s created in child %" APR_PID_T_FMT " in %" APR_TIME_T_FMT " ms "
                  "(JVM %" APR_TIME_T_FMT " ms, runtime %" APR_TIME_T_FMT " ms)", ctx.version, home, getpid(),
                  apr_time_as_msec(apr_time_now() - started), apr_time_as_msec(ctx.created - started),
                  apr_time_as_msec(apr_time_now() - ctx.created));
     if (APLOGdebug(s)) {
         for (int i = 0; i < opts->nelts; i++) {
-            ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "JVM00015: JVM option %s",
+            ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, JVM00015 "JVM option %s",
                          APR_ARRAY_IDX(opts, i, const char *));
         }
     }
@@ -478,7 +478,7 @@ static jvm_thread *thread_state(request_rec *r)
     snprintf(name, sizeof name, "httpd-worker-%d", t->id);
     env = jvm_loader_attach(jvm.vm, name, &attached);
     if (!env) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00021: cannot attach this Apache thread to the JVM");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00021 "cannot attach this Apache thread to the JVM");
         free(t->frame);
         free(t);
         return NULL;
@@ -489,7 +489,7 @@ static jvm_thread *thread_state(request_rec *r)
     if (!worker || !buf || (*env)->ExceptionCheck(env)) {
         char err[512];
         take_exception(env, err, sizeof err, "Bootstrap.newWorker");
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00022: cannot set up this thread in the JVM: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00022 "cannot set up this thread in the JVM: %s", err);
         (*jvm.vm)->DetachCurrentThread(jvm.vm);
         free(t->frame);
         free(t);
@@ -555,7 +555,7 @@ int jvm_embedded_handle(request_rec *r)
     }
     if (!jvm.vm) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00020: no JVM in this Apache child (%s): cannot run %s",
+                      JVM00020 "no JVM in this Apache child (%s): cannot run %s",
                       jvm.failure ? jvm.failure : "not started", r->filename);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -574,7 +574,7 @@ int jvm_embedded_handle(request_rec *r)
         size_t need = w.len;
         if (grow_frame(t, need) != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00035: the request's environ (%lu bytes: its headers) is too large", (unsigned long)need);
+                          JVM00035 "the request's environ (%lu bytes: its headers) is too large", (unsigned long)need);
             return HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
         jvm_fw_init(&w, t->frame, t->frame_cap);
@@ -594,7 +594,7 @@ int jvm_embedded_handle(request_rec *r)
     if ((*env)->ExceptionCheck(env)) {
         char err[1024];
         take_exception(env, err, sizeof err, "Worker.handle");
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00022: the runtime failed for %s: %s", r->filename, err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00023 "the runtime failed for %s: %s", r->filename, err);
         result = rq.resp.head_sent ? -1 : HTTP_INTERNAL_SERVER_ERROR;
     }
     (*env)->PopLocalFrame(env, NULL);

@@ -68,7 +68,7 @@ int jvm_mount_translate_name(request_rec *r)
             found = ap_pregsub(r->pool, a->script, r->uri, AP_MAX_REG_MATCH, m);
             if (!found) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                              "JVM00040: JvmScriptAliasMatch: substitution of '%s' failed", a->script);
+                              JVM00040 "JvmScriptAliasMatch: substitution of '%s' failed", a->script);
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
             filename = apr_pstrcat(r->pool, found, r->uri + m[0].rm_eo, NULL);
@@ -97,7 +97,7 @@ int jvm_mount_handler(request_rec *r)
     }
     if (r->finfo.filetype != APR_REG) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00030: script %s for %s does not exist or is not a regular file", r->filename, r->uri);
+                      JVM00030 "script %s for %s does not exist or is not a regular file", r->filename, r->uri);
         return HTTP_NOT_FOUND;
     }
     {
@@ -105,7 +105,7 @@ int jvm_mount_handler(request_rec *r)
         jvm_daemon_group *g = jvm_conf_process_group(r, rc->alias, &err);
         jvm_server_conf *main_sc = ap_get_module_config(ap_server_conf->module_config, &jvm_module);
         if (err) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JVM00041: cannot run %s: %s", r->filename, err);
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00041 "cannot run %s: %s", r->filename, err);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         if (g) {
@@ -113,7 +113,7 @@ int jvm_mount_handler(request_rec *r)
         }
         if (main_sc->restrict_embedded == 1) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "JVM00042: %s would run embedded, but JvmRestrictEmbedded is On: give it a "
+                          JVM00042 "%s would run embedded, but JvmRestrictEmbedded is On: give it a "
                           "JvmProcessGroup", r->filename);
             return HTTP_INTERNAL_SERVER_ERROR;
         }

@@ -70,7 +70,7 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len)
         resp->expected = -1;
         apr_table_clear(r->headers_out);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00031: invalid response from the application %s: %s (%s%s%s)", r->filename,
+                      JVM00031 "invalid response from the application %s: %s (%s%s%s)", r->filename,
                       ctx.problem ? ctx.problem : err ? err : "status below 200 cannot end a request",
                       ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, bad.name, bad.name_len)),
                       bad.name_len ? ": " : "",
@@ -108,7 +108,7 @@ int jvm_response_write(jvm_response *resp, const void *data, apr_size_t n, int f
         if (!resp->truncated_logged) {
             resp->truncated_logged = 1;
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          "JVM00032: the application %s sent more than its Content-Length of %" APR_OFF_T_FMT
+                          JVM00032 "the application %s sent more than its Content-Length of %" APR_OFF_T_FMT
                           " bytes: the excess is dropped", r->filename, resp->expected);
         }
         n = (apr_size_t)(resp->expected - resp->sent);
@@ -142,7 +142,7 @@ int jvm_request_body_setup(request_rec *r)
     if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         const char *length = apr_table_get(r->headers_in, "Content-Length");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "JVM00038: the request body of %s (Content-Length of %s bytes) is over the "
+                      JVM00038 "the request body of %s (Content-Length of %s bytes) is over the "
                       "LimitRequestBody of %" APR_OFF_T_FMT " bytes: 413 before the application runs",
                       r->uri, length ? length : "?", ap_get_limit_req_body(r));
     }
@@ -173,7 +173,7 @@ long jvm_request_body_read(jvm_response *resp, char *buf, apr_size_t n)
         } else {
             why = apr_psprintf(r->pool, "read error %d", rv);
         }
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "JVM00037: reading the request body of %s failed: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JVM00037 "reading the request body of %s failed: %s",
                       r->uri, why);
         r->connection->keepalive = AP_CONN_CLOSE;
         apr_brigade_destroy(bb);
@@ -211,7 +211,7 @@ int jvm_response_finish(jvm_response *resp, int result)
     request_rec *r = resp->r;
     if (result <= 0 && !resp->head_sent && !resp->head_invalid && !resp->gone) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00036: the application side ended the request for %s without a response", r->filename);
+                      JVM00036 "the application side ended the request for %s without a response", r->filename);
         result = HTTP_INTERNAL_SERVER_ERROR;
     }
     if (result > 0 || resp->head_invalid) {
@@ -230,13 +230,13 @@ int jvm_response_finish(jvm_response *resp, int result)
     }
     if (result < 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "JVM00034: response from %s aborted after %" APR_OFF_T_FMT " body bytes", r->filename, resp->sent);
+                      JVM00034 "response from %s aborted after %" APR_OFF_T_FMT " body bytes", r->filename, resp->sent);
         abort_response(resp);
         return OK;
     }
     if (resp->expected >= 0 && resp->sent < resp->expected && !r->header_only) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "JVM00033: the application %s sent %" APR_OFF_T_FMT " bytes but its Content-Length "
+                      JVM00033 "the application %s sent %" APR_OFF_T_FMT " bytes but its Content-Length "
                       "is %" APR_OFF_T_FMT ": connection closed", r->filename, resp->sent, resp->expected);
         abort_response(resp);
         return OK;

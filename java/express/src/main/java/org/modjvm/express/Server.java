@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import org.modjvm.runtime.log.Message;
 
 /**
  * A server root for {@code start-server}/{@code setup-server}: checks everything that can be
@@ -610,7 +611,7 @@ final class Server {
                 + "EXPRESS_LOG_OFFSET=" + offset + "\n"
                 + "EXPRESS_READY=" + sh(Express.NAME + ": Apache is up: open " + url() + "  (" + logs
                 + "; Ctrl-C stops it)") + "\n"
-                + "EXPRESS_FAILURES=" + sh("JVM0121[0-9]|JVM01107|JVM01002|JVM0005[125]|JVM00011|JVM00020|AH00016|AH00015")
+                + "EXPRESS_FAILURES=" + sh(Message.startupFailurePattern() + "|AH00016|AH00015")
                 + "\n";
     }
 

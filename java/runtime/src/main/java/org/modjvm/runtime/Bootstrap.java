@@ -6,6 +6,7 @@ import org.modjvm.runtime.compile.RuntimeVersion;
 import org.modjvm.runtime.core.RuntimeConfig;
 import org.modjvm.runtime.core.RuntimeContext;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 import org.modjvm.runtime.log.LogPrintStream;
 import org.modjvm.runtime.log.LogSink;
 import org.modjvm.runtime.wire.Frames;
@@ -48,7 +49,7 @@ public final class Bootstrap {
             context = created;
             Log log = created.serverLog();
             if (log.enabled(Log.INFO)) {
-                log.log(Log.INFO, "JVM01001", "mod_jvm runtime " + RuntimeVersion.VALUE + " started on Java "
+                log.log(Log.INFO, Message.JVM01001, "mod_jvm runtime " + RuntimeVersion.VALUE + " started on Java "
                         + Runtime.version() + " (" + settings.jvmHome() + "), process group '" + settings.processGroup()
                         + "', multithread " + settings.multithread() + ", multiprocess " + settings.multiprocess()
                         + ", compiled-class cache " + (settings.cacheDirectory() == null ? "none" : settings.cacheDirectory()));
@@ -82,7 +83,7 @@ public final class Bootstrap {
 
     private static void logFailure(String what, Throwable error) {
         try {
-            new Log(SERVER_LOG, Log.DEBUG).log(Log.ERR, "JVM01002", what + ":", error);
+            new Log(SERVER_LOG, Log.DEBUG).log(Log.ERR, Message.JVM01002, what + ":", error);
         } catch (Throwable ignored) {
             // the natives are not there: nothing can be logged
         }

@@ -15,6 +15,7 @@ import org.modjvm.runtime.compile.CompiledClassCache;
 import org.modjvm.runtime.compile.InMemoryJavac;
 import org.modjvm.runtime.compile.ScriptLoadException;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Entry point of a compiler process: a short-lived JVM that {@code compile.CompileProcess} starts to
@@ -52,7 +53,7 @@ public final class CompileMain {
             status = run(args, out);
         } catch (Throwable e) {
             message(out, "the compiler process failed:\n" + trace(e));
-            out.println("result failed JVM01220");
+            out.println("result failed " + Message.JVM01220.id());
             status = EXIT_FAILED;
         }
         out.flush();
@@ -110,7 +111,7 @@ public final class CompileMain {
 
     private static int failed(PrintStream out, String why) {
         message(out, why);
-        out.println("result failed JVM01220");
+        out.println("result failed " + Message.JVM01220.id());
         return EXIT_FAILED;
     }
 

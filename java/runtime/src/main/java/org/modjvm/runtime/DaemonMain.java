@@ -19,6 +19,7 @@ import org.modjvm.runtime.daemon.DaemonSettings;
 import org.modjvm.runtime.daemon.PeerHangup;
 import org.modjvm.runtime.daemon.PollingWaits;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Entry point of a daemon process (daemon mode). The Apache parent execs
@@ -36,7 +37,7 @@ public final class DaemonMain {
             settings = DaemonSettings.parse(args, System.getenv("MOD_JVM_SECRET"), System.getenv("MOD_JVM_PREVIOUS_SECRET"),
                     System.getenv("MOD_JVM_NEXT_SECRET"));
         } catch (RuntimeException e) {
-            System.err.println("JVM01320: daemon process: bad arguments from the Apache parent: " + e);
+            System.err.println(Message.JVM01320.prefix() + "daemon process: bad arguments from the Apache parent: " + e);
             Runtime.getRuntime().halt(2);
             return;
         }
@@ -47,7 +48,7 @@ public final class DaemonMain {
         try {
             Channel inherited = System.inheritedChannel();
             if (!(inherited instanceof ServerSocketChannel listener)) {
-                early.log(Log.CRIT, "JVM01321", "daemon process started without its listening socket on fd 0");
+                early.log(Log.CRIT, Message.JVM01321, "daemon process started without its listening socket on fd 0");
                 Runtime.getRuntime().halt(2);
                 return;
             }
@@ -70,19 +71,19 @@ public final class DaemonMain {
             });
             Runtime.getRuntime().addShutdownHook(new Thread(server::exiting, "mod_jvm-exit"));
             if (context.serverLog().enabled(Log.INFO)) {
-                context.serverLog().log(Log.INFO, "JVM01300", "daemon process of group " + settings.group() + " ready: pid "
+                context.serverLog().log(Log.INFO, Message.JVM01300, "daemon process of group " + settings.group() + " ready: pid "
                         + ProcessHandle.current().pid() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home")
                         + "), " + settings.threads() + " threads, " + settings.preloads().size() + " preloaded");
             }
             String sleepingReads = PollingWaits.unavailable();
             if (sleepingReads != null) {
-                context.serverLog().log(Log.NOTICE, "JVM01326", "connections of group " + settings.group()
+                context.serverLog().log(Log.NOTICE, Message.JVM01326, "connections of group " + settings.group()
                         + " wait for Apache asleep in read(), not in poll(): " + sleepingReads
                         + "; requests cost two more context switches each (docs/internals.md)");
             }
             String noHangups = PeerHangup.unavailable();
             if (noHangups != null) {
-                context.serverLog().log(Log.NOTICE, "JVM01338", "daemon processes of group " + settings.group()
+                context.serverLog().log(Log.NOTICE, Message.JVM01338, "daemon processes of group " + settings.group()
                         + " cannot tell when Apache closes the connection of a running request: " + noHangups
                         + "; such a request ends only by request-timeout" + (settings.requestTimeout() > 0 ? ""
                         : ", which is off (request-timeout=0)"));
@@ -96,7 +97,7 @@ public final class DaemonMain {
                 Thread.sleep(Long.MAX_VALUE);
             }
         } catch (Throwable e) {
-            early.log(Log.CRIT, "JVM01322", "daemon process of group " + settings.group() + " failed:", e);
+            early.log(Log.CRIT, Message.JVM01322, "daemon process of group " + settings.group() + " failed:", e);
             Runtime.getRuntime().halt(1);
         }
     }
@@ -113,11 +114,11 @@ public final class DaemonMain {
         }
         String problem = OwnedFileReader.problem();
         if (problem != null) {
-            log.log(Log.CRIT, "JVM01348", "daemon process group " + settings.group() + " requires " + owner.describe()
+            log.log(Log.CRIT, Message.JVM01348, "daemon process group " + settings.group() + " requires " + owner.describe()
                     + " but cannot check the owner of a script: " + problem + "; every script of the group answers 500"
                     + " (jna.jar and libjnidispatch.so belong in the runtime directory: docs/internals.md)");
         } else if (log.enabled(Log.INFO)) {
-            log.log(Log.INFO, "JVM01349", "daemon process group " + settings.group() + " runs only scripts owned by "
+            log.log(Log.INFO, Message.JVM01349, "daemon process group " + settings.group() + " runs only scripts owned by "
                     + owner.describe() + ", checked on the file read (JNA, native part " + NativeFiles.dispatchLibrary()
                     + ")");
         }
@@ -154,7 +155,7 @@ public final class DaemonMain {
         if (settings.startupTimeout() > 0) {
             loader.join(settings.startupTimeout());
             if (loader.isAlive()) {
-                context.serverLog().log(Log.CRIT, "JVM01323", "preloading took longer than startup-timeout ("
+                context.serverLog().log(Log.CRIT, Message.JVM01323, "preloading took longer than startup-timeout ("
                         + settings.startupTimeout() / 1000 + " s): exiting to be restarted");
                 Runtime.getRuntime().halt(1);
             }

@@ -2,6 +2,7 @@ package org.modjvm.runtime;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * JvmRequestTimeout (embedded mode): interrupts the thread of a request that runs longer than
@@ -54,7 +55,7 @@ final class RequestWatchdog implements Runnable {
         long now = System.nanoTime();
         for (Worker worker : workers) {
             if (worker.interruptIfOverdue(now, timeoutNanos)) {
-                log.log(Log.ERR, "JVM01015", "a request on Apache thread " + worker.threadId() + " ran longer than"
+                log.log(Log.ERR, Message.JVM01015, "a request on Apache thread " + worker.threadId() + " ran longer than"
                         + " JvmRequestTimeout (" + timeoutSeconds + " s): interrupted it (an application blocked in"
                         + " sleep, wait or I/O ends with an InterruptedException; a busy loop cannot be stopped:"
                         + " use daemon mode and its request-timeout)");

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import org.modjvm.runtime.core.RequestHandler;
 import org.modjvm.runtime.core.RuntimeContext;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * The Java side of one Apache worker thread: C creates it with {@link Bootstrap#newWorker} when
@@ -49,12 +50,12 @@ public final class Worker {
         }
         try {
             if (handler == null) {
-                transport.log(Log.ERR, ("JVM01003: the mod_jvm runtime is not initialized (Bootstrap.init failed,"
+                transport.log(Log.ERR, (Message.JVM01003.prefix() + "the mod_jvm runtime is not initialized (Bootstrap.init failed,"
                         + " see JVM01002): answering 500").getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return RequestHandler.INTERNAL_SERVER_ERROR;
             }
             if (length < 0 || length > frame.capacity()) {
-                transport.log(Log.ERR, ("JVM01010: request frame length " + length + " does not fit its buffer of "
+                transport.log(Log.ERR, (Message.JVM01010.prefix() + "request frame length " + length + " does not fit its buffer of "
                         + frame.capacity() + " bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return RequestHandler.INTERNAL_SERVER_ERROR;
             }
@@ -64,7 +65,7 @@ public final class Worker {
         } catch (Throwable unexpected) {
             // the handler catches everything itself; this is the last guard of the Apache thread
             try {
-                transport.log(Log.ERR, ("JVM01012: internal error in worker " + threadId + ": " + unexpected)
+                transport.log(Log.ERR, (Message.JVM01012.prefix() + "internal error in worker " + threadId + ": " + unexpected)
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (Throwable ignored) {
                 // nothing left to do

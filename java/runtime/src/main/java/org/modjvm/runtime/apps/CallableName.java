@@ -1,6 +1,7 @@
 package org.modjvm.runtime.apps;
 
 import org.modjvm.runtime.compile.ScriptLoadException;
+import org.modjvm.runtime.log.Message;
 
 /**
  * A configured callable: {@code member} (searched for in the script's classes, or the jar's
@@ -19,7 +20,7 @@ public record CallableName(String className, String member) {
         String className = separator < 0 ? null : callable.substring(0, separator);
         String member = separator < 0 ? callable : callable.substring(separator + 2);
         if (!isIdentifier(member) || (className != null && !isClassName(className))) {
-            throw new ScriptLoadException("JVM01213", "callable '" + callable
+            throw new ScriptLoadException(Message.JVM01213, "callable '" + callable
                     + "' is not a member name or Class::member (e.g. application or com.example.App::application)");
         }
         return new CallableName(className, member);

@@ -15,6 +15,7 @@ import org.modjvm.Application;
 import org.modjvm.StartResponse;
 import org.modjvm.runtime.compile.ScriptClasses;
 import org.modjvm.runtime.compile.ScriptLoadException;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Finds a script's callable and turns it into an {@link Application}, once per load (this is
@@ -43,7 +44,7 @@ final class CallableResolver {
         } else if (!classes.jar()) {
             target = findDeclaringClass(loader, script, classes, callable.member());
         } else {
-            throw new ScriptLoadException("JVM01216", "jar " + script + " names no application class: add the manifest"
+            throw new ScriptLoadException(Message.JVM01216, "jar " + script + " names no application class: add the manifest"
                     + " attribute " + JarReader.APPLICATION_CLASS + ": com.example.App, or configure the callable as"
                     + " com.example.App::" + callable.member());
         }
@@ -54,10 +55,10 @@ final class CallableResolver {
         try {
             return Class.forName(className, false, loader);
         } catch (ClassNotFoundException e) {
-            throw new ScriptLoadException("JVM01213", "application class " + className + " of " + script
+            throw new ScriptLoadException(Message.JVM01213, "application class " + className + " of " + script
                     + " not found in the script or on the class path");
         } catch (LinkageError e) {
-            throw new ScriptLoadException("JVM01217", "cannot load class " + className + " of " + script + ":", e);
+            throw new ScriptLoadException(Message.JVM01217, "cannot load class " + className + " of " + script + ":", e);
         }
     }
 
@@ -80,13 +81,13 @@ final class CallableResolver {
         }
         List<Class<?>> matches = publicMatches.isEmpty() ? otherMatches : publicMatches;
         if (matches.isEmpty()) {
-            throw new ScriptLoadException("JVM01213", "no class of " + script + " has a member named '" + member
+            throw new ScriptLoadException(Message.JVM01213, "no class of " + script + " has a member named '" + member
                     + "' (classes: " + String.join(", ", topLevel) + "): declare public static Iterable<byte[]> "
                     + member + "(Map<String, Object> environ, StartResponse startResponse), or a public static "
                     + "Application field of that name");
         }
         if (matches.size() > 1) {
-            throw new ScriptLoadException("JVM01213", "classes " + matches.get(0).getName() + " and "
+            throw new ScriptLoadException(Message.JVM01213, "classes " + matches.get(0).getName() + " and "
                     + matches.get(1).getName() + " of " + script + " both declare '" + member
                     + "': configure the callable as Class::" + member);
         }
@@ -107,7 +108,7 @@ final class CallableResolver {
             }
             return false;
         } catch (LinkageError e) {
-            throw new ScriptLoadException("JVM01217", "cannot inspect class " + type.getName() + " of " + script
+            throw new ScriptLoadException(Message.JVM01217, "cannot inspect class " + type.getName() + " of " + script
                     + " (a class it uses is missing?):", e);
         }
     }
@@ -131,7 +132,7 @@ final class CallableResolver {
                 }
             }
             if (!named.isEmpty()) {
-                throw new ScriptLoadException("JVM01213", "method " + member + " of " + where + " has the wrong signature "
+                throw new ScriptLoadException(Message.JVM01213, "method " + member + " of " + where + " has the wrong signature "
                         + named.get(0).toGenericString() + ": it must be public static, take (Map<String, Object>,"
                         + " StartResponse) and return an Iterable (e.g. Iterable<byte[]> or List<byte[]>)");
             }
@@ -139,28 +140,28 @@ final class CallableResolver {
             try {
                 field = type.getDeclaredField(member);
             } catch (NoSuchFieldException e) {
-                throw new ScriptLoadException("JVM01213", where + " has no method or field named '" + member
+                throw new ScriptLoadException(Message.JVM01213, where + " has no method or field named '" + member
                         + "': declare public static Iterable<byte[]> " + member
                         + "(Map<String, Object> environ, StartResponse startResponse), or a public static Application field");
             }
             if (!Application.class.isAssignableFrom(field.getType())) {
-                throw new ScriptLoadException("JVM01213", "field " + member + " of " + where + " has type "
+                throw new ScriptLoadException(Message.JVM01213, "field " + member + " of " + where + " has type "
                         + field.getType().getName() + ", which does not implement " + Application.class.getName());
             }
             checkPublicStatic(field.getModifiers(), where, "field " + member);
             initialize(type, where);
             Object value = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).unreflectGetter(field).invoke();
             if (value == null) {
-                throw new ScriptLoadException("JVM01213", "field " + member + " of " + where
+                throw new ScriptLoadException(Message.JVM01213, "field " + member + " of " + where
                         + " is null after the class was initialized");
             }
             return (Application) value;
         } catch (ScriptLoadException e) {
             throw e;
         } catch (LinkageError e) {
-            throw new ScriptLoadException("JVM01217", "cannot resolve '" + member + "' in " + where + ":", e);
+            throw new ScriptLoadException(Message.JVM01217, "cannot resolve '" + member + "' in " + where + ":", e);
         } catch (Throwable e) {
-            throw new ScriptLoadException("JVM01213", "cannot use '" + member + "' of " + where + ":", e);
+            throw new ScriptLoadException(Message.JVM01213, "cannot use '" + member + "' of " + where + ":", e);
         }
     }
 
@@ -174,7 +175,7 @@ final class CallableResolver {
 
     private static void checkPublicStatic(int modifiers, String where, String what) throws ScriptLoadException {
         if (!Modifier.isStatic(modifiers) || !Modifier.isPublic(modifiers)) {
-            throw new ScriptLoadException("JVM01213", what + " of " + where + " must be public static");
+            throw new ScriptLoadException(Message.JVM01213, what + " of " + where + " must be public static");
         }
     }
 
@@ -183,10 +184,10 @@ final class CallableResolver {
         try {
             Class.forName(type.getName(), true, type.getClassLoader());
         } catch (ExceptionInInitializerError e) {
-            throw new ScriptLoadException("JVM01215", "the static initializer of " + where + " failed:",
+            throw new ScriptLoadException(Message.JVM01215, "the static initializer of " + where + " failed:",
                     e.getCause() == null ? e : e.getCause());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new ScriptLoadException("JVM01215", "cannot initialize " + where + ":", e);
+            throw new ScriptLoadException(Message.JVM01215, "cannot initialize " + where + ":", e);
         }
     }
 }

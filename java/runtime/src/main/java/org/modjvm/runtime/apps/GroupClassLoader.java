@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.modjvm.runtime.compile.ScriptClasses;
 import org.modjvm.runtime.compile.ScriptLoadException;
+import org.modjvm.runtime.log.Message;
 
 /**
  * The class-loader space of one generation of an application group: every script of the
@@ -58,7 +59,7 @@ final class GroupClassLoader extends ClassLoader {
         for (String name : classes.classes().keySet()) {
             if (getParent().getResource(name.replace('.', '/') + ".class") != null) {
                 if (!classes.jar()) {
-                    throw new ScriptLoadException("JVM01214", "class " + name + " of " + scriptName
+                    throw new ScriptLoadException(Message.JVM01214, "class " + name + " of " + scriptName
                             + " is also on the JVM's class path (JvmClassPath or the JDK), which would always win: rename it");
                 }
                 shadowed.add(name);
@@ -66,7 +67,7 @@ final class GroupClassLoader extends ClassLoader {
             }
             Definition existing = definitions.get(name);
             if (existing != null && !existing.script.equals(scriptName)) {
-                throw new ScriptLoadException("JVM01214", "class " + name + " is defined by both " + existing.script
+                throw new ScriptLoadException(Message.JVM01214, "class " + name + " is defined by both " + existing.script
                         + " and " + scriptName + " in application group '" + group
                         + "': rename one, or mount them in different application groups");
             }

@@ -13,6 +13,7 @@ import java.util.zip.ZipInputStream;
 import org.modjvm.runtime.compile.ScriptClasses;
 import org.modjvm.runtime.compile.ScriptLoadException;
 import org.modjvm.runtime.compile.ScriptSource;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Reads the classes of a mounted jar from the snapshot of its bytes (the same bytes that were
@@ -52,12 +53,12 @@ final class JarReader {
                 }
             }
         } catch (MalformedURLException e) {
-            throw new ScriptLoadException("JVM01216", "jar " + source.path() + " has an entry that is not a valid URL: " + e);
+            throw new ScriptLoadException(Message.JVM01216, "jar " + source.path() + " has an entry that is not a valid URL: " + e);
         } catch (IOException | RuntimeException e) {
-            throw new ScriptLoadException("JVM01216", "cannot read jar " + source.path() + ": " + e);
+            throw new ScriptLoadException(Message.JVM01216, "cannot read jar " + source.path() + ": " + e);
         }
         if (classes.isEmpty()) {
-            throw new ScriptLoadException("JVM01216", "jar " + source.path() + " contains no classes");
+            throw new ScriptLoadException(Message.JVM01216, "jar " + source.path() + " contains no classes");
         }
         return new ScriptClasses(classes, mainClass, resources, "read from the jar", true);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import org.modjvm.runtime.compile.ScriptLoadException;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Reads a script for a daemon group with {@code script-user=}/{@code script-group=} so that the
@@ -57,15 +58,15 @@ public final class OwnedFileReader {
     byte[] read(String script) throws ScriptLoadException {
         String problem = problem();
         if (problem != null) {
-            throw new ScriptLoadException("JVM01348", "cannot check the owner of script " + script + " (" + who
+            throw new ScriptLoadException(Message.JVM01348, "cannot check the owner of script " + script + " (" + who
                     + " requires " + owner.describe() + "): " + problem);
         }
         if (script.isEmpty() || script.charAt(0) != '/') {
-            throw new ScriptLoadException("JVM01210", "cannot read script " + script + ": not an absolute path");
+            throw new ScriptLoadException(Message.JVM01210, "cannot read script " + script + ": not an absolute path");
         }
         for (int i = 0; i < script.length(); i++) {
             if (script.charAt(i) > 0xFF || script.charAt(i) == 0) {
-                throw new ScriptLoadException("JVM01210", "cannot read script " + script
+                throw new ScriptLoadException(Message.JVM01210, "cannot read script " + script
                         + ": the path has a character that is not a byte of a file name");
             }
         }
@@ -73,7 +74,7 @@ public final class OwnedFileReader {
         try {
             return walk.run();
         } catch (NativeFiles.NativeError e) {
-            throw new ScriptLoadException("JVM01210", "cannot read script " + script + ": " + e.getMessage()
+            throw new ScriptLoadException(Message.JVM01210, "cannot read script " + script + ": " + e.getMessage()
                     + (walk.at == null ? "" : " (at " + walk.at + ")"));
         } finally {
             NativeFiles.closeQuietly(walk.dir);
@@ -125,7 +126,7 @@ public final class OwnedFileReader {
             while (true) {
                 byte[] name = pending.pollFirst();
                 if (name == null) {
-                    throw new ScriptLoadException("JVM01210", "cannot read script " + script + ": it is a directory");
+                    throw new ScriptLoadException(Message.JVM01210, "cannot read script " + script + ": it is a directory");
                 }
                 if (name.length == 1 && name[0] == '.') {
                     continue;
@@ -196,7 +197,7 @@ public final class OwnedFileReader {
         /** Follows the symlink open as {@code fd} (O_PATH | O_NOFOLLOW) if its owner is trusted. */
         void followOpen(int fd, NativeFiles.Stat stat) throws NativeFiles.NativeError, ScriptLoadException {
             if (!trustedLinkOwner(stat.uid())) {
-                throw ScriptLoadException.forbidden("JVM01346", "script " + script + ": the symbolic link " + at
+                throw ScriptLoadException.forbidden(Message.JVM01346, "script " + script + ": the symbolic link " + at
                         + " is owned by uid " + stat.uid() + " gid " + stat.gid() + "; " + who + " follows only"
                         + " symbolic links of root, of its user (uid " + processUid + ")"
                         + (owner.uid() >= 0 ? " and of its script-user=" + owner.user() + " (uid " + owner.uid() + ")" : "")
@@ -223,11 +224,11 @@ public final class OwnedFileReader {
             NativeFiles.Stat stat = NativeFiles.fstat(fd);
             String reached = at.equals(script) ? "" : " (reached as " + at + ")";
             if (!stat.regular()) {
-                throw ScriptLoadException.forbidden("JVM01345", "script " + script + reached + " is " + stat.type()
+                throw ScriptLoadException.forbidden(Message.JVM01345, "script " + script + reached + " is " + stat.type()
                         + ", not a regular file; " + who + " requires " + owner.describe() + ": forbidden");
             }
             if (!owner.accepts(stat.uid(), stat.gid())) {
-                throw ScriptLoadException.forbidden("JVM01345", "script " + script + reached + " is owned by uid "
+                throw ScriptLoadException.forbidden(Message.JVM01345, "script " + script + reached + " is owned by uid "
                         + stat.uid() + " gid " + stat.gid() + "; " + who + " runs only scripts owned by "
                         + owner.describe() + ": forbidden");
             }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Runs {@code org.modjvm.runtime.CompileMain} in a short-lived child JVM that compiles one script into the disk
@@ -125,7 +126,7 @@ final class CompileProcess {
             Uninterruptibly.waitFor(process, 5000);
             Uninterruptibly.join(out, 5000);
             Uninterruptibly.join(err, 5000);
-            throw ScriptLoadException.temporary("JVM01220", "compiling " + script + " in a separate JVM (pid "
+            throw ScriptLoadException.temporary(Message.JVM01220, "compiling " + script + " in a separate JVM (pid "
                     + process.pid() + ") took longer than " + timeoutMillis / 1000.0 + " s: killed it; the next request"
                     + " after " + ScriptLoadException.TEMPORARY_FAILURE_RETRY_NANOS / 1_000_000_000L + " s tries again"
                     + reportOf(err.text(), ""));
@@ -135,17 +136,18 @@ final class CompileProcess {
         Output output = Output.parse(out.text(), log);
         int exit = process.exitValue();
         if (err.text().length() > 0 && log.enabled(Log.DEBUG)) {
-            log.log(Log.DEBUG, "JVM01222", "the compiler process of " + script + " wrote to stderr:\n"
+            log.log(Log.DEBUG, Message.JVM01222, "the compiler process of " + script + " wrote to stderr:\n"
                     + err.text().stripTrailing());
         }
         // the result line, its last words, decides; the exit code only says the same
         if (output.result.startsWith("ok ")) {
             return;
         }
-        if (output.result.startsWith("error ")) {
-            throw new ScriptLoadException(output.result.substring(6).trim(), output.message);
+        Message reported = output.result.startsWith("error ") ? Message.ofId(output.result.substring(6).trim()) : null;
+        if (reported != null) {
+            throw new ScriptLoadException(reported, output.message);
         }
-        throw ScriptLoadException.temporary("JVM01220", "compiling " + script + " in a separate JVM failed (exit code "
+        throw ScriptLoadException.temporary(Message.JVM01220, "compiling " + script + " in a separate JVM failed (exit code "
                 + exit + (output.result.isEmpty() ? ", no result" : ", " + output.result) + ")"
                 + reportOf(err.text(), output.message));
     }

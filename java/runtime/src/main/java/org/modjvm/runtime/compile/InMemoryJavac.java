@@ -23,6 +23,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Compiles one {@code .java} script in memory with javax.tools (only reached through
@@ -39,7 +40,7 @@ public final class InMemoryJavac {
     public static Map<String, byte[]> compile(Path script, byte[] source, String jvmHome) throws ScriptLoadException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
-            throw new ScriptLoadException("JVM01212", "JvmHome " + jvmHome
+            throw new ScriptLoadException(Message.JVM01212, "JvmHome " + jvmHome
                     + " has no Java compiler (a JRE?): install a JDK or mount a jar (cannot compile " + script + ")");
         }
         String text = decode(source);
@@ -55,11 +56,11 @@ public final class InMemoryJavac {
                     List.of(new ScriptFile(script, text)));
             success = task.call();
         } catch (Exception | LinkageError e) {
-            throw new ScriptLoadException("JVM01211", "compiling " + script + " failed: the compiler crashed:", e);
+            throw new ScriptLoadException(Message.JVM01211, "compiling " + script + " failed: the compiler crashed:", e);
         }
         if (!success || outputs.isEmpty()) {
             String report = report(script, text, diagnostics);
-            throw new ScriptLoadException("JVM01211", "compiling " + script + " failed:\n"
+            throw new ScriptLoadException(Message.JVM01211, "compiling " + script + " failed:\n"
                     + (report.isEmpty() ? script + ": error: the source defines no class" : report));
         }
         Map<String, byte[]> classes = new TreeMap<>();

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Compiles {@code .java} scripts, on cache misses only. Loading the compiler costs ~400 ms and
@@ -90,7 +91,7 @@ public final class JavaSourceCompiler {
             throws ScriptLoadException {
         long start = System.nanoTime();
         if (modeProblem != null && explained.add(modeProblem)) {
-            log.log(Log.WARNING, "JVM01221", modeProblem);
+            log.log(Log.WARNING, Message.JVM01221, modeProblem);
         }
         if (cache == null) {
             explain(log, "no compiled-class cache directory is configured");
@@ -105,7 +106,7 @@ public final class JavaSourceCompiler {
         try {
             lock = cache.lockForCompile(timeout);
             if (lock == null && log.enabled(Log.INFO)) {
-                log.log(Log.INFO, "JVM01223", "another process held the compile lock of " + cache.directory()
+                log.log(Log.INFO, Message.JVM01223, "another process held the compile lock of " + cache.directory()
                         + " for " + timeout / 1000 + " s: compiling " + source.path() + " without waiting longer");
             }
             Map<String, byte[]> cached = cache.read(key, log);
@@ -132,7 +133,7 @@ public final class JavaSourceCompiler {
             }
             Map<String, byte[]> compiled = cache.read(key, log);
             if (compiled == null) {
-                throw ScriptLoadException.temporary("JVM01220", "compiling " + source.path() + " in a separate JVM"
+                throw ScriptLoadException.temporary(Message.JVM01220, "compiling " + source.path() + " in a separate JVM"
                         + " succeeded but its entry " + key + ".jar cannot be read from " + cache.directory());
             }
             return classes(compiled, "compiled in " + Log.millis(start) + " ms by a separate JVM");
@@ -161,7 +162,7 @@ public final class JavaSourceCompiler {
     /** Logs once per reason why a script is compiled in this process, which then keeps javac's memory. */
     private void explain(Log log, String reason) {
         if (explained.add(reason) && log.enabled(Log.INFO)) {
-            log.log(Log.INFO, "JVM01221", "compiling scripts in this process (which keeps the compiler's ~50 MB from"
+            log.log(Log.INFO, Message.JVM01221, "compiling scripts in this process (which keeps the compiler's ~50 MB from"
                     + " now on), not in a separate JVM: " + reason);
         }
     }

@@ -1,6 +1,7 @@
 package org.modjvm.runtime.compile;
 
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * A script could not be loaded: its message (possibly several lines, e.g. compiler
@@ -15,38 +16,41 @@ public final class ScriptLoadException extends Exception {
     /** A temporary load failure answers 500 for this long, then the next request tries again. */
     public static final long TEMPORARY_FAILURE_RETRY_NANOS = 30_000_000_000L;
 
+    /** The number it is logged under, {@code JVMnnnnn} (also what the compiler process reports). */
     public final String code;
+    private final Message kind;
     public final boolean temporary;
     public final boolean forbidden;
 
-    public ScriptLoadException(String code, String message) {
-        this(code, message, null, false, false);
+    public ScriptLoadException(Message kind, String message) {
+        this(kind, message, null, false, false);
     }
 
-    public ScriptLoadException(String code, String message, Throwable cause) {
-        this(code, message, cause, false, false);
+    public ScriptLoadException(Message kind, String message, Throwable cause) {
+        this(kind, message, cause, false, false);
     }
 
-    private ScriptLoadException(String code, String message, Throwable cause, boolean temporary, boolean forbidden) {
+    private ScriptLoadException(Message kind, String message, Throwable cause, boolean temporary, boolean forbidden) {
         super(message, cause, false, false);
-        this.code = code;
+        this.kind = kind;
+        this.code = kind.id();
         this.temporary = temporary;
         this.forbidden = forbidden;
     }
 
-    static ScriptLoadException temporary(String code, String message) {
-        return new ScriptLoadException(code, message, null, true, false);
+    static ScriptLoadException temporary(Message kind, String message) {
+        return new ScriptLoadException(kind, message, null, true, false);
     }
 
-    public static ScriptLoadException forbidden(String code, String message) {
-        return new ScriptLoadException(code, message, null, false, true);
+    public static ScriptLoadException forbidden(Message kind, String message) {
+        return new ScriptLoadException(kind, message, null, false, true);
     }
 
     public void log(Log log) {
         if (getCause() != null) {
-            log.log(Log.ERR, code, getMessage(), getCause());
+            log.log(Log.ERR, kind, getMessage(), getCause());
         } else {
-            log.log(Log.ERR, code, getMessage());
+            log.log(Log.ERR, kind, getMessage());
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.modjvm.runtime.log.Message;
 
 /**
  * The bytes of a script as read once, with their SHA-256: everything loaded for this version
@@ -21,7 +22,7 @@ public record ScriptSource(Path path, byte[] bytes, byte[] sha256, boolean jar, 
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException | SecurityException e) {
-            throw new ScriptLoadException("JVM01210", "cannot read script " + path + ": " + e);
+            throw new ScriptLoadException(Message.JVM01210, "cannot read script " + path + ": " + e);
         }
         return new ScriptSource(path, bytes, sha256(bytes), isJar(path, bytes), false);
     }

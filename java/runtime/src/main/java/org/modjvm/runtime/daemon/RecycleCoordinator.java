@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
 
 /**
  * Lets the processes of a daemon group recycle one at a time (a rolling restart): a process
@@ -47,7 +48,7 @@ final class RecycleCoordinator {
         try {
             Files.writeString(readyFile(pid), "");
         } catch (IOException e) {
-            log.log(Log.WARNING, "JVM01306", "cannot announce this process in " + directory + ": " + e);
+            log.log(Log.WARNING, Message.JVM01306, "cannot announce this process in " + directory + ": " + e);
         }
     }
 

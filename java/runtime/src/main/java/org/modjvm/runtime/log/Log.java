@@ -41,8 +41,18 @@ public final class Log {
         return maxLevel;
     }
 
+    /** Logs {@code text}, one log line per line of it, each prefixed with the message's number. */
+    public void log(int level, Message message, String text) {
+        log(level, message.id(), text);
+    }
+
+    /** Logs {@code header}, then the stack trace of {@code error} (causes included), one line each. */
+    public void log(int level, Message message, String header, Throwable error) {
+        log(level, message.id(), header, error);
+    }
+
     /** Logs {@code message}, one log line per line of it, each prefixed with {@code code: }. */
-    public void log(int level, String code, String message) {
+    void log(int level, String code, String message) {
         if (!enabled(level)) {
             return;
         }
@@ -68,8 +78,7 @@ public final class Log {
         }
     }
 
-    /** Logs {@code header}, then the stack trace of {@code error} (causes included), one line each. */
-    public void log(int level, String code, String header, Throwable error) {
+    void log(int level, String code, String header, Throwable error) {
         if (!enabled(level)) {
             return;
         }
