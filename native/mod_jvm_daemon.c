@@ -688,6 +688,26 @@ static apr_status_t generation_ends(void *data)
     return APR_SUCCESS;
 }
 
+/* MOD_JVM_SETTINGS=<the settings frame in hex>, for a daemon's environment: the same frame as
+ * embedded mode's (jvm_settings.c), where a daemon also finds the secrets; its environment is
+ * readable only by its own user and root, as its memory is. */
+static const char *settings_env(apr_pool_t *p, const jvm_settings *settings)
+{
+    static const char name[] = "MOD_JVM_SETTINGS=";
+    jvm_fw w;
+    unsigned char *frame;
+    char *env;
+    jvm_fw_init(&w, NULL, 0);
+    jvm_settings_write(settings, &w); /* counts the size */
+    frame = apr_palloc(p, w.len);
+    jvm_fw_init(&w, frame, w.len);
+    jvm_settings_write(settings, &w);
+    env = apr_palloc(p, sizeof name - 1 + 2 * w.len + 1);
+    memcpy(env, name, sizeof name - 1);
+    jvm_settings_hex(frame, w.len, env + sizeof name - 1);
+    return env;
+}
+
 /* The socket file of the group is gone (a tmp cleaner, an operator) or was replaced: new
  * connections cannot reach the processes any more. A new socket takes its place and the
  * group's processes are restarted on it (they drain first); connections already made keep
@@ -715,7 +735,8 @@ static void check_socket(jvm_daemon_group *g)
     gs->fd = fd;
     gs->dev = st.st_dev;
     gs->ino = st.st_ino;
-    rt->argv[rt->inode_arg] = apr_psprintf(rt->pool, "socket-inode=%lu", (unsigned long)st.st_ino);
+    jvm_settings_set(&rt->settings, JVM_SET_SOCKET_INODE, apr_psprintf(rt->pool, "%lu", (unsigned long)st.st_ino));
+    rt->envp[rt->settings_env] = settings_env(rt->pool, &rt->settings);
     for (int k = 0; k < g->processes; k++) {
         if (rt->procs && rt->procs[k].proc.pid > 0) {
             kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
@@ -758,16 +779,6 @@ static const char *resolve_user(apr_pool_t *p, jvm_daemon_group *g)
     return NULL;
 }
 
-/* NAME=<the secret in hex>, for a daemon's environment. */
-static const char *secret_env(apr_pool_t *p, const char *name, const unsigned char *secret)
-{
-    char hex[2 * JVM_MSG_SECRET_LEN + 1];
-    for (size_t i = 0; i < JVM_MSG_SECRET_LEN; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", secret[i]);
-    }
-    return apr_pstrcat(p, name, "=", hex, NULL);
-}
-
 /* The name of user (or group) id, looked up as everywhere through jvm_trust.c, else "#id". */
 static const char *account_name(apr_pool_t *p, int group, int id)
 {
@@ -786,6 +797,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
                           const char *cache_dir, const char *default_home)
 {
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    jvm_settings *st = &rt->settings;
     apr_array_header_t *argv = apr_array_make(p, 32, sizeof(const char *));
     apr_array_header_t *envp = apr_array_make(p, 8, sizeof(const char *));
     const char *java_home = g->java_home ? g->java_home : default_home;
@@ -813,50 +825,68 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
                                                        owner_checked ? runtime_dir : "", owner_checked ? "/jna.jar" : "",
                                                        g->class_path ? ":" : "", g->class_path ? g->class_path : "", NULL);
     *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
-#define ARG(fmt, ...) (*(const char **)apr_array_push(argv) = apr_psprintf(p, fmt, __VA_ARGS__))
-    ARG("group=%s", g->name);
-    ARG("processes=%d", g->processes);
-    ARG("threads=%d", g->threads);
-    ARG("maximum-requests=%d", g->maximum_requests);
-    ARG("restart-interval=%" APR_TIME_T_FMT, apr_time_as_msec(g->restart_interval));
-    ARG("inactivity-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->inactivity_timeout));
-    /* unset: Timeout, so a request nobody waits for any more ends with no configuration (like
-     * socket-timeout, Apache's side of the same wait); the vhost's Timeout is merged by now */
-    ARG("request-timeout=%" APR_TIME_T_FMT,
-        apr_time_as_msec(g->request_timeout < 0 ? g->server->timeout : g->request_timeout));
-    ARG("graceful-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->graceful_timeout));
-    ARG("shutdown-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->shutdown_timeout));
-    ARG("queue-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));
-    ARG("startup-timeout=%" APR_TIME_T_FMT, apr_time_as_msec(g->startup_timeout));
-    ARG("log-level=%d", main_server->log.level);
-    ARG("cache-dir=%s", apr_pstrcat(p, cache_dir, ".", g->name, NULL));
-    ARG("multithread=%d", g->threads > 1 ? 1 : 0);
-    ARG("multiprocess=%d", g->processes > 1 ? 1 : 0);
-    ARG("socket=%s", rt->socket_path);
-    rt->inode_arg = argv->nelts;
-    ARG("socket-inode=%lu", (unsigned long)rt->socket->ino);
-    ARG("generation=%d", rt->generation);
-    for (int i = 0; i < g->preloads->nelts; i++) {
-        ARG("preload=%s", APR_ARRAY_IDX(g->preloads, i, const char *));
-    }
-    if (g->script_uid >= 0) {
-        ARG("script-uid=%d", g->script_uid);
-        ARG("script-user=%s", account_name(p, 0, g->script_uid));
-    }
-    if (g->script_gid >= 0) {
-        ARG("script-gid=%d", g->script_gid);
-        ARG("script-group=%s", account_name(p, 1, g->script_gid));
-    }
-#undef ARG
     *(const char **)apr_array_push(argv) = NULL;
     rt->argv = (const char **)argv->elts;
 
-    *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_SECRET", rt->secret);
+    /* the settings go in the environment, not on the command line: the same frame as in embedded
+     * mode, and ps shows a short command line */
+#define SET(k, fmt, ...) jvm_settings_set(st, k, apr_psprintf(p, fmt, __VA_ARGS__))
+    jvm_settings_init(st);
+    jvm_settings_set(st, JVM_SET_VERSION, MOD_JVM_VERSION);
+    jvm_settings_set(st, JVM_SET_PROCESS_GROUP, g->name);
+    SET(JVM_SET_PROCESSES, "%d", g->processes);
+    SET(JVM_SET_THREADS, "%d", g->threads);
+    SET(JVM_SET_MAXIMUM_REQUESTS, "%d", g->maximum_requests);
+    SET(JVM_SET_RESTART_INTERVAL, "%" APR_TIME_T_FMT, apr_time_as_msec(g->restart_interval));
+    SET(JVM_SET_INACTIVITY_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->inactivity_timeout));
+    /* unset: Timeout, so a request nobody waits for any more ends with no configuration (like
+     * socket-timeout, Apache's side of the same wait); the vhost's Timeout is merged by now */
+    SET(JVM_SET_REQUEST_TIMEOUT, "%" APR_TIME_T_FMT,
+        apr_time_as_msec(g->request_timeout < 0 ? g->server->timeout : g->request_timeout));
+    SET(JVM_SET_GRACEFUL_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->graceful_timeout));
+    SET(JVM_SET_SHUTDOWN_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->shutdown_timeout));
+    SET(JVM_SET_QUEUE_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));
+    SET(JVM_SET_STARTUP_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->startup_timeout));
+    SET(JVM_SET_LOG_LEVEL, "%d", main_server->log.level);
+    jvm_settings_set(st, JVM_SET_CACHE_DIR, apr_pstrcat(p, cache_dir, ".", g->name, NULL));
+    jvm_settings_set(st, JVM_SET_MULTITHREAD, g->threads > 1 ? "1" : "0");
+    jvm_settings_set(st, JVM_SET_MULTIPROCESS, g->processes > 1 ? "1" : "0");
+    jvm_settings_set(st, JVM_SET_SOCKET, rt->socket_path);
+    SET(JVM_SET_SOCKET_INODE, "%lu", (unsigned long)rt->socket->ino);
+    SET(JVM_SET_GENERATION, "%d", rt->generation);
+    if (g->preloads->nelts > 0) {
+        /* one value, the entries separated by NUL (which no configuration string holds) */
+        apr_size_t len = 0, at = 0;
+        char *joined;
+        for (int i = 0; i < g->preloads->nelts; i++) {
+            len += strlen(APR_ARRAY_IDX(g->preloads, i, const char *)) + 1;
+        }
+        joined = apr_palloc(p, len);
+        for (int i = 0; i < g->preloads->nelts; i++) {
+            const char *entry = APR_ARRAY_IDX(g->preloads, i, const char *);
+            memcpy(joined + at, entry, strlen(entry) + 1);
+            at += strlen(entry) + 1;
+        }
+        jvm_settings_set_bytes(st, JVM_SET_PRELOADS, joined, len - 1);
+    }
+    if (g->script_uid >= 0) {
+        SET(JVM_SET_SCRIPT_UID, "%d", g->script_uid);
+        jvm_settings_set(st, JVM_SET_SCRIPT_USER, account_name(p, 0, g->script_uid));
+    }
+    if (g->script_gid >= 0) {
+        SET(JVM_SET_SCRIPT_GID, "%d", g->script_gid);
+        jvm_settings_set(st, JVM_SET_SCRIPT_GROUP, account_name(p, 1, g->script_gid));
+    }
+#undef SET
+    jvm_settings_set_bytes(st, JVM_SET_SECRET, rt->secret, sizeof rt->secret);
     if (rt->has_previous_secret) {
         /* the old generation's children reach these processes through the same socket */
-        *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_PREVIOUS_SECRET", rt->previous_secret);
+        jvm_settings_set_bytes(st, JVM_SET_PREVIOUS_SECRET, rt->previous_secret, sizeof rt->previous_secret);
     }
-    *(const char **)apr_array_push(envp) = secret_env(p, "MOD_JVM_NEXT_SECRET", rt->next_secret);
+    jvm_settings_set_bytes(st, JVM_SET_NEXT_SECRET, rt->next_secret, sizeof rt->next_secret);
+
+    rt->settings_env = envp->nelts;
+    *(const char **)apr_array_push(envp) = settings_env(p, st);
     *(const char **)apr_array_push(envp) = "PATH=/usr/local/bin:/usr/bin:/bin";
     *(const char **)apr_array_push(envp) = "LANG=C.UTF-8";
     /* glibc keeps an arena per thread group by default; the JIT's scratch memory then stays
@@ -866,7 +896,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "USER=", rt->user, NULL);
     *(const char **)apr_array_push(envp) = apr_pstrcat(p, "JAVA_HOME=", java_home, NULL);
     *(const char **)apr_array_push(envp) = NULL;
-    rt->envp = (const char *const *)envp->elts;
+    rt->envp = (const char **)envp->elts;
 }
 
 /* The per-group compile cache belongs to the group's user. */

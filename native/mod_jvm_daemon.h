@@ -7,6 +7,7 @@
 #include "httpd.h"
 #include "mod_jvm_config.h"
 #include "jvm_frame.h"
+#include "jvm_settings.h"
 
 /* What the parent prepared for a group in this configuration generation; read by the children
  * after fork. Kept here, by the group's index, not in the configuration (jvm_daemon_runtime_of). */
@@ -20,8 +21,9 @@ typedef struct jvm_daemon_runtime {
     struct jvm_daemon_proc *procs;  /* g->processes slots */
     const char *java;               /* <java-home>/bin/java */
     const char **argv;              /* the command line of a daemon process */
-    int inode_arg;                  /* the index of its socket-inode= argument */
-    const char *const *envp;        /* its environment */
+    const char **envp;              /* its environment */
+    jvm_settings settings;          /* what it is told (the settings frame, docs/internals.md) */
+    int settings_env;               /* the index of MOD_JVM_SETTINGS=<the frame in hex> in envp */
     uid_t uid;                      /* user the processes run as */
     gid_t gid;                      /* and group */
     const char *user;               /* user name (initgroups) */

@@ -10,6 +10,7 @@
 #include "mod_jvm_response.h"
 #include "jvm_frame.h"
 #include "jvm_loader.h"
+#include "jvm_settings.h"
 
 #include "http_core.h"
 #include "http_protocol.h"
@@ -362,6 +363,7 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
     const char *runtime_dir, *class_path, *cache_dir, *home;
     static init_ctx ctx;
     jvm_loader_config cfg;
+    jvm_settings settings;
     jvm_fw w;
     unsigned char *config;
     size_t config_cap = 4096;
@@ -383,19 +385,20 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
 
     ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
     ap_mpm_query(AP_MPMQ_MAX_DAEMONS, &max_daemons);
+    jvm_settings_init(&settings);
+    jvm_settings_set(&settings, JVM_SET_VERSION, MOD_JVM_VERSION);
+    jvm_settings_set(&settings, JVM_SET_PROCESS_GROUP, "");
+    jvm_settings_set(&settings, JVM_SET_MULTITHREAD, threaded != AP_MPMQ_NOT_SUPPORTED ? "1" : "0");
+    jvm_settings_set(&settings, JVM_SET_MULTIPROCESS, max_daemons > 1 ? "1" : "0");
+    jvm_settings_set(&settings, JVM_SET_LOG_LEVEL, apr_itoa(p, s->log.level));
+    jvm_settings_set(&settings, JVM_SET_CACHE_DIR, cache_dir);
+    jvm_settings_set(&settings, JVM_SET_UID, apr_ltoa(p, (long)geteuid()));
+    jvm_settings_set(&settings, JVM_SET_JVM_HOME, home);
+    jvm_settings_set(&settings, JVM_SET_REQUEST_TIMEOUT, apr_ltoa(p, (long)apr_time_as_msec(sc->request_timeout)));
     for (;;) {
         config = apr_palloc(p, config_cap);
         jvm_fw_init(&w, config, config_cap);
-        jvm_fw_u32(&w, 9);
-        jvm_fw_kv_str(&w, "mod_jvm.version", MOD_JVM_VERSION);
-        jvm_fw_kv_str(&w, "mod_jvm.process_group", "");
-        jvm_fw_kv_str(&w, "mod_jvm.multithread", threaded != AP_MPMQ_NOT_SUPPORTED ? "1" : "0");
-        jvm_fw_kv_str(&w, "mod_jvm.multiprocess", max_daemons > 1 ? "1" : "0");
-        jvm_fw_kv_str(&w, "mod_jvm.log_level", apr_itoa(p, s->log.level));
-        jvm_fw_kv_str(&w, "mod_jvm.cache_dir", cache_dir);
-        jvm_fw_kv_str(&w, "mod_jvm.uid", apr_ltoa(p, (long)geteuid()));
-        jvm_fw_kv_str(&w, "mod_jvm.jvm_home", home);
-        jvm_fw_kv_str(&w, "mod_jvm.request_timeout", apr_ltoa(p, (long)apr_time_as_msec(sc->request_timeout)));
+        jvm_settings_write(&settings, &w);
         if (jvm_fw_fits(&w)) {
             break;
         }

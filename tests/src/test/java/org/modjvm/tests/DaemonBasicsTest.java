@@ -156,6 +156,23 @@ class DaemonBasicsTest {
         }
     }
 
+    /**
+     * The settings reach a daemon in its environment (the settings frame, as embedded mode's):
+     * the command line ps shows ends with the main class, and holds no secret.
+     */
+    @Test
+    void theSettingsAreInTheEnvironmentNotOnTheCommandLine() {
+        List<Long> pids = Daemons.pids(server, "basic");
+        assertFalse(pids.isEmpty());
+        for (long pid : pids) {
+            List<String> argv = Daemons.cmdline(pid);
+            assertEquals(Daemons.MAIN_CLASS, argv.get(argv.size() - 1), "nothing after the main class: " + argv);
+            Map<String, String> settings = Daemons.settings(pid);
+            assertEquals("basic", settings.get("mod_jvm.process_group"));
+            assertEquals(32, settings.get("mod_jvm.daemon.secret").length(), settings::toString);
+        }
+    }
+
     /** Process group and session of a process, from /proc/PID/stat. */
     static long[] groupAndSession(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -59,17 +59,16 @@ class DaemonLifecycleTest {
     }
 
     static String secretOf(long pid) throws IOException {
-        return envOf(pid, "MOD_JVM_SECRET");
+        return envOf(pid, "mod_jvm.daemon.secret");
     }
 
-    static String envOf(long pid, String name) throws IOException {
-        String env = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
-        for (String e : env.split("\0")) {
-            if (e.startsWith(name + "=")) {
-                return e.substring(name.length() + 1);
-            }
+    /** A secret of the settings in a daemon's environment (Daemons.settings), in hex. */
+    static String envOf(long pid, String key) throws IOException {
+        String secret = Daemons.settings(pid).get(key);
+        if (secret == null) {
+            throw new AssertionError("no " + key + " in the settings in the environment of " + pid);
         }
-        throw new AssertionError("no " + name + " in the environment of " + pid);
+        return HexFormat.of().formatHex(secret.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Connects with HELLO(secret); true if the daemon kept the connection open for a second. */
@@ -93,7 +92,7 @@ class DaemonLifecycleTest {
             List<Path> oldSockets = sockets(s);
             assertEquals(1, oldSockets.size(), oldSockets::toString);
             byte[] oldSecret = HexFormat.of().parseHex(secretOf(oldPids.get(0)));
-            String announcedNext = envOf(oldPids.get(0), "MOD_JVM_NEXT_SECRET");
+            String announcedNext = envOf(oldPids.get(0), "mod_jvm.daemon.next_secret");
             assertTrue(helloAccepted(oldSockets.get(0), oldSecret), "control: the generation's secret is accepted");
             pid(s);
             long mark = s.errorLogMark();
@@ -176,8 +175,8 @@ class DaemonLifecycleTest {
         try (ApacheServer s = server("daemon-next-secret").start()) {
             List<Long> pids = Daemons.awaitPids(s, "lc", 2, Duration.ofSeconds(10));
             pid(s);
-            byte[] next = HexFormat.of().parseHex(envOf(pids.get(0), "MOD_JVM_NEXT_SECRET"));
-            assertEquals(envOf(pids.get(0), "MOD_JVM_NEXT_SECRET"), envOf(pids.get(1), "MOD_JVM_NEXT_SECRET"));
+            byte[] next = HexFormat.of().parseHex(envOf(pids.get(0), "mod_jvm.daemon.next_secret"));
+            assertEquals(envOf(pids.get(0), "mod_jvm.daemon.next_secret"), envOf(pids.get(1), "mod_jvm.daemon.next_secret"));
             long mark = s.errorLogMark();
             byte[] answer;
             try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sockets(s).get(0)))) {

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * Daemon-mode helpers: the daemon processes of a server (descendants of the Apache parent running
- * {@code org.modjvm.runtime.DaemonMain group=NAME}), what {@code /proc} says about them, and the
+ * {@code org.modjvm.runtime.DaemonMain}, their group in the settings frame of their environment),
+ * what {@code /proc} says about them, and the
  * parsed answers of the {@code apps/daemon.java} test app.
  */
 final class Daemons {
@@ -73,19 +74,43 @@ final class Daemons {
         return threads != null && Integer.parseInt(threads.trim()) > 1;
     }
 
-    /** The group a daemon process serves (its {@code group=} argument), or null if it is no daemon. */
+    /** The group a daemon process serves ({@code mod_jvm.process_group} of its settings), or null if it is no daemon. */
     static String groupOf(long pid) {
-        List<String> argv = cmdline(pid);
-        int main = argv.indexOf(MAIN_CLASS);
-        if (main < 0) {
-            return null;
+        return cmdline(pid).contains(MAIN_CLASS) ? settings(pid).get("mod_jvm.process_group") : null;
+    }
+
+    /**
+     * The settings frame the Apache parent gave a daemon process ({@code MOD_JVM_SETTINGS} in its
+     * environment, hex; docs/internals.md "Settings frame"), empty if the process is gone or has
+     * none. The tests run as root: they may read any process's environment.
+     */
+    static Map<String, String> settings(long pid) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
+        } catch (IOException e) {
+            return Map.of();
         }
-        for (String a : argv.subList(main + 1, argv.size())) {
-            if (a.startsWith("group=")) {
-                return a.substring(6);
+        for (String var : new String(env, StandardCharsets.ISO_8859_1).split("\0")) {
+            if (var.startsWith("MOD_JVM_SETTINGS=")) {
+                return decodeSettings(java.util.HexFormat.of().parseHex(var.substring(17)));
             }
         }
-        return null;
+        return Map.of();
+    }
+
+    /** A key/value block: u32 count, then count × (u32 length, key, u32 length, value), little-endian. */
+    private static Map<String, String> decodeSettings(byte[] frame) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int n = in.getInt(); n > 0; n--) {
+            byte[] key = new byte[in.getInt()];
+            in.get(key);
+            byte[] value = new byte[in.getInt()];
+            in.get(value);
+            out.put(new String(key, StandardCharsets.ISO_8859_1), new String(value, StandardCharsets.ISO_8859_1));
+        }
+        return out;
     }
 
     /** Live daemon processes of {@code group} below the Apache parent. */

@@ -293,12 +293,11 @@ class FaultDaemonTest {
 
     static Path socketOf(ApacheServer s) {
         long pid = Daemons.pids(s, GROUP).get(0);
-        for (String a : Daemons.cmdline(pid)) {
-            if (a.startsWith("socket=")) {
-                return Path.of(a.substring(7));
-            }
+        String socket = Daemons.settings(pid).get("mod_jvm.daemon.socket");
+        if (socket == null) {
+            throw new AssertionError("no socket in the settings of daemon " + pid);
         }
-        throw new AssertionError("no socket= in the command line of daemon " + pid);
+        return Path.of(socket);
     }
 
     /**
@@ -472,7 +471,7 @@ class FaultDaemonTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Matcher m = Pattern.compile("socket=.*/(\\S+\\.sock)").matcher(String.join(" ", Daemons.cmdline(Daemons.pids(s, GROUP).get(0))));
+        Matcher m = Pattern.compile(".*/(\\S+\\.sock)").matcher(socketOf(s).toString());
         assertTrue(m.find());
         assertEquals(List.of(m.group(1)), socks, "socket files left behind by old generations");
     }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.modjvm.runtime.compile.RuntimeVersion;
 import org.modjvm.runtime.core.RuntimeConfig;
 import org.modjvm.runtime.core.RuntimeContext;
+import org.modjvm.runtime.core.SettingKeys;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
 import org.modjvm.runtime.log.LogPrintStream;
@@ -40,7 +41,7 @@ public final class Bootstrap {
             java.util.Map<String, String> values = Frames.decodeConfig(config);
             RuntimeConfig settings = RuntimeConfig.from(values);
             RuntimeContext created = RuntimeContext.create(settings, SERVER_LOG);
-            long requestTimeout = parseLong(values.get("mod_jvm.request_timeout"));
+            long requestTimeout = parseLong(values.get(SettingKeys.REQUEST_TIMEOUT));
             if (requestTimeout > 0) {
                 RequestWatchdog w = new RequestWatchdog(requestTimeout, created.serverLog());
                 w.start();

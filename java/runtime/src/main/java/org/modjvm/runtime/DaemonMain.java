@@ -23,9 +23,9 @@ import org.modjvm.runtime.log.Message;
 
 /**
  * Entry point of a daemon process (daemon mode). The Apache parent execs
- * {@code java … org.modjvm.runtime.DaemonMain key=value…} with the group's listening
- * socket as fd 0, Apache's error log as stdout/stderr and the generation's secret in
- * {@code MOD_JVM_SECRET}; see mod_jvm_daemon.c.
+ * {@code java … org.modjvm.runtime.DaemonMain} with the group's listening socket as fd 0,
+ * Apache's error log as stdout/stderr and its settings, secrets included, in
+ * {@code MOD_JVM_SETTINGS} (the settings frame in hex); see mod_jvm_daemon.c.
  */
 public final class DaemonMain {
     private DaemonMain() {
@@ -34,8 +34,7 @@ public final class DaemonMain {
     public static void main(String[] args) {
         DaemonSettings settings;
         try {
-            settings = DaemonSettings.parse(args, System.getenv("MOD_JVM_SECRET"), System.getenv("MOD_JVM_PREVIOUS_SECRET"),
-                    System.getenv("MOD_JVM_NEXT_SECRET"));
+            settings = DaemonSettings.parse(System.getenv(DaemonSettings.ENVIRONMENT));
         } catch (RuntimeException e) {
             System.err.println(Message.JVM01320.prefix() + "daemon process: bad arguments from the Apache parent: " + e);
             Runtime.getRuntime().halt(2);

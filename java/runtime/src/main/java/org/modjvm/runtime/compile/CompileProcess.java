@@ -111,7 +111,8 @@ final class CompileProcess {
     private void run(Path script, List<String> command, Log log) throws ScriptLoadException, CannotStart {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().remove("MOD_JVM_SECRET"); // a daemon's: the compiler has no business with it
+        // a daemon's settings, with its secrets: the compiler has no business with them
+        builder.environment().remove("MOD_JVM_SETTINGS");
         Process process;
         try {
             process = builder.start();

@@ -5,8 +5,9 @@ import java.util.Map;
 import org.modjvm.runtime.log.Log;
 
 /**
- * The process-wide settings C passes to {@code Bootstrap.init} (docs/internals.md, "Config
- * frame keys").
+ * The process-wide settings of the settings frame (docs/internals.md, "Settings frame"): C passes
+ * it to {@code Bootstrap.init} in embedded mode, to a daemon process in its environment
+ * ({@code DaemonSettings}). Keys: {@link SettingKeys}.
  *
  * @param cacheDirectory where compiled scripts are cached, or {@code null} for no disk cache
  * @param uid            the uid the process runs as (owner required of the cache), -1 if unknown
@@ -15,16 +16,16 @@ public record RuntimeConfig(String moduleVersion, String processGroup, boolean m
                      int logLevel, Path cacheDirectory, int uid, String jvmHome) {
 
     public static RuntimeConfig from(Map<String, String> values) {
-        String cache = values.get("mod_jvm.cache_dir");
+        String cache = values.get(SettingKeys.CACHE_DIR);
         return new RuntimeConfig(
-                values.getOrDefault("mod_jvm.version", "unknown"),
-                values.getOrDefault("mod_jvm.process_group", ""),
-                "1".equals(values.get("mod_jvm.multithread")),
-                "1".equals(values.get("mod_jvm.multiprocess")),
-                parseInt(values.get("mod_jvm.log_level"), Log.WARNING),
+                values.getOrDefault(SettingKeys.VERSION, "unknown"),
+                values.getOrDefault(SettingKeys.PROCESS_GROUP, ""),
+                "1".equals(values.get(SettingKeys.MULTITHREAD)),
+                "1".equals(values.get(SettingKeys.MULTIPROCESS)),
+                parseInt(values.get(SettingKeys.LOG_LEVEL), Log.WARNING),
                 cache == null || cache.isEmpty() ? null : Path.of(cache),
-                parseInt(values.get("mod_jvm.uid"), -1),
-                values.getOrDefault("mod_jvm.jvm_home", System.getProperty("java.home")));
+                parseInt(values.get(SettingKeys.UID), -1),
+                values.getOrDefault(SettingKeys.JVM_HOME, System.getProperty("java.home")));
     }
 
     private static int parseInt(String value, int fallback) {

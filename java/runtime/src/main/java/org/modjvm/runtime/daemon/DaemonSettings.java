@@ -1,7 +1,8 @@
 package org.modjvm.runtime.daemon;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -9,17 +10,21 @@ import java.util.Map;
 import org.modjvm.runtime.apps.ScriptOwner;
 import org.modjvm.runtime.compile.RuntimeVersion;
 import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.core.SettingKeys;
 import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.wire.Frames;
 
 /**
- * What the Apache parent passes a daemon process on its command line ({@code key=value}
- * arguments, see mod_jvm_daemon.c) and in its environment (the secrets). Times are in
- * milliseconds, 0 meaning "never". {@code previousSecret} is the secret of the configuration
- * generation before this one (empty if none): a group's socket outlives a graceful restart, and
- * the old generation's Apache children may still connect to it. {@code nextSecret} is the one
- * the next generation will use: a connection presenting it proves this generation has ended.
- * {@code scriptOwner}: script-user=/script-group= ({@code script-uid}, {@code script-user},
- * {@code script-gid}, {@code script-group} arguments), {@link ScriptOwner#ANY} without them.
+ * What the Apache parent tells a daemon process: the settings frame (docs/internals.md,
+ * "Settings frame"; mod_jvm_daemon.c), the same key/value block embedded mode passes
+ * {@code Bootstrap.init}, hex-encoded in the {@code MOD_JVM_SETTINGS} environment variable. The
+ * keys both modes share are {@link RuntimeConfig}'s; the daemon's own are
+ * {@code mod_jvm.daemon.*} ({@link SettingKeys}). Times are in milliseconds, 0 meaning "never".
+ * {@code previousSecret} is the secret of the configuration generation before this one (empty if
+ * none): a group's socket outlives a graceful restart, and the old generation's Apache children
+ * may still connect to it. {@code nextSecret} is the one the next generation will use: a
+ * connection presenting it proves this generation has ended. {@code scriptOwner}:
+ * script-user=/script-group=, {@link ScriptOwner#ANY} without them.
  */
 public record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
                       long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
@@ -28,47 +33,49 @@ public record DaemonSettings(String group, int processes, int threads, int maxim
                       List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret,
                       ScriptOwner scriptOwner) {
 
-    public static DaemonSettings parse(String[] args, String secretHex, String previousSecretHex, String nextSecretHex) {
-        Map<String, String> values = new HashMap<>();
-        List<String> preloads = new ArrayList<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("argument '" + arg + "' is not key=value");
-            }
-            String key = arg.substring(0, eq);
-            String value = arg.substring(eq + 1);
-            if (key.equals("preload")) {
-                preloads.add(value);
-            } else {
-                values.put(key, value);
-            }
+    /** The environment variable that holds the frame in hex. */
+    public static final String ENVIRONMENT = "MOD_JVM_SETTINGS";
+
+    /** @param frameHex the settings frame in hex ({@link #ENVIRONMENT}) */
+    public static DaemonSettings parse(String frameHex) {
+        if (frameHex == null) {
+            throw new IllegalArgumentException(ENVIRONMENT + " is not set");
         }
-        String cache = values.getOrDefault("cache-dir", "");
-        return new DaemonSettings(values.getOrDefault("group", ""), integer(values, "processes", 1),
-                integer(values, "threads", 15), integer(values, "maximum-requests", 0),
-                number(values, "restart-interval"), number(values, "inactivity-timeout"),
-                number(values, "request-timeout"), number(values, "graceful-timeout"),
-                number(values, "shutdown-timeout"), number(values, "queue-timeout"),
-                number(values, "startup-timeout"), integer(values, "log-level", Log.WARNING),
-                cache.isEmpty() ? null : Path.of(cache), "1".equals(values.get("multithread")),
-                "1".equals(values.get("multiprocess")), values.getOrDefault("socket", ""), number(values, "socket-inode"),
-                values.getOrDefault("generation", "0"), List.copyOf(preloads), hex(secretHex), hex(previousSecretHex),
-                hex(nextSecretHex), new ScriptOwner(integer(values, "script-uid", -1), values.getOrDefault("script-user", ""),
-                        integer(values, "script-gid", -1), values.getOrDefault("script-group", "")));
+        return from(Frames.decodeConfig(ByteBuffer.wrap(HexFormat.of().parseHex(frameHex))));
+    }
+
+    /** The settings of a decoded settings frame (missing keys take their defaults). */
+    public static DaemonSettings from(Map<String, String> values) {
+        String cache = values.getOrDefault(SettingKeys.CACHE_DIR, "");
+        String preloads = values.get(SettingKeys.PRELOADS);
+        return new DaemonSettings(values.getOrDefault(SettingKeys.PROCESS_GROUP, ""),
+                integer(values, SettingKeys.PROCESSES, 1), integer(values, SettingKeys.THREADS, 15),
+                integer(values, SettingKeys.MAXIMUM_REQUESTS, 0), number(values, SettingKeys.RESTART_INTERVAL),
+                number(values, SettingKeys.INACTIVITY_TIMEOUT), number(values, SettingKeys.REQUEST_TIMEOUT),
+                number(values, SettingKeys.GRACEFUL_TIMEOUT), number(values, SettingKeys.SHUTDOWN_TIMEOUT),
+                number(values, SettingKeys.QUEUE_TIMEOUT), number(values, SettingKeys.STARTUP_TIMEOUT),
+                integer(values, SettingKeys.LOG_LEVEL, Log.WARNING), cache.isEmpty() ? null : Path.of(cache),
+                "1".equals(values.get(SettingKeys.MULTITHREAD)), "1".equals(values.get(SettingKeys.MULTIPROCESS)),
+                values.getOrDefault(SettingKeys.SOCKET, ""), number(values, SettingKeys.SOCKET_INODE),
+                values.getOrDefault(SettingKeys.GENERATION, "0"),
+                preloads == null ? List.of() : List.of(preloads.split("\0", -1)),
+                bytes(values, SettingKeys.SECRET), bytes(values, SettingKeys.PREVIOUS_SECRET),
+                bytes(values, SettingKeys.NEXT_SECRET),
+                new ScriptOwner(integer(values, SettingKeys.SCRIPT_UID, -1), values.getOrDefault(SettingKeys.SCRIPT_USER, ""),
+                        integer(values, SettingKeys.SCRIPT_GID, -1), values.getOrDefault(SettingKeys.SCRIPT_GROUP, "")));
     }
 
     /** The settings the request core reads (the embedded config frame's keys). */
     public RuntimeConfig runtimeConfig(int uid) {
         Map<String, String> values = new HashMap<>();
-        values.put("mod_jvm.version", RuntimeVersion.VALUE);
-        values.put("mod_jvm.process_group", group);
-        values.put("mod_jvm.multithread", multithread ? "1" : "0");
-        values.put("mod_jvm.multiprocess", multiprocess ? "1" : "0");
-        values.put("mod_jvm.log_level", Integer.toString(logLevel));
-        values.put("mod_jvm.cache_dir", cacheDirectory == null ? "" : cacheDirectory.toString());
-        values.put("mod_jvm.uid", Integer.toString(uid));
-        values.put("mod_jvm.jvm_home", System.getProperty("java.home"));
+        values.put(SettingKeys.VERSION, RuntimeVersion.VALUE);
+        values.put(SettingKeys.PROCESS_GROUP, group);
+        values.put(SettingKeys.MULTITHREAD, multithread ? "1" : "0");
+        values.put(SettingKeys.MULTIPROCESS, multiprocess ? "1" : "0");
+        values.put(SettingKeys.LOG_LEVEL, Integer.toString(logLevel));
+        values.put(SettingKeys.CACHE_DIR, cacheDirectory == null ? "" : cacheDirectory.toString());
+        values.put(SettingKeys.UID, Integer.toString(uid));
+        values.put(SettingKeys.JVM_HOME, System.getProperty("java.home"));
         return RuntimeConfig.from(values);
     }
 
@@ -82,10 +89,8 @@ public record DaemonSettings(String group, int processes, int threads, int maxim
         return v == null ? 0 : Long.parseLong(v);
     }
 
-    private static byte[] hex(String hex) {
-        if (hex == null || hex.length() % 2 != 0) {
-            return new byte[0];
-        }
-        return HexFormat.of().parseHex(hex);
+    private static byte[] bytes(Map<String, String> values, String key) {
+        String v = values.get(key);
+        return v == null ? new byte[0] : v.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +31,7 @@ import org.modjvm.Application;
 import org.modjvm.Environ;
 import org.modjvm.Write;
 import org.modjvm.runtime.core.FakeTransport;
+import org.modjvm.runtime.core.SettingKeys;
 import org.modjvm.runtime.core.TestRuntime;
 import org.modjvm.runtime.wire.Frames;
 import org.modjvm.runtime.wire.FramesFuzzTest;
@@ -93,8 +93,8 @@ class DaemonConnectionFuzzTest {
         listener.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
         secret = new byte[32];
         new Random(SEED).nextBytes(secret);
-        DaemonSettings settings = DaemonSettings.parse(new String[] {"group=fuzz", "threads=2"},
-                HexFormat.of().formatHex(secret), null, null);
+        DaemonSettings settings = DaemonSettings.from(Map.of(SettingKeys.PROCESS_GROUP, "fuzz", SettingKeys.THREADS, "2",
+                SettingKeys.SECRET, new String(secret, StandardCharsets.ISO_8859_1)));
         server = new DaemonServer(settings, TestRuntime.fixed(APPLICATION, serverLog),
                 (level, line) -> sinkLines.add(new String(line, StandardCharsets.UTF_8)), listener);
     }
