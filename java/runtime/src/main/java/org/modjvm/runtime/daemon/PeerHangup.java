@@ -3,7 +3,6 @@ package org.modjvm.runtime.daemon;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.channels.SocketChannel;
 
@@ -28,23 +27,20 @@ import java.nio.channels.SocketChannel;
  * and only for requests that have run for a while ({@link DaemonConnection#checkAbandoned}).
  */
 public final class PeerHangup {
-    private static final MethodHandle GET_FD, POLL_CONNECT;
+    private static final MethodHandle POLL_CONNECT;
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle getFd = null, pollConnect = null;
-        String why = null;
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            getFd = lookup.findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFD",
-                    MethodType.methodType(FileDescriptor.class));
-            pollConnect = lookup.findStatic(Class.forName("sun.nio.ch.Net"), "pollConnect",
-                    MethodType.methodType(boolean.class, FileDescriptor.class, long.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            getFd = pollConnect = null;
-            why = "this JDK does not let the runtime reach sun.nio.ch (" + e + ")";
+        MethodHandle pollConnect = null;
+        String why = NioInternals.unavailable();
+        if (why == null) {
+            try {
+                pollConnect = NioInternals.findStatic("sun.nio.ch.Net", "pollConnect",
+                        MethodType.methodType(boolean.class, FileDescriptor.class, long.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                why = NioInternals.unreachable(e);
+            }
         }
-        GET_FD = getFd;
         POLL_CONNECT = pollConnect;
         UNAVAILABLE = why;
     }
@@ -68,7 +64,7 @@ public final class PeerHangup {
         }
         FileDescriptor fd;
         try {
-            fd = (FileDescriptor) GET_FD.invoke(channel);
+            fd = NioInternals.fd(channel);
         } catch (Throwable e) {
             return false;
         }

@@ -2,7 +2,6 @@ package org.modjvm.runtime.daemon;
 
 import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.channels.SocketChannel;
 
@@ -30,27 +29,22 @@ import java.nio.channels.SocketChannel;
 public final class PollingWaits {
     /** The system property that turns this off (diagnostics: compare with sleeping reads). */
     static final String PROPERTY = "mod_jvm.poll-waits";
-    private static final MethodHandle GET_FD, CONFIGURE_BLOCKING;
+    private static final MethodHandle CONFIGURE_BLOCKING;
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle getFd = null, configure = null;
+        MethodHandle configure = null;
         String why = null;
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
             why = "turned off by -D" + PROPERTY + "=false";
-        } else {
+        } else if ((why = NioInternals.unavailable()) == null) {
             try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                getFd = lookup.findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFD",
-                        MethodType.methodType(FileDescriptor.class));
-                configure = lookup.findStatic(Class.forName("sun.nio.ch.IOUtil"), "configureBlocking",
+                configure = NioInternals.findStatic("sun.nio.ch.IOUtil", "configureBlocking",
                         MethodType.methodType(void.class, FileDescriptor.class, boolean.class));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                getFd = configure = null;
-                why = "this JDK does not let the runtime reach sun.nio.ch (" + e + ")";
+                why = NioInternals.unreachable(e);
             }
         }
-        GET_FD = getFd;
         CONFIGURE_BLOCKING = configure;
         UNAVAILABLE = why;
     }
@@ -68,11 +62,11 @@ public final class PollingWaits {
      * Returns false (and the channel blocks as before) when that is not possible.
      */
     static boolean apply(SocketChannel channel) {
-        if (GET_FD == null || !channel.isBlocking()) {
+        if (CONFIGURE_BLOCKING == null || !channel.isBlocking()) {
             return false;
         }
         try {
-            FileDescriptor fd = (FileDescriptor) GET_FD.invoke(channel);
+            FileDescriptor fd = NioInternals.fd(channel);
             CONFIGURE_BLOCKING.invokeExact(fd, false);
             return true;
         } catch (Throwable e) {
