@@ -204,6 +204,12 @@ int jvm_header_is_hop_by_hop(const char *name, size_t len)
 
 int jvm_status_line_valid(const char *line, size_t len, int *code)
 {
+    if (len == 3 && line[0] >= '1' && line[0] <= '9' && line[1] >= '0' && line[1] <= '9'
+        && line[2] >= '0' && line[2] <= '9') {
+        /* the code alone: Apache's own reason phrase (a servlet engine sends none) */
+        *code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+        return 1;
+    }
     if (len < 5 || line[3] != ' ') {
         return 0;
     }

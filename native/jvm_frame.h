@@ -12,6 +12,9 @@
 #define JVM_FRAME_FLAG_RELOAD   0x1u /* script reloading is on */
 #define JVM_FRAME_FLAG_HAS_BODY 0x2u /* the request has a body */
 #define JVM_FRAME_FLAG_HEADER_ONLY 0x4u /* HEAD (r->header_only): Apache sends no body */
+#define JVM_FRAME_FLAG_WEB_APPLICATION 0x8u /* SCRIPT_FILENAME is a web application (servlet engine);
+                                               its request headers come as they arrived, in
+                                               mod_jvm.headers, not as HTTP_* variables */
 
 /* Daemon mode: messages on the socket (docs/internals.md), each `u32 length` (of type and
  * payload), `u8 type`, payload. */
@@ -78,7 +81,8 @@ const unsigned char *jvm_fr_bytes(jvm_fr *r, size_t n);
 int jvm_header_name_valid(const char *name, size_t len);
 int jvm_header_value_valid(const char *value, size_t len);
 int jvm_header_is_hop_by_hop(const char *name, size_t len);
-/* "ddd reason": three digits (100-999), a space, then visible text. Sets *code. */
+/* "ddd reason": three digits (100-999), a space, then visible text; or "ddd" alone (the web
+ * server supplies the reason phrase). Sets *code. */
 int jvm_status_line_valid(const char *line, size_t len, int *code);
 
 /* The decoded response head. Strings point into the frame and are NOT NUL-terminated. */

@@ -62,6 +62,7 @@
 #define JVM00080 "JVM00080: " /* daemon process N of group … (pid …) died before it was ready, K times in a row: the next one starts in S s */
 #define JVM00081 "JVM00081: " /* no process of daemon process group … is ready for …: … */
 #define JVM00095 "JVM00095: " /* JvmDaemonProcess …: script-user=/script-group= need jna.jar and libjnidispatch.so in the runtime directory … */
+#define JVM00100 "JVM00100: " /* web application … for … does not exist */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

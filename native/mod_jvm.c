@@ -26,6 +26,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_monitor(jvm_daemon_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     /* after mod_alias: an Alias for static files next to a JvmScriptAlias wins */
     ap_hook_translate_name(jvm_mount_translate_name, after_alias, NULL, APR_HOOK_MIDDLE);
+    ap_hook_map_to_storage(jvm_mount_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(jvm_mount_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -138,22 +138,40 @@ int jvm_conf_has_suffix(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static const char *check_script(apr_pool_t *p, const char *directive, const char *path)
+/* Whether the directory `path` is an exploded web application: it holds WEB-INF/. */
+static int webapp_directory(apr_pool_t *p, const char *path)
+{
+    apr_finfo_t fi;
+    return apr_stat(&fi, apr_pstrcat(p, path, "/WEB-INF", NULL), APR_FINFO_TYPE, p) == APR_SUCCESS
+           && fi.filetype == APR_DIR;
+}
+
+/* A script is a .java source file or a .jar; a web application (JvmScriptAlias only) is a .war
+ * file or a directory holding WEB-INF/ (docs/servlet.md). Sets *webapp accordingly. */
+static const char *check_script(apr_pool_t *p, const char *directive, const char *path, int *webapp)
 {
     apr_finfo_t fi;
     apr_status_t rv;
-    if (!jvm_conf_has_suffix(path, ".java") && !jvm_conf_has_suffix(path, ".jar")) {
-        return apr_psprintf(p, "%s: '%s' is neither a .java source file nor a .jar", directive, path);
-    }
+    int war = jvm_conf_has_suffix(path, ".war");
+    *webapp = 0;
     rv = apr_stat(&fi, path, APR_FINFO_TYPE, p);
+    if (rv == APR_SUCCESS && fi.filetype == APR_DIR && webapp_directory(p, path)) {
+        *webapp = 1;
+        return NULL;
+    }
+    if (!war && !jvm_conf_has_suffix(path, ".java") && !jvm_conf_has_suffix(path, ".jar")) {
+        return apr_psprintf(p, "%s: '%s' is neither a .java source file, a .jar, a .war nor a directory holding "
+                            "WEB-INF/ (a web application)", directive, path);
+    }
     if (rv != APR_SUCCESS) {
         char buf[120];
-        return apr_psprintf(p, "%s: script '%s' cannot be found: %s", directive, path,
-                            apr_strerror(rv, buf, sizeof buf));
+        return apr_psprintf(p, "%s: %s '%s' cannot be found: %s", directive, war ? "web application" : "script",
+                            path, apr_strerror(rv, buf, sizeof buf));
     }
     if (fi.filetype != APR_REG) {
-        return apr_psprintf(p, "%s: script '%s' is not a regular file", directive, path);
+        return apr_psprintf(p, "%s: %s '%s' is not a regular file", directive, war ? "web application" : "script", path);
     }
+    *webapp = war;
     return NULL;
 }
 
@@ -234,8 +252,21 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
         return apr_psprintf(cmd->pool, "%s: invalid file path '%s'", directive, argv[1]);
     }
     if (!is_match || !strchr(a->script, '$')) {
-        if ((err = check_script(cmd->pool, directive, a->script))) {
+        if ((err = check_script(cmd->pool, directive, a->script, &a->webapp))) {
             return err;
+        }
+        if (a->webapp && is_match) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is a web application: mount it with JvmScriptAlias (its URL "
+                                "path is its context path)", directive, a->script);
+        }
+        if (a->webapp) {
+            /* "/srv/app/" and "/srv/app" are the same web application */
+            char *root = apr_pstrdup(cmd->pool, a->script);
+            size_t n = strlen(root);
+            while (n > 1 && root[n - 1] == '/') {
+                root[--n] = '\0';
+            }
+            a->script = root;
         }
     } else {
         /* a template: it must name .java or .jar files and use only groups the regex has */

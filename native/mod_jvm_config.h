@@ -18,6 +18,7 @@ typedef struct jvm_alias {
     const char *directive;         /* "JvmScriptAlias" or "JvmScriptAliasMatch", for messages */
     const char *pattern;           /* JvmScriptAliasMatch: the regular expression as written */
     const char *where;             /* "file:line" of the directive, for messages */
+    int webapp;                    /* a web application (.war or directory with WEB-INF/), not a script */
 } jvm_alias;
 
 /* One JvmDaemonProcess: a supervised group of daemon JVM processes (mod_jvm_daemon.c). The

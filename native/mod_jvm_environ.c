@@ -7,11 +7,14 @@
 
 #include "http_core.h"
 #include "http_protocol.h"
+#include "http_ssl.h"
 #include "util_script.h"
 #include "apr_strings.h"
 #include "apr_tables.h"
 
 #include <string.h>
+
+static void add_web_application_vars(request_rec *r, apr_table_t *env);
 
 void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
                          const char *process_group, int thread_id, unsigned long request_seq)
@@ -73,6 +76,64 @@ void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
     if (r->header_only) {
         e->flags |= JVM_FRAME_FLAG_HEADER_ONLY; /* the runtime stops the body once the head is out */
     }
+    if (alias && alias->webapp) {
+        e->flags |= JVM_FRAME_FLAG_WEB_APPLICATION;
+        add_web_application_vars(r, env);
+    }
+}
+
+/* The TLS facts a servlet engine turns into request attributes (Tomcat's AJP connector gets the
+ * same from mod_proxy_ajp): mod_ssl's names, so they are there without SSLOptions +StdEnvVars. */
+static const char *const ssl_vars[] = {
+    "SSL_PROTOCOL", "SSL_CIPHER", "SSL_CIPHER_USEKEYSIZE", "SSL_SESSION_ID", "SSL_CLIENT_CERT", NULL
+};
+
+/* A web application's request: its headers as they arrived (names in their case, in their
+ * order: "Name: value" lines in mod_jvm.headers), the connection's local port (the servlet's
+ * getLocalPort, where SERVER_PORT follows UseCanonicalName) and the TLS variables. */
+static void add_web_application_vars(request_rec *r, apr_table_t *env)
+{
+    const apr_array_header_t *arr = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *h = (const apr_table_entry_t *)arr->elts;
+    jvm_dir_conf *dc = ap_get_module_config(r->per_dir_config, &jvm_module);
+    apr_size_t len = 0;
+    char *all, *at;
+    for (int i = 0; i < arr->nelts; i++) {
+        if (h[i].key && h[i].val) {
+            len += strlen(h[i].key) + strlen(h[i].val) + 3;
+        }
+    }
+    at = all = apr_palloc(r->pool, len + 1);
+    for (int i = 0; i < arr->nelts; i++) {
+        apr_size_t kl, vl;
+        if (!h[i].key || !h[i].val) {
+            continue;
+        }
+        if (dc->pass_authorization != 1 && !strcasecmp(h[i].key, "Authorization")) {
+            continue; /* JvmPassAuthorization decides, as for scripts */
+        }
+        kl = strlen(h[i].key);
+        vl = strlen(h[i].val);
+        memcpy(at, h[i].key, kl);
+        at += kl;
+        *at++ = ':';
+        *at++ = ' ';
+        memcpy(at, h[i].val, vl);
+        at += vl;
+        *at++ = '\n';
+    }
+    *at = '\0';
+    apr_table_setn(env, "mod_jvm.headers", all);
+    apr_table_setn(env, "mod_jvm.local_port",
+                   apr_itoa(r->pool, r->connection->local_addr ? r->connection->local_addr->port : 0));
+    if (ap_ssl_conn_is_ssl(r->connection)) {
+        for (int i = 0; ssl_vars[i]; i++) {
+            const char *v = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, ssl_vars[i]);
+            if (v && *v) {
+                apr_table_setn(env, ssl_vars[i], v);
+            }
+        }
+    }
 }
 
 void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)
@@ -92,6 +153,9 @@ void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)
     for (int i = 0; i < arr->nelts; i++) {
         if (!elts[i].key || !elts[i].val) {
             continue;
+        }
+        if ((e->flags & JVM_FRAME_FLAG_WEB_APPLICATION) && !strncmp(elts[i].key, "HTTP_", 5)) {
+            continue; /* the headers themselves are in mod_jvm.headers */
         }
         jvm_fw_kv(w, elts[i].key, strlen(elts[i].key), elts[i].val, strlen(elts[i].val));
         count++;

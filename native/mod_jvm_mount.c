@@ -57,6 +57,19 @@ int jvm_mount_translate_name(request_rec *r)
             if (n < 0) {
                 continue;
             }
+            if (a->webapp) {
+                /* the web application's root; the rest of the URI is the engine's to map
+                 * (jvm_mount_map_to_storage keeps the directory walk from splitting it) */
+                r->filename = apr_pstrdup(r->pool, a->script);
+                r->path_info = apr_pstrdup(r->pool, r->uri + n);
+                r->handler = JVM_HANDLER;
+                {
+                    jvm_request_conf *rc = apr_pcalloc(r->pool, sizeof *rc);
+                    rc->alias = a;
+                    ap_set_module_config(r->request_config, &jvm_module, rc);
+                }
+                return OK;
+            }
             /* the directory walk then splits script file and PATH_INFO */
             filename = apr_pstrcat(r->pool, a->script, r->uri + n, NULL);
         } else {
@@ -85,6 +98,20 @@ int jvm_mount_translate_name(request_rec *r)
     return DECLINED;
 }
 
+/* A web application is mapped the way mod_proxy_ajp maps what it forwards: no directory or
+ * file walk (its URLs are the engine's, not files of Apache's: <Location> sections apply,
+ * <Directory> sections do not), only the stat of its root the handler checks. */
+int jvm_mount_map_to_storage(request_rec *r)
+{
+    jvm_request_conf *rc = ap_get_module_config(r->request_config, &jvm_module);
+    if (!rc || !rc->alias->webapp || !r->filename) {
+        return DECLINED;
+    }
+    /* r->finfo stays empty: with a directory's finfo, mod_dir would redirect /app to /app/
+     * itself (301) where the engine answers as Tomcat does (302); the handler stats the root */
+    return OK;
+}
+
 int jvm_mount_handler(request_rec *r)
 {
     jvm_request_conf *rc;
@@ -95,7 +122,14 @@ int jvm_mount_handler(request_rec *r)
     if (!rc) {
         return DECLINED;
     }
-    if (r->finfo.filetype != APR_REG) {
+    if (rc->alias->webapp) {
+        if (apr_stat(&r->finfo, r->filename, APR_FINFO_MIN, r->pool) != APR_SUCCESS
+            || (r->finfo.filetype != APR_REG && r->finfo.filetype != APR_DIR)) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          JVM00100 "web application %s for %s does not exist", r->filename, r->uri);
+            return HTTP_NOT_FOUND;
+        }
+    } else if (r->finfo.filetype != APR_REG) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       JVM00030 "script %s for %s does not exist or is not a regular file", r->filename, r->uri);
         return HTTP_NOT_FOUND;

@@ -78,7 +78,8 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len)
         return -1;
     }
     r->status = status;
-    r->status_line = apr_pstrmemdup(r->pool, status_line, status_len);
+    /* a code alone (3 digits): Apache's reason phrase, as for mod_proxy_ajp's responses */
+    r->status_line = status_len == 3 ? NULL : apr_pstrmemdup(r->pool, status_line, status_len);
     resp->head_sent = 1;
     return 0;
 }

@@ -94,7 +94,10 @@ int main(void)
     }
     /* status lines */
     CHECK(jvm_status_line_valid("404 Not Found", 13, &code) && code == 404);
-    CHECK(!jvm_status_line_valid("200", 3, &code));
+    CHECK(jvm_status_line_valid("200", 3, &code) && code == 200); /* code alone: Apache's reason */
+    CHECK(!jvm_status_line_valid("20x", 3, &code));
+    CHECK(!jvm_status_line_valid("099", 3, &code));
+    CHECK(!jvm_status_line_valid("200 ", 4, &code));
     CHECK(!jvm_status_line_valid("20x OK", 6, &code));
     CHECK(!jvm_status_line_valid("200 OK\r\nX: y", 12, &code));
     CHECK(!jvm_status_line_valid("099 Low", 7, &code));

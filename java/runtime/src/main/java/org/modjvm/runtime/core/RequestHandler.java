@@ -15,6 +15,7 @@ import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
 import org.modjvm.runtime.log.LogPrintStream;
 import org.modjvm.runtime.log.LogSink;
+import org.modjvm.runtime.web.WebRequest;
 import org.modjvm.runtime.wire.EnvironStrings;
 import org.modjvm.runtime.wire.Frames;
 import org.modjvm.runtime.wire.RequestFrame;
@@ -85,6 +86,9 @@ public final class RequestHandler {
             log.log(Log.ERR, Message.JVM01011, "request frame has no SCRIPT_FILENAME");
             return INTERNAL_SERVER_ERROR;
         }
+        if (request.webApplication()) {
+            return serveWebApplication(request, script, environ);
+        }
         String group = string(environ, Environ.APPLICATION_GROUP, script);
         String callable = string(environ, Environ.CALLABLE_OBJECT, CallableName.DEFAULT_MEMBER);
         LoadedApplication loaded = context.applications().lookup(new ScriptRequest(script, group, callable,
@@ -120,6 +124,19 @@ public final class RequestHandler {
             input.end();
             errors.flush();
             errorsSink.end();
+            thread.setContextClassLoader(previousLoader);
+            Thread.interrupted(); // an interrupt the application left behind must not hit the next request
+        }
+    }
+
+    /** A web application: its servlet engine reads the request and writes the response itself. */
+    private int serveWebApplication(RequestFrame request, String root, HashMap<String, Object> environ) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previousLoader = thread.getContextClassLoader();
+        try {
+            return context.webEngines().serve(new WebRequest(request, root, string(environ, "SCRIPT_NAME", ""),
+                    transport, log));
+        } finally {
             thread.setContextClassLoader(previousLoader);
             Thread.interrupted(); // an interrupt the application left behind must not hit the next request
         }

@@ -9,7 +9,7 @@ import org.modjvm.runtime.wire.Frames;
  * for the C module. Validation happens here so the application gets an
  * {@link IllegalArgumentException} at the call that is wrong, with a message saying why.
  */
-final class ResponseHead {
+public final class ResponseHead {
     private static final String[] NO_STRINGS = {};
 
     final int statusCode;
@@ -24,6 +24,21 @@ final class ResponseHead {
         this.names = names;
         this.values = values;
         this.count = count;
+    }
+
+    /**
+     * Why the header {@code name: value} cannot be sent, or {@code null} if it can: the rules
+     * {@code start_response} applies (RFC 9110 token name, no CR/LF/NUL or other controls in the
+     * value, no hop-by-hop header), for engines that build the head themselves.
+     */
+    public static String problem(String name, String value) {
+        try {
+            checkName(name);
+            checkValue(name, value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     static ResponseHead of(String status, List<Map.Entry<String, String>> headers) {

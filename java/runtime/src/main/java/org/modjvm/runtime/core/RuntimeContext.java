@@ -8,12 +8,18 @@ import org.modjvm.runtime.compile.CompiledClassCache;
 import org.modjvm.runtime.compile.JavaSourceCompiler;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.LogSink;
+import org.modjvm.runtime.web.WebEngines;
 
 /**
- * What every worker of the process shares: the configuration, the server-level log and the
- * applications. Built once by {@code Bootstrap.init} or {@code DaemonMain} (or by tests, with fakes).
+ * What every worker of the process shares: the configuration, the server-level log, the
+ * applications (scripts) and the web applications' engine. Built once by {@code Bootstrap.init} or {@code DaemonMain} (or by tests, with fakes).
  */
-public record RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup applications) {
+public record RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup applications, WebEngines webEngines) {
+
+    /** Web applications through a servlet engine started the first time one is asked for. */
+    public RuntimeContext(RuntimeConfig config, Log serverLog, ApplicationLookup applications) {
+        this(config, serverLog, applications, new WebEngines(config, serverLog));
+    }
 
     /** The production wiring: a registry over the disk cache (if configured) and a lazily used compiler. */
     public static RuntimeContext create(RuntimeConfig config, LogSink serverSink) {

@@ -74,7 +74,17 @@ public enum Message {
     JVM01345("script … is owned by uid … gid …; daemon process group … runs only scripts owned by script-user=… (uid …) …: forbidden"),
     JVM01346("script …: the symbolic link … is owned by uid …; daemon process group … follows only symbolic links of root, of its user … and of its script-user …: forbidden"),
     JVM01348("… cannot check the owner of a script: …"),
-    JVM01349("daemon process group … runs only scripts owned by …, checked on the file read (JNA, native part …)");
+    JVM01349("daemon process group … runs only scripts owned by …, checked on the file read (JNA, native part …)"),
+    JVM01400("web applications cannot be served: the servlet engine is not installed (…)", Message.STARTUP_FAILURE),
+    JVM01401("the servlet engine could not start: …", Message.STARTUP_FAILURE),
+    JVM01402("cannot remove the servlet work directories of processes that are gone from …: …"),
+    JVM01403("servlet engine … started for … in N ms (work directory …)"),
+    JVM01404("web application … deployed at context path … in N ms"),
+    JVM01405("web application … (context path …) failed to deploy: …; answering 503 until it changes", Message.STARTUP_FAILURE),
+    JVM01406("… for … sets response header …: …; the header is left out"),
+    JVM01407("(a line of the servlet engine's own log, at its level)"),
+    JVM01408("exception serving … for …"),
+    JVM01409("web application … changed: redeploying it");
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"

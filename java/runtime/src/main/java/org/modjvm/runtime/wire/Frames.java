@@ -18,6 +18,11 @@ public final class Frames {
     public static final int FLAG_HAS_BODY = 2;
     /** A HEAD request (Apache's r->header_only): Apache sends no body, whatever it is given. */
     public static final int FLAG_HEADER_ONLY = 4;
+    /**
+     * SCRIPT_FILENAME is a web application (a servlet engine serves it): the request headers come
+     * as they arrived, in {@code mod_jvm.headers}, instead of as HTTP_* variables.
+     */
+    public static final int FLAG_WEB_APPLICATION = 8;
     /** magic, flags, scriptMtime, scriptSize */
     static final int REQUEST_HEADER_LENGTH = 4 + 4 + 8 + 8;
 

@@ -15,4 +15,8 @@ public record RequestFrame(int flags, long scriptMtime, long scriptSize, HashMap
     public boolean headerOnly() {
         return (flags & Frames.FLAG_HEADER_ONLY) != 0;
     }
+
+    public boolean webApplication() {
+        return (flags & Frames.FLAG_WEB_APPLICATION) != 0;
+    }
 }

@@ -1,0 +1,112 @@
+package org.modjvm.runtime.web;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
+
+/**
+ * The JVM's {@link WebEngine}, started the first time a web application is asked for. The
+ * engine's jars (the connector and Tomcat's) are in the {@code servlet/} directory beside
+ * {@code mod_jvm-runtime.jar}; they get a class loader of their own, child of the runtime's,
+ * so a JVM that runs only scripts never loads (or pays the memory of) a servlet engine.
+ */
+public final class WebEngines {
+    /** Where the engine's jars are, relative to the runtime directory. */
+    public static final String ENGINE_DIRECTORY = "servlet";
+
+    private final RuntimeConfig config;
+    private final Log serverLog;
+    private volatile WebEngine engine;
+    private Path work;
+    private volatile boolean failed;
+
+    public WebEngines(RuntimeConfig config, Log serverLog) {
+        this.config = config;
+        this.serverLog = serverLog;
+    }
+
+    /**
+     * Serves a web application's request: through the engine, started now if this is the
+     * first. If the engine cannot start, every such request is answered 500 (why was logged
+     * once, JVM01400/JVM01401), and scripts go on working.
+     */
+    public int serve(WebRequest request) {
+        WebEngine running = engine;
+        if (running == null) {
+            running = start();
+            if (running == null) {
+                return 500;
+            }
+        }
+        return running.serve(request);
+    }
+
+    /** Stops the engine if it was started (process shutdown). */
+    public synchronized void stop() {
+        WebEngine running = engine;
+        if (running != null) {
+            running.stop();
+            engine = null;
+            failed = true; // a request after this is answered 500, not by a new engine
+        }
+        if (work != null) {
+            WorkDirectories.remove(work);
+            work = null;
+        }
+    }
+
+    private synchronized WebEngine start() {
+        if (engine != null || failed) {
+            return engine;
+        }
+        Path directory = engineDirectory();
+        List<URL> jars = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*.jar")) {
+            for (Path jar : entries) {
+                jars.add(jar.toUri().toURL());
+            }
+        } catch (IOException e) {
+            failed = true;
+            serverLog.log(Log.ERR, Message.JVM01400, "web applications cannot be served: the servlet engine is not"
+                    + " installed (" + directory + ": " + e + "); scripts are not affected");
+            return null;
+        }
+        try {
+            ClassLoader loader = new URLClassLoader("mod_jvm-servlet", jars.toArray(new URL[0]),
+                    WebEngines.class.getClassLoader());
+            Iterator<WebEngineProvider> providers = ServiceLoader.load(WebEngineProvider.class, loader).iterator();
+            if (!providers.hasNext()) {
+                throw new IllegalStateException(directory + " holds no " + WebEngineProvider.class.getName());
+            }
+            work = WorkDirectories.forThisProcess(config, serverLog);
+            engine = providers.next().start(config, serverLog, work);
+            return engine;
+        } catch (Throwable e) {
+            failed = true;
+            serverLog.log(Log.CRIT, Message.JVM01401, "the servlet engine could not start: web applications are"
+                    + " answered 500 until this process is replaced; scripts are not affected:", e);
+            return null;
+        }
+    }
+
+    /** {@code servlet/} beside the jar this class was loaded from (the runtime directory). */
+    private static Path engineDirectory() {
+        try {
+            URL runtimeJar = WebEngines.class.getProtectionDomain().getCodeSource().getLocation();
+            return Path.of(runtimeJar.toURI()).getParent().resolve(ENGINE_DIRECTORY);
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of(ENGINE_DIRECTORY);
+        }
+    }
+}

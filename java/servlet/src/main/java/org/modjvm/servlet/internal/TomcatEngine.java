@@ -1,0 +1,241 @@
+package org.modjvm.servlet.internal;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.catalina.Context;
+import org.apache.catalina.Host;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.modeler.Registry;
+import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.log.Log;
+import org.modjvm.runtime.log.Message;
+import org.modjvm.runtime.web.WebEngine;
+import org.modjvm.runtime.web.WebRequest;
+
+/**
+ * Tomcat's servlet engine (embedded, no network connector) with mod_jvm as its Connector: one
+ * per JVM, one Context per mounted web application, deployed when first asked for and again
+ * when its WAR changes.
+ */
+public final class TomcatEngine implements WebEngine {
+    /** AsyncContext.start() tasks: a few threads, made when needed, gone when idle. */
+    private static final int ASYNC_THREADS = 8;
+
+    /** Tomcat's loggers are configured here and must not be collected (java.util.logging holds them weakly). */
+    private static final Logger TOMCAT_LOGGER = Logger.getLogger("org.apache");
+
+    private final Log serverLog;
+    private final Tomcat tomcat;
+    private final Host host;
+    private final Connector connector;
+    private final ThreadPoolExecutor asyncExecutor;
+    private final ConcurrentHashMap<String, Deployment> deployments = new ConcurrentHashMap<>();
+    private final ThreadLocal<RequestProcessor> processors;
+
+    private TomcatEngine(Log serverLog, Tomcat tomcat, Connector connector, ThreadPoolExecutor asyncExecutor) {
+        this.serverLog = serverLog;
+        this.tomcat = tomcat;
+        this.host = tomcat.getHost();
+        this.connector = connector;
+        this.asyncExecutor = asyncExecutor;
+        this.processors = ThreadLocal.withInitial(
+                () -> new RequestProcessor(connector.getProtocolHandler().getAdapter(), asyncExecutor));
+    }
+
+    /** Starts the engine, its work files under {@code work}. */
+    public static TomcatEngine start(RuntimeConfig config, Log serverLog, Path work) throws Exception {
+        long started = System.nanoTime();
+        Registry.disableRegistry(); // no JMX beans for every servlet and context: a module, not a server
+        TOMCAT_LOGGER.setUseParentHandlers(false);
+        TOMCAT_LOGGER.addHandler(new EngineLogHandler(serverLog));
+        TOMCAT_LOGGER.setLevel(serverLog.enabled(Log.DEBUG) ? Level.FINE : Level.INFO);
+
+        Path webapps = work.resolve("webapps");
+        Files.createDirectories(webapps);
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(work.toString());
+        tomcat.getServer().setUtilityThreads(1);
+        // web applications' class loaders are children of the engine's (servlet/ of the runtime directory)
+        tomcat.getServer().setParentClassLoader(TomcatEngine.class.getClassLoader());
+        tomcat.getEngine().setName("mod_jvm");
+        Host host = tomcat.getHost();
+        host.setAppBase(webapps.toString());
+        host.setAutoDeploy(false);
+        ConnectorProtocol protocol = new ConnectorProtocol();
+        Connector connector = new Connector(protocol);
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        ThreadPoolExecutor asyncExecutor = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("mod_jvm-async-"));
+        asyncExecutor.allowCoreThreadTimeOut(true);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(TomcatEngine.class.getClassLoader());
+        try {
+            tomcat.start();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        serverLog.log(Log.INFO, Message.JVM01403, "servlet engine " + org.apache.catalina.util.ServerInfo.getServerInfo()
+                + " started for process group " + config.processGroup() + " in " + Log.millis(started)
+                + " ms (work directory " + work + ")");
+        return new TomcatEngine(serverLog, tomcat, connector, asyncExecutor);
+    }
+
+    @Override
+    public int serve(WebRequest request) {
+        Deployment deployment = deployment(request);
+        if (!deployment.available()) {
+            return 503; // why was logged when it failed (JVM01405)
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            return processors.get().serve(request);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** The deployment serving the request: deployed now if first asked for or if its WAR changed. */
+    private Deployment deployment(WebRequest request) {
+        String key = request.contextPath() + '\u0000' + request.root();
+        long mtime = request.frame().scriptMtime();
+        long size = request.frame().scriptSize();
+        Deployment current = deployments.get(key);
+        if (current != null && current.matches(mtime, size)) {
+            return current;
+        }
+        synchronized (this) {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            // Tomcat loads its own classes (web.xml rules, Jasper's initializer) through the
+            // thread's context loader: it must be the engine's, not the runtime's
+            thread.setContextClassLoader(TomcatEngine.class.getClassLoader());
+            try {
+                return redeployIfChanged(request, key, mtime, size);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+    }
+
+    private Deployment redeployIfChanged(WebRequest request, String key, long mtime, long size) {
+        {
+            Deployment current = deployments.get(key);
+            if (current != null && current.matches(mtime, size)) {
+                return current;
+            }
+            if (current != null) {
+                serverLog.log(Log.INFO, Message.JVM01409, "web application " + request.root() + " changed: redeploying it"
+                        + " at context path " + contextPathShown(request.contextPath()));
+                current.undeploy(host);
+            }
+            Deployment deployed = Deployment.deploy(tomcat, host, request.root(), request.contextPath(), mtime, size,
+                    serverLog);
+            deployments.put(key, deployed);
+            return deployed;
+        }
+    }
+
+    static String contextPathShown(String contextPath) {
+        return contextPath.isEmpty() ? "/" : contextPath;
+    }
+
+    @Override
+    public synchronized void stop() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (Exception e) {
+            serverLog.log(Log.WARNING, Message.JVM01407, "stopping the servlet engine:", e);
+        }
+        asyncExecutor.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** One web application at one context path, as deployed (or failed to deploy). */
+    static final class Deployment {
+        private final Context context;
+        private final long mtime;
+        private final long size;
+
+        private Deployment(Context context, long mtime, long size) {
+            this.context = context;
+            this.mtime = mtime;
+            this.size = size;
+        }
+
+        boolean matches(long mtime, long size) {
+            return this.mtime == mtime && this.size == size;
+        }
+
+        boolean available() {
+            return context != null && context.getState().isAvailable();
+        }
+
+        static Deployment deploy(Tomcat tomcat, Host host, String root, String contextPath, long mtime, long size,
+                                 Log log) {
+            long started = System.nanoTime();
+            Context context = null;
+            Throwable failure = null;
+            try {
+                context = tomcat.addWebapp(host, contextPath, new File(root).getAbsolutePath(), new WebApplicationConfig());
+            } catch (Throwable e) {
+                failure = e;
+                context = (Context) host.findChild(contextPath);
+            }
+            if (context != null && context.getState().isAvailable()) {
+                log.log(Log.INFO, Message.JVM01404, "web application " + root + " deployed at context path "
+                        + contextPathShown(contextPath) + " in " + Log.millis(started) + " ms");
+                return new Deployment(context, mtime, size);
+            }
+            String why = failure != null ? String.valueOf(failure.getCause() != null ? failure.getCause() : failure)
+                    : "its context did not start (state " + (context == null ? "none" : context.getState()) + ")";
+            log.log(Log.ERR, Message.JVM01405, "web application " + root + " (context path " + contextPathShown(contextPath)
+                    + ") failed to deploy: " + why + "; answering 503 until it changes (the engine's lines above,"
+                    + " JVM01407, say what failed)");
+            if (context != null) {
+                try {
+                    host.removeChild(context);
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            }
+            return new Deployment(null, mtime, size);
+        }
+
+        void undeploy(Host host) {
+            if (context == null) {
+                return;
+            }
+            try {
+                host.removeChild(context); // stops it: listeners' contextDestroyed, sessions saved
+                if (context instanceof StandardContext) {
+                    ((StandardContext) context).destroy();
+                }
+            } catch (Exception ignored) {
+                // a context that fails to stop is gone from the host all the same
+            }
+        }
+    }
+}
