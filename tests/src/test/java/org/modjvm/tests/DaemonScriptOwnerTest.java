@@ -271,8 +271,8 @@ class DaemonScriptOwnerTest {
             long mark = s.errorLogMark();
             RawHttp.Response r = RawHttp.get(s.port(), "/a");
             assertEquals(500, r.status(), r::toString);
-            String log = s.awaitErrorLog(mark, "JVM01348", Duration.ofSeconds(20));
-            assertTrue(Daemons.lines(log, "JVM01348").contains("cannot check the owner of script " + app), log);
+            String log = s.awaitErrorLog(mark, "JVM01352", Duration.ofSeconds(20));
+            assertTrue(Daemons.lines(log, "JVM01352").contains("cannot check the owner of script " + app), log);
         } finally {
             s.close();
         }

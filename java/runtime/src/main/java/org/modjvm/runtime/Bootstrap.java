@@ -49,8 +49,8 @@ public final class Bootstrap {
             }
             context = created;
             Log log = created.serverLog();
-            if (log.enabled(Log.INFO)) {
-                log.log(Log.INFO, Message.JVM01001, "mod_jvm runtime " + RuntimeVersion.VALUE + " started on Java "
+            if (log.enabled(Message.JVM01001)) {
+                log.log(Message.JVM01001, "mod_jvm runtime " + RuntimeVersion.VALUE + " started on Java "
                         + Runtime.version() + " (" + settings.jvmHome() + "), process group '" + settings.processGroup()
                         + "', multithread " + settings.multithread() + ", multiprocess " + settings.multiprocess()
                         + ", compiled-class cache " + (settings.cacheDirectory() == null ? "none" : settings.cacheDirectory()));
@@ -84,7 +84,7 @@ public final class Bootstrap {
 
     private static void logFailure(String what, Throwable error) {
         try {
-            new Log(SERVER_LOG, Log.DEBUG).log(Log.ERR, Message.JVM01002, what + ":", error);
+            new Log(SERVER_LOG, Log.DEBUG).log(Message.JVM01002, what + ":", error);
         } catch (Throwable ignored) {
             // the natives are not there: nothing can be logged
         }

@@ -36,6 +36,8 @@ public final class DaemonMain {
         try {
             settings = DaemonSettings.parse(System.getenv(DaemonSettings.ENVIRONMENT));
         } catch (RuntimeException e) {
+            // no log yet (its level is a setting): a plain stderr line, which the relay logs at
+            // warn, the level JVM01320 declares
             System.err.println(Message.JVM01320.prefix() + "daemon process: bad arguments from the Apache parent: " + e);
             Runtime.getRuntime().halt(2);
             return;
@@ -47,7 +49,7 @@ public final class DaemonMain {
         try {
             Channel inherited = System.inheritedChannel();
             if (!(inherited instanceof ServerSocketChannel listener)) {
-                early.log(Log.CRIT, Message.JVM01321, "daemon process started without its listening socket on fd 0");
+                early.log(Message.JVM01321, "daemon process started without its listening socket on fd 0");
                 Runtime.getRuntime().halt(2);
                 return;
             }
@@ -69,20 +71,20 @@ public final class DaemonMain {
                 stopper.start();
             });
             Runtime.getRuntime().addShutdownHook(new Thread(server::exiting, "mod_jvm-exit"));
-            if (context.serverLog().enabled(Log.INFO)) {
-                context.serverLog().log(Log.INFO, Message.JVM01300, "daemon process of group " + settings.group() + " ready: pid "
+            if (context.serverLog().enabled(Message.JVM01300)) {
+                context.serverLog().log(Message.JVM01300, "daemon process of group " + settings.group() + " ready: pid "
                         + ProcessHandle.current().pid() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home")
                         + "), " + settings.threads() + " threads, " + settings.preloads().size() + " preloaded");
             }
             String sleepingReads = PollingWaits.unavailable();
             if (sleepingReads != null) {
-                context.serverLog().log(Log.NOTICE, Message.JVM01326, "connections of group " + settings.group()
+                context.serverLog().log(Message.JVM01326, "connections of group " + settings.group()
                         + " wait for Apache asleep in read(), not in poll(): " + sleepingReads
                         + "; requests cost two more context switches each (docs/internals.md)");
             }
             String noHangups = PeerHangup.unavailable();
             if (noHangups != null) {
-                context.serverLog().log(Log.NOTICE, Message.JVM01338, "daemon processes of group " + settings.group()
+                context.serverLog().log(Message.JVM01338, "daemon processes of group " + settings.group()
                         + " cannot tell when Apache closes the connection of a running request: " + noHangups
                         + "; such a request ends only by request-timeout" + (settings.requestTimeout() > 0 ? ""
                         : ", which is off (request-timeout=0)"));
@@ -96,7 +98,7 @@ public final class DaemonMain {
                 Thread.sleep(Long.MAX_VALUE);
             }
         } catch (Throwable e) {
-            early.log(Log.CRIT, Message.JVM01322, "daemon process of group " + settings.group() + " failed:", e);
+            early.log(Message.JVM01322, "daemon process of group " + settings.group() + " failed:", e);
             Runtime.getRuntime().halt(1);
         }
     }
@@ -113,11 +115,11 @@ public final class DaemonMain {
         }
         String problem = OwnedFileReader.problem();
         if (problem != null) {
-            log.log(Log.CRIT, Message.JVM01348, "daemon process group " + settings.group() + " requires " + owner.describe()
+            log.log(Message.JVM01348, "daemon process group " + settings.group() + " requires " + owner.describe()
                     + " but cannot check the owner of a script: " + problem + "; every script of the group answers 500"
                     + " (jna.jar and libjnidispatch.so belong in the runtime directory: docs/internals.md)");
-        } else if (log.enabled(Log.INFO)) {
-            log.log(Log.INFO, Message.JVM01349, "daemon process group " + settings.group() + " runs only scripts owned by "
+        } else if (log.enabled(Message.JVM01349)) {
+            log.log(Message.JVM01349, "daemon process group " + settings.group() + " runs only scripts owned by "
                     + owner.describe() + ", checked on the file read (JNA, native part " + NativeFiles.dispatchLibrary()
                     + ")");
         }
@@ -154,7 +156,7 @@ public final class DaemonMain {
         if (settings.startupTimeout() > 0) {
             loader.join(settings.startupTimeout());
             if (loader.isAlive()) {
-                context.serverLog().log(Log.CRIT, Message.JVM01323, "preloading took longer than startup-timeout ("
+                context.serverLog().log(Message.JVM01323, "preloading took longer than startup-timeout ("
                         + settings.startupTimeout() / 1000 + " s): exiting to be restarted");
                 Runtime.getRuntime().halt(1);
             }

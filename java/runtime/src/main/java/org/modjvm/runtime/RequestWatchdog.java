@@ -55,7 +55,7 @@ final class RequestWatchdog implements Runnable {
         long now = System.nanoTime();
         for (Worker worker : workers) {
             if (worker.interruptIfOverdue(now, timeoutNanos)) {
-                log.log(Log.ERR, Message.JVM01015, "a request on Apache thread " + worker.threadId() + " ran longer than"
+                log.log(Message.JVM01015, "a request on Apache thread " + worker.threadId() + " ran longer than"
                         + " JvmRequestTimeout (" + timeoutSeconds + " s): interrupted it (an application blocked in"
                         + " sleep, wait or I/O ends with an InterruptedException; a busy loop cannot be stopped:"
                         + " use daemon mode and its request-timeout)");

@@ -50,13 +50,13 @@ public final class Worker {
         }
         try {
             if (handler == null) {
-                transport.log(Log.ERR, (Message.JVM01003.prefix() + "the mod_jvm runtime is not initialized (Bootstrap.init failed,"
-                        + " see JVM01002): answering 500").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                report(Message.JVM01003, "the mod_jvm runtime is not initialized (Bootstrap.init failed, see JVM01002):"
+                        + " answering 500");
                 return RequestHandler.INTERNAL_SERVER_ERROR;
             }
             if (length < 0 || length > frame.capacity()) {
-                transport.log(Log.ERR, (Message.JVM01010.prefix() + "request frame length " + length + " does not fit its buffer of "
-                        + frame.capacity() + " bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                report(Message.JVM01010, "request frame length " + length + " does not fit its buffer of "
+                        + frame.capacity() + " bytes");
                 return RequestHandler.INTERNAL_SERVER_ERROR;
             }
             byte[] bytes = frameBuffer(length);
@@ -65,8 +65,7 @@ public final class Worker {
         } catch (Throwable unexpected) {
             // the handler catches everything itself; this is the last guard of the Apache thread
             try {
-                transport.log(Log.ERR, (Message.JVM01012.prefix() + "internal error in worker " + threadId + ": " + unexpected)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                report(Message.JVM01012, "internal error in worker " + threadId + ": " + unexpected);
             } catch (Throwable ignored) {
                 // nothing left to do
             }
@@ -77,6 +76,15 @@ public final class Worker {
             }
             transport.end();
         }
+    }
+
+    /**
+     * One line straight to the request's log, at the message's level: no {@link Log} here, whose
+     * level filter needs the configuration a worker without a runtime does not have (Apache
+     * filters the line by its own LogLevel).
+     */
+    private void report(Message message, String text) {
+        transport.log(message.level(), (message.prefix() + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private synchronized void begin() {

@@ -70,8 +70,8 @@ final class ApplicationGroup {
         if (previous != null && Arrays.equals(previous.sha256, source.sha256()) && !previous.temporaryFailure()) {
             LoadedScript same = previous.restamped(request.mtime(), request.size());
             generation.scripts.put(request.script(), same);
-            if (log.enabled(Log.DEBUG)) {
-                log.log(Log.DEBUG, Message.JVM01202, request.script() + " has a new modification time or size but the same"
+            if (log.enabled(Message.JVM01202)) {
+                log.log(Message.JVM01202, request.script() + " has a new modification time or size but the same"
                         + " content: keeping the loaded version");
             }
             return same;
@@ -81,8 +81,8 @@ final class ApplicationGroup {
             // its old classes are defined in this generation's loader and cannot be replaced there
             target = generation.next(name);
             current = target;
-            if (log.enabled(Log.INFO)) {
-                log.log(Log.INFO, Message.JVM01201, request.script() + " changed: reloading application group '" + name
+            if (log.enabled(Message.JVM01201)) {
+                log.log(Message.JVM01201, request.script() + " changed: reloading application group '" + name
                         + "' as generation " + target.number + " (its other scripts reload when next used;"
                         + " running requests finish on generation " + generation.number + ")");
             }
@@ -103,12 +103,12 @@ final class ApplicationGroup {
             }
             List<String> shadowed = target.loader.add(source.path(), classes);
             if (!shadowed.isEmpty()) {
-                log.log(Log.WARNING, Message.JVM01218, request.script() + ": " + shadowed.size() + " of its classes are on the"
+                log.log(Message.JVM01218, request.script() + ": " + shadowed.size() + " of its classes are on the"
                         + " JVM's class path already, which wins (e.g. " + shadowed.get(0) + "); the jar's copies are"
                         + " not used (do not bundle mod_jvm-api or JvmClassPath libraries in the jar)");
             }
-            if (log.enabled(Log.INFO)) {
-                log.log(Log.INFO, Message.JVM01200, "loaded " + request.script() + " into application group '" + name
+            if (log.enabled(Message.JVM01200)) {
+                log.log(Message.JVM01200, "loaded " + request.script() + " into application group '" + name
                         + "' generation " + target.number + ": " + classes.classes().size()
                         + (classes.classes().size() == 1 ? " class " : " classes ")
                         + classes.origin() + ", " + Log.millis(start) + " ms in all");
@@ -144,8 +144,8 @@ final class ApplicationGroup {
         try {
             Application application = CallableResolver.resolve(script.loader, Path.of(request.script()), script.classes,
                     CallableName.parse(request.callable()));
-            if (log.enabled(Log.DEBUG)) {
-                log.log(Log.DEBUG, Message.JVM01203, "resolved " + application + " of " + request.script()
+            if (log.enabled(Message.JVM01203)) {
+                log.log(Message.JVM01203, "resolved " + application + " of " + request.script()
                         + " (class initialized in " + Log.millis(start) + " ms)");
             }
             return LoadedApplication.of(application, script.loader);

@@ -68,7 +68,7 @@ public final class ApplicationRegistry implements ApplicationLookup {
         try {
             return group.load(request, log);
         } catch (Throwable unexpected) {
-            log.log(Log.ERR, Message.JVM01219, "unexpected failure loading " + request.script() + ":", unexpected);
+            log.log(Message.JVM01219, "unexpected failure loading " + request.script() + ":", unexpected);
             return LoadedApplication.failed(String.valueOf(unexpected));
         }
     }
@@ -83,7 +83,7 @@ public final class ApplicationRegistry implements ApplicationLookup {
             refused++;
             long now = System.nanoTime();
             if (!refusalLogged || now - refusalLoggedAt >= REFUSAL_LOG_INTERVAL_NANOS) {
-                log.log(Log.ERR, Message.JVM01327, "application group '" + name + "' not created: this JVM has "
+                log.log(Message.JVM01327, "application group '" + name + "' not created: this JVM has "
                         + maximumGroups + " application groups already, the maximum (" + refused
                         + (refused == 1 ? " request" : " requests") + " refused with 500 since the last such line;"
                         + " a group name taken from the request, such as %{ENV:...}, can make this happen;"

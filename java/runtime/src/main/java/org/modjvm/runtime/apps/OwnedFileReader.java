@@ -58,7 +58,7 @@ public final class OwnedFileReader {
     byte[] read(String script) throws ScriptLoadException {
         String problem = problem();
         if (problem != null) {
-            throw new ScriptLoadException(Message.JVM01348, "cannot check the owner of script " + script + " (" + who
+            throw new ScriptLoadException(Message.JVM01352, "cannot check the owner of script " + script + " (" + who
                     + " requires " + owner.describe() + "): " + problem);
         }
         if (script.isEmpty() || script.charAt(0) != '/') {

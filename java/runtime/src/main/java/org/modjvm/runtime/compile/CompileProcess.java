@@ -136,8 +136,8 @@ final class CompileProcess {
         Uninterruptibly.join(err, 5000);
         Output output = Output.parse(out.text(), log);
         int exit = process.exitValue();
-        if (err.text().length() > 0 && log.enabled(Log.DEBUG)) {
-            log.log(Log.DEBUG, Message.JVM01222, "the compiler process of " + script + " wrote to stderr:\n"
+        if (err.text().length() > 0 && log.enabled(Message.JVM01222)) {
+            log.log(Message.JVM01222, "the compiler process of " + script + " wrote to stderr:\n"
                     + err.text().stripTrailing());
         }
         // the result line, its last words, decides; the exit code only says the same

@@ -83,12 +83,12 @@ public final class CompiledClassCache {
             }
             String problem = problemWith(file, false);
             if (problem != null) {
-                log.log(Log.WARNING, Message.JVM01232, "ignoring cached classes " + file + ": " + problem);
+                log.log(Message.JVM01232, "ignoring cached classes " + file + ": " + problem);
                 return null;
             }
             return unzip(Files.readAllBytes(file));
         } catch (IOException | RuntimeException e) {
-            log.log(Log.WARNING, Message.JVM01232, "ignoring unreadable cached classes " + file + ": " + e);
+            log.log(Message.JVM01232, "ignoring unreadable cached classes " + file + ": " + e);
             return null;
         }
     }
@@ -133,7 +133,7 @@ public final class CompiledClassCache {
             temporary = null;
             return true;
         } catch (IOException | RuntimeException e) {
-            log.log(Log.WARNING, Message.JVM01231, "cannot write compiled classes to the cache " + target + ": " + e);
+            log.log(Message.JVM01231, "cannot write compiled classes to the cache " + target + ": " + e);
             return false;
         } finally {
             if (temporary != null) {
@@ -286,8 +286,8 @@ public final class CompiledClassCache {
             return;
         }
         try {
-            if (Files.deleteIfExists(CacheKey.entry(directory, previous)) && log.enabled(Log.DEBUG)) {
-                log.log(Log.DEBUG, Message.JVM01330, "removed " + previous + ".jar from the cache " + directory
+            if (Files.deleteIfExists(CacheKey.entry(directory, previous)) && log.enabled(Message.JVM01330)) {
+                log.log(Message.JVM01330, "removed " + previous + ".jar from the cache " + directory
                         + ": an earlier version of " + script + ", replaced by " + key + ".jar");
             }
         } catch (IOException | RuntimeException ignored) {
@@ -414,7 +414,7 @@ public final class CompiledClassCache {
             return true;
         }
         if (warned.compareAndSet(false, true)) {
-            log.log(Log.WARNING, Message.JVM01230, "not using the compiled-class cache " + directory + ": " + problem
+            log.log(Message.JVM01230, "not using the compiled-class cache " + directory + ": " + problem
                     + "; scripts are compiled in memory by every process instead");
         }
         return false;

@@ -91,7 +91,7 @@ public final class JavaSourceCompiler {
             throws ScriptLoadException {
         long start = System.nanoTime();
         if (modeProblem != null && explained.add(modeProblem)) {
-            log.log(Log.WARNING, Message.JVM01221, modeProblem);
+            log.log(Message.JVM01350, modeProblem);
         }
         if (cache == null) {
             explain(log, "no compiled-class cache directory is configured");
@@ -105,8 +105,8 @@ public final class JavaSourceCompiler {
         Closeable lock = null;
         try {
             lock = cache.lockForCompile(timeout);
-            if (lock == null && log.enabled(Log.INFO)) {
-                log.log(Log.INFO, Message.JVM01223, "another process held the compile lock of " + cache.directory()
+            if (lock == null && log.enabled(Message.JVM01223)) {
+                log.log(Message.JVM01223, "another process held the compile lock of " + cache.directory()
                         + " for " + timeout / 1000 + " s: compiling " + source.path() + " without waiting longer");
             }
             Map<String, byte[]> cached = cache.read(key, log);
@@ -161,8 +161,8 @@ public final class JavaSourceCompiler {
 
     /** Logs once per reason why a script is compiled in this process, which then keeps javac's memory. */
     private void explain(Log log, String reason) {
-        if (explained.add(reason) && log.enabled(Log.INFO)) {
-            log.log(Log.INFO, Message.JVM01221, "compiling scripts in this process (which keeps the compiler's ~50 MB from"
+        if (explained.add(reason) && log.enabled(Message.JVM01221)) {
+            log.log(Message.JVM01221, "compiling scripts in this process (which keeps the compiler's ~50 MB from"
                     + " now on), not in a separate JVM: " + reason);
         }
     }

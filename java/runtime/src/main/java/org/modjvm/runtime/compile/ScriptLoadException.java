@@ -48,9 +48,9 @@ public final class ScriptLoadException extends Exception {
 
     public void log(Log log) {
         if (getCause() != null) {
-            log.log(Log.ERR, kind, getMessage(), getCause());
+            log.log(kind, getMessage(), getCause());
         } else {
-            log.log(Log.ERR, kind, getMessage());
+            log.log(kind, getMessage());
         }
     }
 }

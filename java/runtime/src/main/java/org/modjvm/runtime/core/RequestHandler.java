@@ -77,13 +77,13 @@ public final class RequestHandler {
         try {
             request = Frames.decodeRequest(frame, length, ADDED_ENTRIES, environStrings);
         } catch (IllegalArgumentException e) {
-            log.log(Log.ERR, Message.JVM01010, "invalid request frame from the web server: " + e.getMessage());
+            log.log(Message.JVM01010, "invalid request frame from the web server: " + e.getMessage());
             return INTERNAL_SERVER_ERROR;
         }
         HashMap<String, Object> environ = request.environ();
         String script = string(environ, "SCRIPT_FILENAME", "");
         if (script.isEmpty()) {
-            log.log(Log.ERR, Message.JVM01011, "request frame has no SCRIPT_FILENAME");
+            log.log(Message.JVM01011, "request frame has no SCRIPT_FILENAME");
             return INTERNAL_SERVER_ERROR;
         }
         if (request.webApplication()) {
@@ -100,7 +100,7 @@ public final class RequestHandler {
             return FORBIDDEN; // the file at the script's path is not the group's to run (logged: JVM01345/JVM01346)
         }
         if (!loaded.ok()) {
-            log.log(Log.ERR, Message.JVM01107, "application " + script + " (callable " + callable + ", application group '"
+            log.log(Message.JVM01107, "application " + script + " (callable " + callable + ", application group '"
                     + group + "') could not be loaded: answering 500 " + (loaded.temporary()
                     ? "until it is tried again, " + ScriptLoadException.TEMPORARY_FAILURE_RETRY_NANOS / 1_000_000_000L
                     + " s after the failure" : "until it changes") + " (the reason was logged when loading failed: JVM012xx)");
@@ -177,8 +177,8 @@ public final class RequestHandler {
             sendBody(body, response);
             response.finish();
             result = RESPONSE_SENT;
-            if (response.complete() && log.enabled(Log.DEBUG)) {
-                log.log(Log.DEBUG, Message.JVM01340, "HEAD " + uri + " (" + script + "): the head is sent, the body is closed"
+            if (response.complete() && log.enabled(Message.JVM01340)) {
+                log.log(Message.JVM01340, "HEAD " + uri + " (" + script + "): the head is sent, the body is closed"
                         + " without asking it for more chunks (Apache sends no body for HEAD)");
             }
         } catch (Throwable error) {
@@ -188,7 +188,7 @@ public final class RequestHandler {
             try {
                 ((AutoCloseable) body).close();
             } catch (Throwable error) {
-                log.log(Log.ERR, Message.JVM01104, "exception closing the body of application " + script + " for " + method
+                log.log(Message.JVM01104, "exception closing the body of application " + script + " for " + method
                         + " " + uri + ":", error);
             }
         }
@@ -228,24 +228,24 @@ public final class RequestHandler {
         if (response.complete()) {
             // HEAD: the client has its whole answer; the application went on writing and was told so
             if (error instanceof ClientGoneException) {
-                if (log.enabled(Log.DEBUG)) {
-                    log.log(Log.DEBUG, Message.JVM01341, "HEAD " + uri + " (" + script + "): the application wrote after"
+                if (log.enabled(Message.JVM01341)) {
+                    log.log(Message.JVM01341, "HEAD " + uri + " (" + script + "): the application wrote after"
                             + " the head, and write() ended it with an IOException (Apache sends no body for HEAD)");
                 }
             } else {
-                log.log(Log.ERR, Message.JVM01100, "exception in application " + script + " for " + method + " " + uri
+                log.log(Message.JVM01100, "exception in application " + script + " for " + method + " " + uri
                         + " (after the head of the HEAD response was sent):", error);
             }
             return RESPONSE_SENT;
         }
         if (response.clientGone()) {
             if (error instanceof ClientGoneException) {
-                if (log.enabled(Log.INFO)) {
-                    log.log(Log.INFO, Message.JVM01105, "client went away during " + method + " " + uri + " (" + script
+                if (log.enabled(Message.JVM01105)) {
+                    log.log(Message.JVM01105, "client went away during " + method + " " + uri + " (" + script
                             + "): response abandoned");
                 }
             } else {
-                log.log(Log.ERR, Message.JVM01100, "exception in application " + script + " for " + method + " " + uri
+                log.log(Message.JVM01100, "exception in application " + script + " for " + method + " " + uri
                         + " (after the client went away):", error);
             }
             return RESPONSE_SENT; // nothing more to send, and C knows the client is gone
@@ -254,17 +254,17 @@ public final class RequestHandler {
             // the request was given up and its thread interrupted (why was logged then: JVM01310,
             // JVM01335): what the application ends with is no error of its own, and nobody reads
             // the answer
-            if (log.enabled(Log.INFO)) {
-                log.log(Log.INFO, Message.JVM01337, "application " + script + " for " + method + " " + uri + " ended with "
+            if (log.enabled(Message.JVM01337)) {
+                log.log(Message.JVM01337, "application " + script + " for " + method + " " + uri + " ended with "
                         + error + " after its request was given up (request-timeout, or Apache closed the connection):"
                         + " its thread is free again");
             }
             return ABORT;
         }
         if (error instanceof ContractViolation) {
-            log.log(Log.ERR, Message.JVM01101, "application " + script + " for " + method + " " + uri + ": " + error.getMessage());
+            log.log(Message.JVM01101, "application " + script + " for " + method + " " + uri + ": " + error.getMessage());
         } else {
-            log.log(Log.ERR, Message.JVM01100, "exception in application " + script + " for " + method + " " + uri + ":", error);
+            log.log(Message.JVM01100, "exception in application " + script + " for " + method + " " + uri + ":", error);
         }
         return response.headSent() ? ABORT : INTERNAL_SERVER_ERROR;
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.modjvm.runtime.core.RequestHandler;
 import org.modjvm.runtime.core.Transport;
-import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
 import org.modjvm.runtime.wire.Frames;
 
@@ -135,7 +134,7 @@ final class DaemonConnection implements Transport, Runnable {
                     return;
                 }
                 if (type != REQUEST) {
-                    server.log().log(Log.ERR, Message.JVM01311, "protocol error: message type " + type + " where a request was expected");
+                    server.log().log(Message.JVM01311, "protocol error: message type " + type + " where a request was expected");
                     return;
                 }
                 int length = header.getInt(0) - 1;
@@ -159,7 +158,7 @@ final class DaemonConnection implements Transport, Runnable {
         } catch (IOException e) {
             // the connection went away (Apache closed it, or a drain closed it): nothing to answer
         } catch (RuntimeException e) {
-            server.log().log(Log.ERR, Message.JVM01312, "daemon connection failed:", e);
+            server.log().log(Message.JVM01312, "daemon connection failed:", e);
         } finally {
             if (!leftToDrainer) {
                 close();
@@ -192,14 +191,14 @@ final class DaemonConnection implements Transport, Runnable {
         int type = readHeader();
         int length = header.getInt(0) - 1;
         if (type != HELLO || length != 4 + 32) {
-            server.log().log(Log.ERR, Message.JVM01301, "connection rejected: it did not start with a HELLO");
+            server.log().log(Message.JVM01301, "connection rejected: it did not start with a HELLO");
             return false;
         }
         readPayload(length);
         byte[] secret = new byte[32];
         System.arraycopy(frame, 4, secret, 0, 32);
         if (Frames.readInt(frame, 0) != HELLO_MAGIC) {
-            server.log().log(Log.ERR, Message.JVM01301, "connection rejected: it did not start with a HELLO");
+            server.log().log(Message.JVM01301, "connection rejected: it did not start with a HELLO");
             return false;
         }
         DaemonSettings settings = server.settings();
@@ -219,7 +218,7 @@ final class DaemonConnection implements Transport, Runnable {
             }
             return false;
         }
-        server.log().log(Log.ERR, Message.JVM01301, "connection rejected: wrong secret (not from this Apache generation)");
+        server.log().log(Message.JVM01301, "connection rejected: wrong secret (not from this Apache generation)");
         return false;
     }
 
@@ -233,7 +232,7 @@ final class DaemonConnection implements Transport, Runnable {
         try {
             if (queueTimeout > 0) {
                 if (!server.permits().tryAcquire(queueTimeout, TimeUnit.MILLISECONDS)) {
-                    server.log().log(Log.ERR, Message.JVM01313, "all " + server.settings().threads() + " threads busy for more than"
+                    server.log().log(Message.JVM01313, "all " + server.settings().threads() + " threads busy for more than"
                             + " queue-timeout (" + queueTimeout / 1000 + " s): answering 503");
                     return 503;
                 }
@@ -356,9 +355,9 @@ final class DaemonConnection implements Transport, Runnable {
                 output.unlock();
             }
         }
-        // a client gone in the middle of a response is routine; a request Apache stopped waiting
-        // for (its 504, JVM00063) is worth a warning
-        server.log().log(head ? Log.INFO : Log.WARNING, Message.JVM01335, "Apache closed the connection of a request"
+        // a client gone in the middle of a response is routine (info); a request Apache stopped
+        // waiting for (its 504, JVM00063) is worth a warning
+        server.log().log(head ? Message.JVM01351 : Message.JVM01335, "Apache closed the connection of a request"
                 + " running for " + (now - started) / 1_000_000_000L + " s (" + (head ? "its client went away"
                 : "Apache's socket-timeout passed, or its client or Apache child went away") + "): interrupted the"
                 + " request's thread (an application blocked in sleep, wait or I/O ends, and its body is closed)");

@@ -141,7 +141,7 @@ public final class DaemonServer {
             acceptorDone.countDown();
         }
         if (failure != null) {
-            log.log(Log.ERR, Message.JVM01302, "accepting connections failed: " + failure);
+            log.log(Message.JVM01302, "accepting connections failed: " + failure);
             recycle("the listening socket failed", 0);
         }
     }
@@ -210,7 +210,7 @@ public final class DaemonServer {
             if (requestTimeout > 0 || hangups) {
                 for (DaemonConnection c : connections) {
                     if (requestTimeout > 0 && c.timeOut(requestTimeout, now)) {
-                        log.log(Log.ERR, Message.JVM01310, "a request ran longer than request-timeout ("
+                        log.log(Message.JVM01310, "a request ran longer than request-timeout ("
                                 + settings.requestTimeout() / 1000 + " s): answered 504 (or cut its response short)"
                                 + " and interrupted its thread");
                     } else if (hangups) {
@@ -218,7 +218,7 @@ public final class DaemonServer {
                     }
                     int n = c.countIfStuck(now);
                     if (n > 0) {
-                        log.log(Log.ERR, Message.JVM01336, "a request given up on (request-timeout passed, or Apache closed"
+                        log.log(Message.JVM01336, "a request given up on (request-timeout passed, or Apache closed"
                                 + " its connection) still runs " + DaemonConnection.STUCK_AFTER_NANOS / 1_000_000_000L
                                 + " s after its thread was interrupted (it ignores interrupts, or computes): " + n + " of "
                                 + settings.threads() + " threads now stuck");
@@ -238,7 +238,7 @@ public final class DaemonServer {
                 requestRecycle("inactive for inactivity-timeout (" + settings.inactivityTimeout() / 1000 + " s)");
             }
             if (++ticks % SOCKET_CHECK_TICKS == 0 && socketFileGone()) {
-                log.log(Log.ERR, Message.JVM01325, "the socket file " + settings.socket() + " was removed or replaced:"
+                log.log(Message.JVM01325, "the socket file " + settings.socket() + " was removed or replaced:"
                         + " new connections cannot reach this process; it exits so that Apache starts one on a new socket");
                 recycle("its socket file was removed", settings.gracefulTimeout());
                 return;
@@ -281,7 +281,7 @@ public final class DaemonServer {
             recycling = true;
         }
         List<Long> serving = coordinator.servingWhenTurnCame();
-        log.log(Log.INFO, Message.JVM01303, "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
+        log.log(Message.JVM01303, "recycling daemon process (pid " + ProcessHandle.current().pid() + "): "
                 + reason + "; " + served.get() + " requests served" + (serving.isEmpty() ? ""
                 : "; the group's other processes serving: " + serving.stream().map(String::valueOf)
                         .collect(Collectors.joining(" "))));
@@ -310,7 +310,7 @@ public final class DaemonServer {
             }
             stopping = true; // (SIGTERM and a next-generation connection may both ask)
         }
-        log.log(Log.INFO, Message.JVM01304, "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
+        log.log(Message.JVM01304, "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
                 + running.get() + " requests running");
         drain(settings.shutdownTimeout());
         System.out.flush();
@@ -332,7 +332,7 @@ public final class DaemonServer {
             }
             stopping = true;
         }
-        log.log(Log.ERR, Message.JVM01324, "daemon process (pid " + ProcessHandle.current().pid() + ") is exiting"
+        log.log(Message.JVM01324, "daemon process (pid " + ProcessHandle.current().pid() + ") is exiting"
                 + " (System.exit in an application?) with " + running.get() + " requests running: the others get "
                 + EXIT_GRACE_MS + " ms to finish; Apache starts a new process");
         stopTakingRequests();
@@ -394,7 +394,7 @@ public final class DaemonServer {
                 return true;
             }
             if (System.nanoTime() >= deadline) {
-                log.log(Log.WARNING, Message.JVM01305, running.get() + " requests still running after the drain"
+                log.log(Message.JVM01305, running.get() + " requests still running after the drain"
                         + " timeout of " + timeoutMillis / 1000 + " s: exiting anyway");
                 return false;
             }

@@ -48,7 +48,7 @@ final class RecycleCoordinator {
         try {
             Files.writeString(readyFile(pid), "");
         } catch (IOException e) {
-            log.log(Log.WARNING, Message.JVM01306, "cannot announce this process in " + directory + ": " + e);
+            log.log(Message.JVM01306, "cannot announce this process in " + directory + ": " + e);
         }
     }
 

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Formats the runtime's log messages: every line starts with its {@code JVMnnnnn: } number
  * (Apache log lines carry no newline, so multi-line messages and stack traces become one
- * line each), and nothing is built for levels the server does not log.
+ * line each), and nothing is built for levels the server does not log. A numbered message's
+ * level is the one {@link Message} declares for it: call sites name the message, not a level.
  */
 public final class Log {
     public static final int CRIT = 2;
@@ -33,7 +34,12 @@ public final class Log {
         this.maxLevel = maxLevel;
     }
 
-    public boolean enabled(int level) {
+    /** Whether {@code message} would be logged: guards the building of an expensive text. */
+    public boolean enabled(Message message) {
+        return enabled(message.level());
+    }
+
+    boolean enabled(int level) {
         return level <= maxLevel;
     }
 
@@ -41,14 +47,20 @@ public final class Log {
         return maxLevel;
     }
 
-    /** Logs {@code text}, one log line per line of it, each prefixed with the message's number. */
-    public void log(int level, Message message, String text) {
-        log(level, message.id(), text);
+    /**
+     * Logs {@code text} at the message's level, one log line per line of it, each prefixed with
+     * the message's number.
+     */
+    public void log(Message message, String text) {
+        log(message.level(), message.id(), text);
     }
 
-    /** Logs {@code header}, then the stack trace of {@code error} (causes included), one line each. */
-    public void log(int level, Message message, String header, Throwable error) {
-        log(level, message.id(), header, error);
+    /**
+     * Logs {@code header}, then the stack trace of {@code error} (causes included), one line each,
+     * at the message's level.
+     */
+    public void log(Message message, String header, Throwable error) {
+        log(message.level(), message.id(), header, error);
     }
 
     /** Logs {@code message}, one log line per line of it, each prefixed with {@code code: }. */

@@ -1,90 +1,107 @@
 package org.modjvm.runtime.log;
 
+import static org.modjvm.runtime.log.Log.CRIT;
+import static org.modjvm.runtime.log.Log.DEBUG;
+import static org.modjvm.runtime.log.Log.ERR;
+import static org.modjvm.runtime.log.Log.INFO;
+import static org.modjvm.runtime.log.Log.NOTICE;
+import static org.modjvm.runtime.log.Log.WARNING;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The registry of the runtime's numbered log messages, JVM01nnn (the C module's,
- * JVM00nnn, are in native/jvm_messages.h). Each number is declared here once, with the
- * start of its message (the row of docs/troubleshooting.md that explains it), and every log call
- * names its constant instead of a string: a mistyped or reused number does not compile, and
- * MessageRegistryTest checks that each one is used and documented. A number whose message is
- * gone stays retired: a new message takes a free number, never an old one's.
+ * JVM00nnn, are in native/jvm_messages.h). Each number is declared here once, with its Apache
+ * log level and the start of its message (the row of docs/troubleshooting.md that explains it),
+ * and every log call names its constant instead of a string, and no level: {@link Log} takes the
+ * level from here, so one number is always logged at one level. A mistyped or reused number does
+ * not compile, and MessageRegistryTest checks that each one is used and documented and that no
+ * call site writes a level next to one. A line that needs another level is another message,
+ * with a number of its own. A number whose message is gone stays retired: a new message takes a
+ * free number, never an old one's.
  */
 public enum Message {
-    JVM01001("mod_jvm runtime … started on Java …"),
-    JVM01002("(the runtime could not initialize: what failed, then its stack trace)", Message.STARTUP_FAILURE),
-    JVM01003("the mod_jvm runtime is not initialized (Bootstrap.init failed, see JVM01002): answering 500"),
-    JVM01010("invalid request frame from the web server"),
-    JVM01011("request frame has no SCRIPT_FILENAME"),
-    JVM01012("internal error in worker …"),
-    JVM01015("a request on Apache thread N ran longer than JvmRequestTimeout (S s): interrupted it"),
-    JVM01100("exception in application … for GET /…:"),
-    JVM01101("application … for …: …"),
-    JVM01104("exception closing the body of application …"),
-    JVM01105("client went away during …"),
-    JVM01107("application … (callable …, application group '…') …", Message.STARTUP_FAILURE),
-    JVM01200("loaded … into application group '…' generation N: …"),
-    JVM01201("… changed: reloading application group '…'"),
-    JVM01202("… has a new modification time or size but the same content"),
-    JVM01203("resolved …"),
-    JVM01210("cannot read script …", Message.STARTUP_FAILURE),
-    JVM01211("…/site.java:12: error: …", Message.STARTUP_FAILURE),
-    JVM01212("JvmHome … has no Java compiler (a JRE?)", Message.STARTUP_FAILURE),
-    JVM01213("application class … of …", Message.STARTUP_FAILURE),
-    JVM01214("class … is defined by both … and …", Message.STARTUP_FAILURE),
-    JVM01215("cannot initialize …:", Message.STARTUP_FAILURE),
-    JVM01216("cannot read jar …", Message.STARTUP_FAILURE),
-    JVM01217("cannot inspect class … of …", Message.STARTUP_FAILURE),
-    JVM01218("…: N of its classes are on the class path", Message.STARTUP_FAILURE),
-    JVM01219("unexpected failure loading …", Message.STARTUP_FAILURE),
-    JVM01220("compiling … in a separate JVM (pid …) …"),
-    JVM01221("…"),
-    JVM01222("the compiler process of … wrote to stderr"),
-    JVM01223("another process held the compile lock of …"),
-    JVM01230("not using the compiled-class cache …: …"),
-    JVM01231("cannot write compiled classes to the cache …"),
-    JVM01232("ignoring cached classes …"),
-    JVM01300("daemon process of group … ready: pid …, Java …, N threads, N preloaded"),
-    JVM01301("connection rejected: …"),
-    JVM01302("accepting connections failed"),
-    JVM01303("recycling daemon process (pid …): …"),
-    JVM01304("daemon process (pid …) stopping: …"),
-    JVM01305("N requests still running after the drain"),
-    JVM01306("cannot announce this process in …"),
-    JVM01310("a request ran longer than request-timeout"),
-    JVM01311("protocol error"),
-    JVM01312("daemon connection failed"),
-    JVM01313("all N threads busy for more than queue-timeout"),
-    JVM01320("daemon process: bad arguments from the Apache parent"),
-    JVM01321("… without its listening socket"),
-    JVM01322("daemon process of group … failed"),
-    JVM01323("preloading took longer than startup-timeout"),
-    JVM01324("daemon process (pid …) is exiting (System.exit in an application?) with N requests running"),
-    JVM01325("the socket file … was removed or replaced"),
-    JVM01326("connections of group … wait for Apache asleep in read(), not in poll(): …"),
-    JVM01327("application group '…' not created: this JVM has N application groups already, the maximum …"),
-    JVM01330("removed … from the cache …: an earlier version of …"),
-    JVM01335("Apache closed the connection of a request running for N s (…): interrupted the request's thread"),
-    JVM01336("a request given up on (…) still runs 2 s after its thread was interrupted …: N of M threads now stuck"),
-    JVM01337("application … for GET /… ended with … after its request was given up"),
-    JVM01338("daemon processes of group … cannot tell when Apache closes the connection of a running request: …"),
-    JVM01340("HEAD … (…): the head is sent, the body is closed without asking it for more chunks"),
-    JVM01341("HEAD … (…): the application wrote after the head, and write() ended it with an IOException"),
-    JVM01345("script … is owned by uid … gid …; daemon process group … runs only scripts owned by script-user=… (uid …) …: forbidden"),
-    JVM01346("script …: the symbolic link … is owned by uid …; daemon process group … follows only symbolic links of root, of its user … and of its script-user …: forbidden"),
-    JVM01348("… cannot check the owner of a script: …"),
-    JVM01349("daemon process group … runs only scripts owned by …, checked on the file read (JNA, native part …)"),
-    JVM01400("web applications cannot be served: the servlet engine is not installed (…)", Message.STARTUP_FAILURE),
-    JVM01401("the servlet engine could not start: …", Message.STARTUP_FAILURE),
-    JVM01402("cannot remove the servlet work directories of processes that are gone from …: …"),
-    JVM01403("servlet engine … started for … in N ms (work directory …)"),
-    JVM01404("web application … deployed at context path … in N ms"),
-    JVM01405("web application … (context path …) failed to deploy: …; answering 503 until it changes", Message.STARTUP_FAILURE),
-    JVM01406("… for … sets response header …: …; the header is left out"),
-    JVM01407("(a line of the servlet engine's own log, at its level)"),
-    JVM01408("exception serving … for …"),
-    JVM01409("web application … changed: redeploying it");
+    JVM01001(INFO, "mod_jvm runtime … started on Java …"),
+    JVM01002(ERR, "(the runtime could not initialize: what failed, then its stack trace)", Message.STARTUP_FAILURE),
+    JVM01003(ERR, "the mod_jvm runtime is not initialized (Bootstrap.init failed, see JVM01002): answering 500"),
+    JVM01010(ERR, "invalid request frame from the web server"),
+    JVM01011(ERR, "request frame has no SCRIPT_FILENAME"),
+    JVM01012(ERR, "internal error in worker …"),
+    JVM01015(ERR, "a request on Apache thread N ran longer than JvmRequestTimeout (S s): interrupted it"),
+    JVM01100(ERR, "exception in application … for GET /…:"),
+    JVM01101(ERR, "application … for …: …"),
+    JVM01104(ERR, "exception closing the body of application …"),
+    JVM01105(INFO, "client went away during …"),
+    JVM01107(ERR, "application … (callable …, application group '…') …", Message.STARTUP_FAILURE),
+    JVM01200(INFO, "loaded … into application group '…' generation N: …"),
+    JVM01201(INFO, "… changed: reloading application group '…'"),
+    JVM01202(DEBUG, "… has a new modification time or size but the same content"),
+    JVM01203(DEBUG, "resolved …"),
+    JVM01210(ERR, "cannot read script …", Message.STARTUP_FAILURE),
+    JVM01211(ERR, "…/site.java:12: error: …", Message.STARTUP_FAILURE),
+    JVM01212(ERR, "JvmHome … has no Java compiler (a JRE?)", Message.STARTUP_FAILURE),
+    JVM01213(ERR, "application class … of …", Message.STARTUP_FAILURE),
+    JVM01214(ERR, "class … is defined by both … and …", Message.STARTUP_FAILURE),
+    JVM01215(ERR, "cannot initialize …:", Message.STARTUP_FAILURE),
+    JVM01216(ERR, "cannot read jar …", Message.STARTUP_FAILURE),
+    JVM01217(ERR, "cannot inspect class … of …", Message.STARTUP_FAILURE),
+    JVM01218(WARNING, "…: N of its classes are on the class path", Message.STARTUP_FAILURE),
+    JVM01219(ERR, "unexpected failure loading …", Message.STARTUP_FAILURE),
+    JVM01220(ERR, "compiling … in a separate JVM (pid …) …"),
+    JVM01221(INFO, "compiling scripts in this process (…), not in a separate JVM: …"),
+    JVM01222(DEBUG, "the compiler process of … wrote to stderr"),
+    JVM01223(INFO, "another process held the compile lock of …"),
+    JVM01230(WARNING, "not using the compiled-class cache …: …"),
+    JVM01231(WARNING, "cannot write compiled classes to the cache …"),
+    JVM01232(WARNING, "ignoring cached classes …"),
+    JVM01300(INFO, "daemon process of group … ready: pid …, Java …, N threads, N preloaded"),
+    JVM01301(ERR, "connection rejected: …"),
+    JVM01302(ERR, "accepting connections failed"),
+    JVM01303(INFO, "recycling daemon process (pid …): …"),
+    JVM01304(INFO, "daemon process (pid …) stopping: …"),
+    JVM01305(WARNING, "N requests still running after the drain"),
+    JVM01306(WARNING, "cannot announce this process in …"),
+    JVM01310(ERR, "a request ran longer than request-timeout"),
+    JVM01311(ERR, "protocol error"),
+    JVM01312(ERR, "daemon connection failed"),
+    JVM01313(ERR, "all N threads busy for more than queue-timeout"),
+    /* written to stderr before the daemon's log exists: the relay logs such unmarked lines at warn (JVM00058) */
+    JVM01320(WARNING, "daemon process: bad arguments from the Apache parent"),
+    JVM01321(CRIT, "… without its listening socket"),
+    JVM01322(CRIT, "daemon process of group … failed"),
+    JVM01323(CRIT, "preloading took longer than startup-timeout"),
+    JVM01324(ERR, "daemon process (pid …) is exiting (System.exit in an application?) with N requests running"),
+    JVM01325(ERR, "the socket file … was removed or replaced"),
+    JVM01326(NOTICE, "connections of group … wait for Apache asleep in read(), not in poll(): …"),
+    JVM01327(ERR, "application group '…' not created: this JVM has N application groups already, the maximum …"),
+    JVM01330(DEBUG, "removed … from the cache …: an earlier version of …"),
+    JVM01335(WARNING, "Apache closed the connection of a request running for N s (…): interrupted the request's thread"),
+    JVM01336(ERR, "a request given up on (…) still runs 2 s after its thread was interrupted …: N of M threads now stuck"),
+    JVM01337(INFO, "application … for GET /… ended with … after its request was given up"),
+    JVM01338(NOTICE, "daemon processes of group … cannot tell when Apache closes the connection of a running request: …"),
+    JVM01340(DEBUG, "HEAD … (…): the head is sent, the body is closed without asking it for more chunks"),
+    JVM01341(DEBUG, "HEAD … (…): the application wrote after the head, and write() ended it with an IOException"),
+    JVM01345(ERR, "script … is owned by uid … gid …; daemon process group … runs only scripts owned by script-user=… (uid …) …: forbidden"),
+    JVM01346(ERR, "script …: the symbolic link … is owned by uid …; daemon process group … follows only symbolic links of root, of its user … and of its script-user …: forbidden"),
+    JVM01348(CRIT, "… cannot check the owner of a script: …"),
+    JVM01349(INFO, "daemon process group … runs only scripts owned by …, checked on the file read (JNA, native part …)"),
+    JVM01350(WARNING, "-Dmod_jvm.compile=… is neither 'process' nor 'inprocess': using 'process'"),
+    JVM01351(INFO, "Apache closed the connection of a request running for N s (its client went away): interrupted the request's thread"),
+    JVM01352(ERR, "cannot check the owner of script … (… requires …): …"),
+    JVM01400(ERR, "web applications cannot be served: the servlet engine is not installed (…)", Message.STARTUP_FAILURE),
+    JVM01401(CRIT, "the servlet engine could not start: …", Message.STARTUP_FAILURE),
+    JVM01402(WARNING, "cannot remove the servlet work directories of processes that are gone from …: …"),
+    JVM01403(INFO, "servlet engine … started for … in N ms (work directory …)"),
+    JVM01404(INFO, "web application … deployed at context path … in N ms"),
+    JVM01405(ERR, "web application … (context path …) failed to deploy: …; answering 503 until it changes", Message.STARTUP_FAILURE),
+    JVM01406(WARNING, "… for … sets response header …: …; the header is left out"),
+    JVM01407(ERR, "(an error of the servlet engine's own log: …) [its logger]"),
+    JVM01408(ERR, "exception serving … for …"),
+    JVM01409(INFO, "web application … changed: redeploying it"),
+    JVM01410(WARNING, "(a warning of the servlet engine's own log: …) [its logger]"),
+    JVM01411(INFO, "(an information line of the servlet engine's own log: …) [its logger]"),
+    JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]");
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"
@@ -95,14 +112,16 @@ public enum Message {
 
     private static final boolean STARTUP_FAILURE = true;
 
+    private final int level;
     private final String summary;
     private final boolean startupFailure;
 
-    Message(String summary) {
-        this(summary, false);
+    Message(int level, String summary) {
+        this(level, summary, false);
     }
 
-    Message(String summary, boolean startupFailure) {
+    Message(int level, String summary, boolean startupFailure) {
+        this.level = level;
         this.summary = summary;
         this.startupFailure = startupFailure;
     }
@@ -112,7 +131,12 @@ public enum Message {
         return name();
     }
 
-    /** {@code JVMnnnnn: }, for the lines written without a {@link Log}. */
+    /** The Apache log level it is always logged at, {@link Log#CRIT} … {@link Log#DEBUG}. */
+    public int level() {
+        return level;
+    }
+
+    /** {@code JVMnnnnn: }, for the lines written without a {@link Log} (at {@link #level}). */
     public String prefix() {
         return name() + ": ";
     }

@@ -78,7 +78,7 @@ public final class WebEngines {
             }
         } catch (IOException e) {
             failed = true;
-            serverLog.log(Log.ERR, Message.JVM01400, "web applications cannot be served: the servlet engine is not"
+            serverLog.log(Message.JVM01400, "web applications cannot be served: the servlet engine is not"
                     + " installed (" + directory + ": " + e + "); scripts are not affected");
             return null;
         }
@@ -94,7 +94,7 @@ public final class WebEngines {
             return engine;
         } catch (Throwable e) {
             failed = true;
-            serverLog.log(Log.CRIT, Message.JVM01401, "the servlet engine could not start: web applications are"
+            serverLog.log(Message.JVM01401, "the servlet engine could not start: web applications are"
                     + " answered 500 until this process is replaced; scripts are not affected:", e);
             return null;
         }

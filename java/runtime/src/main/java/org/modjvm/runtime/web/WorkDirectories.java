@@ -88,7 +88,7 @@ final class WorkDirectories {
                 }
             }
         } catch (IOException e) {
-            log.log(Log.WARNING, Message.JVM01402, "cannot remove the servlet work directories of processes that are gone"
+            log.log(Message.JVM01402, "cannot remove the servlet work directories of processes that are gone"
                     + " from " + base + ": " + e);
         }
     }

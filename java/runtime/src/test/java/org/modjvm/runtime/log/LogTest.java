@@ -37,6 +37,23 @@ class LogTest {
     }
 
     @Test
+    void aMessageIsLoggedAtTheLevelItsDeclarationGives() {
+        Log log = new Log(sink, Log.INFO);
+        log.log(Message.JVM01335, "gave up");
+        log.log(Message.JVM01351, "its client left");
+        log.log(Message.JVM01222, "not logged");
+        log.log(Message.JVM01322, "failed:", new IllegalStateException("boom"));
+        assertEquals("JVM01335: gave up", sink.logs.get(0).text());
+        assertEquals(Log.WARNING, sink.logs.get(0).level());
+        assertEquals("JVM01351: its client left", sink.logs.get(1).text());
+        assertEquals(Log.INFO, sink.logs.get(1).level());
+        assertEquals("JVM01322: failed:", sink.logs.get(2).text());
+        assertTrue(sink.logs.stream().skip(2).allMatch(line -> line.level() == Log.CRIT), sink.logs::toString);
+        assertTrue(log.enabled(Message.JVM01351));
+        assertTrue(!log.enabled(Message.JVM01222));
+    }
+
+    @Test
     void aBrokenSinkDoesNotThrow() {
         new Log((level, line) -> {
             throw new UnsatisfiedLinkError("no natives");

@@ -33,6 +33,15 @@ class MessageRegistryTest {
     /** A table row's first cell: the message, possibly several, each `JVMnnnnn: …`. */
     private static final Pattern DOC_ROW = Pattern.compile("^\\| ([^|]*)\\|([^|]*)", Pattern.MULTILINE);
     private static final Pattern DOC_CODE = Pattern.compile("`(JVM0\\d{4})[:`]");
+    /** A level written next to a numbered message (its level is declared in {@link Message}), also before its prefix(). */
+    private static final Pattern LEVEL_AT_CALL_SITE =
+            Pattern.compile("Log\\.(CRIT|ERR|WARNING|NOTICE|INFO|DEBUG)\\s*,\\s*\\(?\\s*Message\\.");
+    /** A level as the docs name it: troubleshooting.md's "(info)", "(crit, at …)"; the contract's level column. */
+    private static final Pattern DOC_LEVEL = Pattern.compile("^\\((crit|error|warning|notice|info|debug)\\b");
+    private static final Pattern CONTRACT_ROW =
+            Pattern.compile("^\\| ([^|]*)\\| (crit|error|warning|notice|info|debug) \\|", Pattern.MULTILINE);
+    private static final Map<String, Integer> LEVELS = Map.of("crit", Log.CRIT, "error", Log.ERR,
+            "warning", Log.WARNING, "notice", Log.NOTICE, "info", Log.INFO, "debug", Log.DEBUG);
 
     private final Path root = findRoot();
 
@@ -88,6 +97,27 @@ class MessageRegistryTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * A message has one level, the one {@link Message} declares: a call site that passes its own
+     * could log one number at two levels (a message needing two levels is two messages).
+     */
+    @Test
+    void noCallSiteGivesANumberedMessageALevel() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : sources()) {
+            if (!file.toString().endsWith(".java")) {
+                continue;
+            }
+            String text = Files.readString(file);
+            Matcher m = LEVEL_AT_CALL_SITE.matcher(text);
+            while (m.find()) {
+                int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+                problems.add(root.relativize(file) + ":" + line + ": " + m.group());
+            }
+        }
+        assertEquals(List.of(), problems, "a level given at the call site of a numbered message");
+    }
+
     @Test
     void everyRegisteredNumberIsUsed() throws IOException {
         StringBuilder c = new StringBuilder();
@@ -138,6 +168,38 @@ class MessageRegistryTest {
         Set<String> reused = new TreeSet<>(retired);
         reused.retainAll(registered);
         assertEquals(Set.of(), reused, "retired numbers used again");
+    }
+
+    /** Where the docs say at which level a runtime message is logged, it is the level {@link Message} declares. */
+    @Test
+    void theDocsStateTheDeclaredLevels() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Matcher row = DOC_ROW.matcher(Files.readString(root.resolve("docs/troubleshooting.md")));
+        while (row.find()) {
+            Matcher level = DOC_LEVEL.matcher(row.group(2).strip());
+            if (level.find()) {
+                checkLevel("docs/troubleshooting.md", row.group(1), level.group(1), problems);
+            }
+        }
+        Matcher contract = CONTRACT_ROW.matcher(Files.readString(root.resolve("docs/application-contract.md")));
+        int rows = 0;
+        while (contract.find()) {
+            rows++;
+            checkLevel("docs/application-contract.md", contract.group(1), contract.group(2), problems);
+        }
+        assertTrue(rows > 20, "application-contract.md lists the runtime's messages with their levels: " + rows);
+        assertEquals(List.of(), problems);
+    }
+
+    private static void checkLevel(String doc, String cell, String level, List<String> problems) {
+        Matcher m = DOC_CODE.matcher(cell);
+        while (m.find()) {
+            Message message = Message.ofId(m.group(1));
+            if (message != null && message.level() != LEVELS.get(level)) {
+                problems.add(doc + ": " + message + " is said to be logged at " + level + ", declared at "
+                        + LEVELS.entrySet().stream().filter(e -> e.getValue() == message.level()).findFirst().get().getKey());
+            }
+        }
     }
 
     @Test

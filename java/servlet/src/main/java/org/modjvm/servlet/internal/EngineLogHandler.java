@@ -9,8 +9,9 @@ import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
 
 /**
- * Tomcat's own log (JULI, on java.util.logging) into Apache's error log: each record a
- * JVM01407 line at the matching level, with its stack trace. Deployment failures, exceptions
+ * Tomcat's own log (JULI, on java.util.logging) into Apache's error log: each record a line
+ * at the matching level (JVM01407 error, JVM01410 warning, JVM01411 info, JVM01412 debug), with
+ * its stack trace. Deployment failures, exceptions
  * of servlets and {@code ServletContext.log} all arrive this way, under the loggers of
  * {@code org.apache}.
  */
@@ -25,16 +26,16 @@ final class EngineLogHandler extends Handler {
 
     @Override
     public void publish(LogRecord record) {
-        int level = level(record.getLevel());
-        if (!log.enabled(level)) {
+        Message message = message(record.getLevel());
+        if (!log.enabled(message)) {
             return;
         }
         String text = MESSAGES.formatMessage(record);
         String source = record.getLoggerName() == null ? "" : " [" + shortName(record.getLoggerName()) + "]";
         if (record.getThrown() != null) {
-            log.log(level, Message.JVM01407, text + source, record.getThrown());
+            log.log(message, text + source, record.getThrown());
         } else {
-            log.log(level, Message.JVM01407, text + source);
+            log.log(message, text + source);
         }
     }
 
@@ -43,18 +44,19 @@ final class EngineLogHandler extends Handler {
         return dot < 0 ? logger : logger.substring(dot + 1);
     }
 
-    private static int level(Level level) {
+    /** One message per level: JVM01407 errors, JVM01410 warnings, JVM01411 information, JVM01412 debug. */
+    private static Message message(Level level) {
         int value = level.intValue();
         if (value >= Level.SEVERE.intValue()) {
-            return Log.ERR;
+            return Message.JVM01407;
         }
         if (value >= Level.WARNING.intValue()) {
-            return Log.WARNING;
+            return Message.JVM01410;
         }
         if (value >= Level.INFO.intValue()) {
-            return Log.INFO;
+            return Message.JVM01411;
         }
-        return Log.DEBUG;
+        return Message.JVM01412;
     }
 
     @Override

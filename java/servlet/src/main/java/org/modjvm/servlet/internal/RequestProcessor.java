@@ -122,7 +122,7 @@ final class RequestProcessor extends AbstractProcessor {
             setErrorState(ErrorState.CLOSE_NOW, e);
             return result();
         } catch (IOException | RuntimeException e) {
-            current.log().log(org.modjvm.runtime.log.Log.ERR, Message.JVM01408, "exception serving "
+            current.log().log(Message.JVM01408, "exception serving "
                     + RequestMapping.describe(webRequest) + ":", e);
             setErrorState(ErrorState.CLOSE_NOW, e);
             return result();
@@ -248,7 +248,7 @@ final class RequestProcessor extends AbstractProcessor {
         } catch (java.io.InterruptedIOException e) {
             setErrorState(ErrorState.CLOSE_CONNECTION_NOW, e);
         } catch (Exception e) {
-            current.log().log(org.modjvm.runtime.log.Log.ERR, Message.JVM01408, "exception serving "
+            current.log().log(Message.JVM01408, "exception serving "
                     + RequestMapping.describe(current) + ":", e);
             response.setStatus(500);
             setErrorState(ErrorState.CLOSE_NOW, e);
@@ -301,7 +301,7 @@ final class RequestProcessor extends AbstractProcessor {
             String problem = ResponseHead.problem(name, value);
             if (problem != null) {
                 // as Tomcat's AJP connector does: the header is left out, the response goes on
-                current.log().log(org.modjvm.runtime.log.Log.WARNING, Message.JVM01406, RequestMapping.describe(current)
+                current.log().log(Message.JVM01406, RequestMapping.describe(current)
                         + " sets response header " + name + ": " + problem + "; the header is left out");
                 continue;
             }

@@ -59,7 +59,7 @@ public final class TomcatEngine implements WebEngine {
         Registry.disableRegistry(); // no JMX beans for every servlet and context: a module, not a server
         TOMCAT_LOGGER.setUseParentHandlers(false);
         TOMCAT_LOGGER.addHandler(new EngineLogHandler(serverLog));
-        TOMCAT_LOGGER.setLevel(serverLog.enabled(Log.DEBUG) ? Level.FINE : Level.INFO);
+        TOMCAT_LOGGER.setLevel(serverLog.enabled(Message.JVM01412) ? Level.FINE : Level.INFO);
 
         Path webapps = work.resolve("webapps");
         Files.createDirectories(webapps);
@@ -87,7 +87,7 @@ public final class TomcatEngine implements WebEngine {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        serverLog.log(Log.INFO, Message.JVM01403, "servlet engine " + org.apache.catalina.util.ServerInfo.getServerInfo()
+        serverLog.log(Message.JVM01403, "servlet engine " + org.apache.catalina.util.ServerInfo.getServerInfo()
                 + " started for process group " + config.processGroup() + " in " + Log.millis(started)
                 + " ms (work directory " + work + ")");
         return new TomcatEngine(serverLog, tomcat, connector, asyncExecutor);
@@ -138,7 +138,7 @@ public final class TomcatEngine implements WebEngine {
                 return current;
             }
             if (current != null) {
-                serverLog.log(Log.INFO, Message.JVM01409, "web application " + request.root() + " changed: redeploying it"
+                serverLog.log(Message.JVM01409, "web application " + request.root() + " changed: redeploying it"
                         + " at context path " + contextPathShown(request.contextPath()));
                 current.undeploy(host);
             }
@@ -159,7 +159,7 @@ public final class TomcatEngine implements WebEngine {
             tomcat.stop();
             tomcat.destroy();
         } catch (Exception e) {
-            serverLog.log(Log.WARNING, Message.JVM01407, "stopping the servlet engine:", e);
+            serverLog.log(Message.JVM01410, "stopping the servlet engine:", e);
         }
         asyncExecutor.shutdownNow();
     }
@@ -205,13 +205,13 @@ public final class TomcatEngine implements WebEngine {
                 context = (Context) host.findChild(contextPath);
             }
             if (context != null && context.getState().isAvailable()) {
-                log.log(Log.INFO, Message.JVM01404, "web application " + root + " deployed at context path "
+                log.log(Message.JVM01404, "web application " + root + " deployed at context path "
                         + contextPathShown(contextPath) + " in " + Log.millis(started) + " ms");
                 return new Deployment(context, mtime, size);
             }
             String why = failure != null ? String.valueOf(failure.getCause() != null ? failure.getCause() : failure)
                     : "its context did not start (state " + (context == null ? "none" : context.getState()) + ")";
-            log.log(Log.ERR, Message.JVM01405, "web application " + root + " (context path " + contextPathShown(contextPath)
+            log.log(Message.JVM01405, "web application " + root + " (context path " + contextPathShown(contextPath)
                     + ") failed to deploy: " + why + "; answering 503 until it changes (the engine's lines above,"
                     + " JVM01407, say what failed)");
             if (context != null) {
