@@ -128,7 +128,6 @@ final class RequestMapping {
         }
         String protocol = string(environ, "SSL_PROTOCOL");
         if (protocol != null) {
-            request.setAttribute(SSLSupport.PROTOCOL_VERSION_KEY, protocol);
             request.setAttribute(SSLSupport.SECURE_PROTOCOL_KEY, protocol);
         }
         String certificate = string(environ, "SSL_CLIENT_CERT");
