@@ -512,6 +512,10 @@ final class RequestProcessor extends AbstractProcessor {
     private final class BodyOutput implements OutputBuffer {
         @Override
         public int doWrite(ByteBuffer chunk) throws IOException {
+            if (!response.isCommitted()) {
+                // the first bytes of the body: the head is settled now (prepareResponse)
+                response.action(ActionCode.COMMIT, null);
+            }
             int length = chunk.remaining();
             if (swallowBody) {
                 chunk.position(chunk.limit());
