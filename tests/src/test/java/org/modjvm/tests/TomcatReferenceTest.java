@@ -49,6 +49,7 @@ class TomcatReferenceTest {
             tomcat.deploy("/" + name, WebApps.war(name));
         }
         tomcat.deploy("/servlet-plain-dir", WebApps.exploded("servlet-plain"));
+        tomcat.deploy("/", WebApps.war("hello")); // the root context: ProxyPass / comes last
         tomcat.start();
         apache = ApacheServer.create().name("ajp-front").withoutModule().tls()
                 .loadModules("proxy", "proxy_ajp", "auth_basic", "authn_core", "authn_file", "authz_user");
@@ -531,15 +532,17 @@ class TomcatReferenceTest {
 
     @Test
     void helloServletAndJspTable() {
-        for (String path : List.of("/hello/", "/hello/hello")) {
+        for (String path : List.of("/hello/", "/hello/hello", "/", "/?x=1")) {
             RawHttp.Response r = RawHttp.get(port, path);
             assertEquals(200, r.status(), path + ": " + r);
             assertEquals("Hello World!", r.text(), path);
         }
-        RawHttp.Response table = RawHttp.get(port, "/hello/table.jsp");
-        assertEquals(200, table.status(), table::toString);
-        assertEquals(50, table.text().split("<tr><td>", -1).length - 1, table::toString);
-        assertTrue(table.text().contains("<tr><td>50</td><td>row 50</td><td>2500</td></tr>"), table::toString);
+        for (String path : List.of("/hello/table.jsp", "/table.jsp")) {
+            RawHttp.Response table = RawHttp.get(port, path);
+            assertEquals(200, table.status(), table::toString);
+            assertEquals(50, table.text().split("<tr><td>", -1).length - 1, table::toString);
+            assertTrue(table.text().contains("<tr><td>50</td><td>row 50</td><td>2500</td></tr>"), table::toString);
+        }
     }
 
     // ------------------------------------------------------------------ deployments that fail
@@ -557,7 +560,7 @@ class TomcatReferenceTest {
         assertTrue(log.contains("Parse error in application web.xml file"), tomcat::diagnostics);
         assertTrue(log.contains("Servlet [missing] in web application [/broken-missing-class] threw load() exception"),
                 tomcat::diagnostics);
-        for (String good : List.of("/servlet-plain", "/servlet-plain-dir", "/spring-mvc", "/jersey", "/hello", "/javax")) {
+        for (String good : List.of("/servlet-plain", "/servlet-plain-dir", "/spring-mvc", "/jersey", "/hello", "/javax", "/")) {
             assertFalse(tomcat.contextFailed(good), good + " failed to start\n" + tomcat.diagnostics());
         }
     }

@@ -158,12 +158,15 @@ public final class TomcatServer implements AutoCloseable {
      * Apache configuration sending every deployed context to this Tomcat over AJP: one
      * {@code ProxyPass /ctx ajp://127.0.0.1:PORT/ctx} per context (longest path first, "/" last),
      * mod_proxy's defaults otherwise (for {@link ApacheServer#loadModules} "proxy", "proxy_ajp").
+     * {@code options} are appended to each line, e.g. {@code "nocanon"} (the raw URI, as mod_jk's
+     * {@code ForwardURICompatUnparsed}) or {@code "flushpackets=on"}.
      */
-    public String proxyConfig() {
+    public String proxyConfig(String... options) {
+        String tail = options.length == 0 ? "" : " " + String.join(" ", options);
         StringBuilder c = new StringBuilder("# the reference: Tomcat ").append(name).append(" over AJP\n");
         deployments.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed()).forEach(path ->
                 c.append("ProxyPass ").append(path).append(" ajp://127.0.0.1:").append(ajpPort)
-                        .append(path.equals("/") ? "/" : path).append('\n'));
+                        .append(path).append(tail).append('\n'));
         return c.toString();
     }
 
