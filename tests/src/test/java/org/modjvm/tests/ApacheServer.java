@@ -92,6 +92,7 @@ public final class ApacheServer implements AutoCloseable {
     private int tlsPort = -1;
     private Process process;
     private String name = "apache";
+    private final List<String> extraModules = new ArrayList<>();
 
     private ApacheServer() throws IOException {
         root = Files.createTempDirectory("modjvm-it-");
@@ -216,6 +217,20 @@ public final class ApacheServer implements AutoCloseable {
         return root.resolve("conf/cert.pem");
     }
 
+    /**
+     * Also loads these Apache modules (names as in {@code mod_NAME.so}, e.g. {@code "proxy",
+     * "proxy_ajp"} for {@link TomcatServer#proxyConfig()}), after the harness's own; their
+     * directives go in {@link #config(String)}.
+     */
+    public ApacheServer loadModules(String... names) {
+        for (String n : names) {
+            if (!extraModules.contains(n)) {
+                extraModules.add(n);
+            }
+        }
+        return this;
+    }
+
     /** A name for diagnostics. */
     public ApacheServer name(String n) {
         name = n;
@@ -310,6 +325,7 @@ public final class ApacheServer implements AutoCloseable {
         if (tlsPort >= 0) {
             modules.addAll(List.of("socache_shmcb", "ssl"));
         }
+        extraModules.stream().filter(m -> !modules.contains(m)).forEach(modules::add);
         for (String m : modules) {
             c.append("LoadModule ").append(m).append("_module \"")
                     .append(APACHE_MODULES.resolve("mod_" + m + ".so")).append("\"\n");
