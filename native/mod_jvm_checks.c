@@ -466,7 +466,8 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
      * nobody else may write it (a writable cache would be code injection). */
     cache = jvm_conf_cache_dir(ptemp, sc);
     jvm_checks_make_cache(ptemp, s, cache, ap_unixd_config.user_id, ap_unixd_config.group_id);
-    /* A script under DocumentRoot may be served as a file: its source, to anyone. */
+    /* A script under DocumentRoot may be served as a file: its source, to anyone; a WAR or a web
+     * application's directory likewise (its classes, WEB-INF/web.xml, its configuration). */
     for (server_rec *vs = s; vs; vs = vs->next) {
         jvm_server_conf *vsc = ap_get_module_config(vs->module_config, &jvm_module);
         core_server_config *core = ap_get_core_module_config(vs->module_config);
@@ -474,9 +475,10 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         for (int i = 0; i < vsc->aliases->nelts; i++) {
             if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
-                             JVM00003 "%s script %s is under DocumentRoot %s: its source may be served "
-                             "as a static file; move it out of DocumentRoot", a[i].directive, a[i].script,
-                             core->ap_document_root);
+                             JVM00003 "%s %s %s is under DocumentRoot %s: %s may be served "
+                             "as a static file; move it out of DocumentRoot", a[i].directive,
+                             a[i].webapp ? "web application" : "script", a[i].script, core->ap_document_root,
+                             a[i].webapp ? "its classes and WEB-INF/ (or the whole WAR)" : "its source");
             }
         }
     }

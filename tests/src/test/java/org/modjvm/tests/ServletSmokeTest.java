@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,6 +37,19 @@ class ServletSmokeTest {
     static void stop() {
         if (server != null) {
             server.close();
+        }
+    }
+
+    @Test
+    void aWebApplicationUnderDocumentRootIsWarnedAbout() {
+        try (ApacheServer s = ApacheServer.create().name("servlet-docroot")) {
+            Path war = SmokeWebApp.war(SmokeWebApp.exploded(s.root().resolve("apps/smoke")),
+                    s.root().resolve("htdocs/shop.war"));
+            s.config("""
+                    JvmScriptAlias /shop %s
+                    """.formatted(war)).start();
+            assertTrue(s.errorLog().contains("JVM00003: JvmScriptAlias web application " + war
+                    + " is under DocumentRoot"), s.errorLog());
         }
     }
 
