@@ -298,7 +298,7 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
 /* Configuration checks that need the whole configuration: they run for configtest too. */
 /* Checks the process groups named by JvmScriptAlias options and server-level JvmProcessGroup,
  * and collects the scripts daemons preload (both process-group= and application-group= given,
- * as mod_wsgi does). JvmProcessGroup in <Directory> or .htaccess is checked per request. */
+ * as mod_wsgi does) and the web applications they deploy at start (process-group= given). JvmProcessGroup in <Directory> or .htaccess is checked per request. */
 static int check_process_groups(apr_pool_t *p, server_rec *s)
 {
     for (server_rec *vs = s; vs; vs = vs->next) {
@@ -326,13 +326,19 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
                              a[i].process_group, vs->server_hostname ? vs->server_hostname : "(main)");
                 return !OK;
             }
-            if (!a[i].application_group || !a[i].url
+            if (a[i].webapp) {
+                /* a web application is deployed when its daemons start, as Tomcat deploys its
+                 * applications: a failure is logged at startup, not at the first request.
+                 * "web:CONTEXT-PATH|ROOT" (a script's entry starts with its absolute path) */
+                preload = apr_pstrcat(p, "web:", a[i].url, "|", a[i].script, NULL);
+            } else if (!a[i].application_group || !a[i].url
                 || (strstr(a[i].application_group, "%{") && strcmp(a[i].application_group, "%{GLOBAL}"))) {
                 continue;
-            }
-            preload = apr_pstrcat(p, a[i].script, "|",
+            } else {
+                preload = apr_pstrcat(p, a[i].script, "|",
                                   strcmp(a[i].application_group, "%{GLOBAL}") ? a[i].application_group : "",
                                   "|", a[i].callable ? a[i].callable : "application", NULL);
+            }
             for (int k = 0; k < g->preloads->nelts; k++) {
                 seen |= !strcmp(APR_ARRAY_IDX(g->preloads, k, const char *), preload);
             }

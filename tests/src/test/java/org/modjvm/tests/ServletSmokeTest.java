@@ -41,6 +41,16 @@ class ServletSmokeTest {
     }
 
     @Test
+    void aDaemonGroupDeploysItsWebApplicationsWhenItStarts() {
+        // before the process says it is ready, and before any request asked for them
+        String log = server.errorLog();
+        int ready = log.indexOf("JVM01300: daemon process of group web ready");
+        int dmn = log.indexOf("deployed at context path /dmn in");
+        int dir = log.indexOf("deployed at context path /dir in");
+        assertTrue(ready > 0 && dmn > 0 && dir > 0 && dmn < ready && dir < ready, log);
+    }
+
+    @Test
     void aWebApplicationUnderDocumentRootIsWarnedAbout() {
         try (ApacheServer s = ApacheServer.create().name("servlet-docroot")) {
             Path war = SmokeWebApp.war(SmokeWebApp.exploded(s.root().resolve("apps/smoke")),

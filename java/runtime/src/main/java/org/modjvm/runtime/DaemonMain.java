@@ -127,12 +127,41 @@ public final class DaemonMain {
     }
 
     /** Loads the preloaded applications ("script|group|callable") within startup-timeout. */
+    /** A preload entry "web:CONTEXT-PATH|ROOT": a web application the group deploys at start. */
+    private static final String WEB_APPLICATION_PRELOAD = "web:";
+
+    /** Deploys "CONTEXT-PATH|ROOT" now (a failure is logged, JVM01405, and answered 503 later). */
+    private static void deploy(String entry, RuntimeContext context) {
+        int bar = entry.indexOf('|');
+        if (bar < 0) {
+            return;
+        }
+        String root = entry.substring(bar + 1);
+        long mtime = 0;
+        long size = 0;
+        Path path = Path.of(root);
+        if (Files.isRegularFile(path)) {
+            // as C stats a WAR for each request (a directory: 0, 0), so the first request finds it deployed
+            try {
+                mtime = Files.getLastModifiedTime(path).to(TimeUnit.MICROSECONDS);
+                size = Files.size(path);
+            } catch (java.io.IOException e) {
+                // the deployment reports the missing file
+            }
+        }
+        context.webEngines().deploy(root, entry.substring(0, bar), mtime, size);
+    }
+
     private static void preload(DaemonSettings settings, RuntimeContext context) throws InterruptedException {
         if (settings.preloads().isEmpty()) {
             return;
         }
         Thread loader = new Thread(() -> {
             for (String entry : settings.preloads()) {
+                if (entry.startsWith(WEB_APPLICATION_PRELOAD)) {
+                    deploy(entry.substring(WEB_APPLICATION_PRELOAD.length()), context);
+                    continue;
+                }
                 String[] parts = entry.split("\\|", -1);
                 if (parts.length != 3) {
                     continue;

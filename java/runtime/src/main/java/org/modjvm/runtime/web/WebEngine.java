@@ -16,6 +16,13 @@ public interface WebEngine {
      */
     int serve(WebRequest request);
 
+    /**
+     * Deploys the web application {@code root} at {@code contextPath} now, as a request would
+     * (a daemon group deploys its web applications when it starts); {@code mtime} and
+     * {@code size} are the WAR's as C stats it (0 for a directory). A failure is logged.
+     */
+    void deploy(String root, String contextPath, long mtime, long size);
+
     /** Stops every web application (their listeners' contextDestroyed run) and the engine. */
     void stop();
 }

@@ -52,6 +52,18 @@ public final class WebEngines {
         return running.serve(request);
     }
 
+    /** Deploys a web application now (a daemon group's, at start): {@link WebEngine#deploy}. */
+    public void deploy(String root, String contextPath, long mtime, long size) {
+        WebEngine running = engine;
+        if (running == null) {
+            running = start();
+            if (running == null) {
+                return;
+            }
+        }
+        running.deploy(root, contextPath, mtime, size);
+    }
+
     /** Stops the engine if it was started (process shutdown). */
     public synchronized void stop() {
         WebEngine running = engine;

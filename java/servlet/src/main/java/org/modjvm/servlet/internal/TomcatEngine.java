@@ -105,11 +105,18 @@ public final class TomcatEngine implements WebEngine {
         }
     }
 
+    @Override
+    public void deploy(String root, String contextPath, long mtime, long size) {
+        deployment(root, contextPath, mtime, size);
+    }
+
     /** The deployment serving the request: deployed now if first asked for or if its WAR changed. */
     private Deployment deployment(WebRequest request) {
-        String key = request.contextPath() + '\u0000' + request.root();
-        long mtime = request.frame().scriptMtime();
-        long size = request.frame().scriptSize();
+        return deployment(request.root(), request.contextPath(), request.frame().scriptMtime(), request.frame().scriptSize());
+    }
+
+    private Deployment deployment(String root, String contextPath, long mtime, long size) {
+        String key = contextPath + '\u0000' + root;
         Deployment current = deployments.get(key);
         if (current != null && current.matches(mtime, size)) {
             return current;
@@ -121,26 +128,25 @@ public final class TomcatEngine implements WebEngine {
             // thread's context loader: it must be the engine's, not the runtime's
             thread.setContextClassLoader(TomcatEngine.class.getClassLoader());
             try {
-                return redeployIfChanged(request, key, mtime, size);
+                return redeployIfChanged(root, contextPath, key, mtime, size);
             } finally {
                 thread.setContextClassLoader(previous);
             }
         }
     }
 
-    private Deployment redeployIfChanged(WebRequest request, String key, long mtime, long size) {
+    private Deployment redeployIfChanged(String root, String contextPath, String key, long mtime, long size) {
         {
             Deployment current = deployments.get(key);
             if (current != null && current.matches(mtime, size)) {
                 return current;
             }
             if (current != null) {
-                serverLog.log(Message.JVM01409, "web application " + request.root() + " changed: redeploying it"
-                        + " at context path " + contextPathShown(request.contextPath()));
+                serverLog.log(Message.JVM01409, "web application " + root + " changed: redeploying it"
+                        + " at context path " + contextPathShown(contextPath));
                 current.undeploy(host);
             }
-            Deployment deployed = Deployment.deploy(tomcat, host, request.root(), request.contextPath(), mtime, size,
-                    serverLog);
+            Deployment deployed = Deployment.deploy(tomcat, host, root, contextPath, mtime, size, serverLog);
             deployments.put(key, deployed);
             return deployed;
         }
