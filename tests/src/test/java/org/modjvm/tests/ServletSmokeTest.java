@@ -50,6 +50,23 @@ class ServletSmokeTest {
         assertTrue(ready > 0 && dmn > 0 && dir > 0 && dmn < ready && dir < ready, log);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/emb", "/dmn"})
+    void whatTheApplicationLogsReachesApachesErrorLog(String mount) {
+        long mark = server.errorLogMark();
+        String tag = "t" + System.nanoTime();
+        RawHttp.Response r = RawHttp.get(server.port(), mount + "/log?tag=" + tag);
+        assertEquals(200, r.status(), r.toString());
+        for (String line : new String[] {"stdout line ", "stderr line ", "jul line ", "context log line "}) {
+            server.awaitErrorLog(mark, java.util.regex.Pattern.quote(line + tag), java.time.Duration.ofSeconds(10));
+        }
+        if (mount.equals("/dmn")) {
+            // a daemon's lines carry its group's prefix
+            String log = server.errorLogSince(mark);
+            assertTrue(log.lines().filter(l -> l.contains(tag)).allMatch(l -> l.contains("(jvm:web)")), log);
+        }
+    }
+
     @Test
     void aWebApplicationUnderDocumentRootIsWarnedAbout() {
         try (ApacheServer s = ApacheServer.create().name("servlet-docroot")) {
