@@ -3,6 +3,7 @@ package org.modjvm.servlet.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,7 +39,12 @@ public final class TomcatEngine implements WebEngine {
     private final Connector connector;
     private final ThreadPoolExecutor asyncExecutor;
     private final ConcurrentHashMap<String, Deployment> deployments = new ConcurrentHashMap<>();
-    private final ThreadLocal<RequestProcessor> processors;
+    /**
+     * Idle processors, reused by whichever thread serves next: a daemon's connection threads come
+     * and go (Apache reconnects every few seconds), and a processor (a Coyote request and
+     * response with their buffers) per thread would be built again for each of them.
+     */
+    private final ConcurrentLinkedQueue<RequestProcessor> idleProcessors = new ConcurrentLinkedQueue<>();
 
     private TomcatEngine(Log serverLog, Tomcat tomcat, Connector connector, ThreadPoolExecutor asyncExecutor) {
         this.serverLog = serverLog;
@@ -46,8 +52,6 @@ public final class TomcatEngine implements WebEngine {
         this.host = tomcat.getHost();
         this.connector = connector;
         this.asyncExecutor = asyncExecutor;
-        this.processors = ThreadLocal.withInitial(
-                () -> new RequestProcessor(connector.getProtocolHandler().getAdapter(), asyncExecutor));
     }
 
     /** Starts the engine, its work files under {@code work}. */
@@ -99,7 +103,13 @@ public final class TomcatEngine implements WebEngine {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         try {
-            return processors.get().serve(request);
+            RequestProcessor processor = idleProcessors.poll();
+            if (processor == null) {
+                processor = new RequestProcessor(connector.getProtocolHandler().getAdapter(), asyncExecutor);
+            }
+            int result = processor.serve(request);
+            idleProcessors.offer(processor); // recycled by serve
+            return result;
         } finally {
             thread.setContextClassLoader(previous);
         }
