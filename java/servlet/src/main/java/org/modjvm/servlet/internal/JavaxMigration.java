@@ -186,7 +186,7 @@ final class JavaxMigration {
                     if (file.getFileName().toString().endsWith(".class")) {
                         classes.add(Files.readAllBytes(file));
                     }
-                    return classes.both() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                    return classes.jakarta ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
                 }
             });
         }
@@ -198,7 +198,7 @@ final class JavaxMigration {
                     try (InputStream in = Files.newInputStream(jar)) {
                         jars.addJar(in);
                     }
-                    if (jars.both()) {
+                    if (jars.jakarta) {
                         break;
                     }
                 }
@@ -221,7 +221,7 @@ final class JavaxMigration {
             }
             Scan classes = new Scan();
             Scan jars = new Scan();
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && !classes.both(); ) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && !classes.jakarta; ) {
                 ZipEntry entry = e.nextElement();
                 if (entry.getName().startsWith("WEB-INF/classes/") && entry.getName().endsWith(".class")) {
                     try (InputStream in = zip.getInputStream(entry)) {
@@ -230,7 +230,7 @@ final class JavaxMigration {
                 }
             }
             if (descriptor == null && !classes.javax && !classes.jakarta) {
-                for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && !jars.both(); ) {
+                for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && !jars.jakarta; ) {
                     ZipEntry entry = e.nextElement();
                     if (entry.getName().startsWith("WEB-INF/lib/") && entry.getName().endsWith(".jar")) {
                         try (InputStream in = zip.getInputStream(entry)) {
@@ -295,14 +295,14 @@ final class JavaxMigration {
         return null;
     }
 
-    /** Whether class files mention the javax.servlet and the jakarta.servlet packages. */
+    /**
+     * Whether class files mention the javax.servlet and the jakarta.servlet packages. A scan
+     * stops at the first jakarta one: classes that use jakarta.servlet make the verdict jakarta
+     * whatever else they use, so a jakarta application is read only until then.
+     */
     private static final class Scan {
         boolean javax;
         boolean jakarta;
-
-        boolean both() {
-            return javax && jakarta;
-        }
 
         void add(byte[] classFile) {
             javax |= contains(classFile, JAVAX);
@@ -311,7 +311,7 @@ final class JavaxMigration {
 
         void addJar(InputStream jar) throws IOException {
             ZipInputStream in = new ZipInputStream(jar);
-            for (ZipEntry entry; (entry = in.getNextEntry()) != null && !both(); ) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null && !jakarta; ) {
                 if (entry.getName().endsWith(".class")) {
                     add(in.readAllBytes());
                 }
