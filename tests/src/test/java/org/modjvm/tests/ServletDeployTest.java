@@ -168,7 +168,7 @@ class ServletDeployTest {
     /**
      * The change is made while the application is deployed and answering in both modes; the
      * first request to each mode that comes after the once-a-second look gets the new version,
-     * deployed again from the directory (JVM01409 names what changed).
+     * deployed again from the directory (JVM01409).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Change.class)
@@ -201,8 +201,7 @@ class ServletDeployTest {
                     + " gets the new version (" + expected + "): " + o + "\n" + server.errorLogSince(mark));
         }
         String log = server.errorLogSince(mark);
-        String redeployed = "JVM01409: web application " + Pattern.quote(reload.toString())
-                + " changed \\(WEB-INF/web.xml, WEB-INF/classes, WEB-INF/lib or META-INF/context.xml changed\\)";
+        String redeployed = "JVM01409: web application " + Pattern.quote(reload.toString()) + " changed";
         assertEquals(2, FaultHarnessTest.countMatches(log, redeployed), () -> "one redeploy in each mode:\n" + log);
         FaultHarnessTest.assertLogSays(change + " daemon", log, "\\(jvm:wd\\) " + redeployed);
     }

@@ -38,11 +38,6 @@ final class Deployment {
         return this.mtime == mtime && this.size == size && (watch == null || !watch.changed());
     }
 
-    /** What changed in a directory application, for the line of its redeploy; null for a WAR. */
-    String change() {
-        return watch == null ? null : watch.change();
-    }
-
     boolean available() {
         return context != null && context.getState().isAvailable();
     }

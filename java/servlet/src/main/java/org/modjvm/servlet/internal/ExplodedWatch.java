@@ -37,7 +37,7 @@ final class ExplodedWatch {
     private final long deployed;
     private final AtomicBoolean checking = new AtomicBoolean();
     private volatile long nextCheck;
-    private volatile String change;
+    private volatile boolean changed;
 
     private ExplodedWatch(Path root, long deployed) {
         this.root = root;
@@ -59,7 +59,7 @@ final class ExplodedWatch {
      * the last look is a second old and no other thread is looking, else what the last look said.
      */
     boolean changed() {
-        if (change != null) {
+        if (changed) {
             return true;
         }
         long now = System.nanoTime();
@@ -67,19 +67,14 @@ final class ExplodedWatch {
             return false;
         }
         try {
-            if (change == null && fingerprint(root) != deployed) {
-                change = "WEB-INF/web.xml, WEB-INF/classes, WEB-INF/lib or META-INF/context.xml changed";
+            if (!changed && fingerprint(root) != deployed) {
+                changed = true;
             }
             nextCheck = System.nanoTime() + INTERVAL_NANOS;
         } finally {
             checking.set(false);
         }
-        return change != null;
-    }
-
-    /** What changed, for the log line of the redeploy; null if nothing did. */
-    String change() {
-        return change;
+        return changed;
     }
 
     /**

@@ -135,10 +135,8 @@ public final class TomcatEngine implements WebEngine {
                 return current;
             }
             if (current != null) {
-                String change = current.change();
-                serverLog.log(Message.JVM01409, "web application " + request.root() + " changed"
-                        + (change != null ? " (" + change + ")" : "") + ": redeploying it at context path "
-                        + contextPathShown(request.contextPath()));
+                serverLog.log(Message.JVM01409, "web application " + request.root() + " changed: redeploying it"
+                        + " at context path " + contextPathShown(request.contextPath()));
                 current.undeploy(host);
             }
             Deployment deployed = Deployment.deploy(tomcat, host, request.root(), request.contextPath(), mtime, size,

@@ -52,7 +52,6 @@ class ExplodedWatchTest {
     void aChangeIsSeenOnceTheIntervalPassedAndRemembered() throws IOException {
         write("WEB-INF/web.xml", "<web-app/>");
         ExplodedWatch watch = ExplodedWatch.of(app.toString());
-        assertNull(watch.change());
         write("WEB-INF/web.xml", "<web-app version=\"6.1\"/>");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!watch.changed()) {
@@ -60,7 +59,6 @@ class ExplodedWatchTest {
             sleep(50);
         }
         assertTrue(watch.changed(), "remembered");
-        assertTrue(watch.change().contains("WEB-INF/web.xml"));
     }
 
     @Test
