@@ -33,6 +33,8 @@ final class ExplodedWatch {
     private static final String[] WATCHED = {"WEB-INF/web.xml", "META-INF/context.xml", "WEB-INF/classes",
         "WEB-INF/lib"};
 
+    private static final EnumSet<FileVisitOption> FOLLOW_LINKS = EnumSet.of(FileVisitOption.FOLLOW_LINKS);
+
     private final Path root;
     private final long deployed;
     private final AtomicBoolean checking = new AtomicBoolean();
@@ -89,7 +91,7 @@ final class ExplodedWatch {
             Path start = root.resolve(watched);
             try {
                 // links followed: a jar linked into WEB-INF/lib changes when the file it names does
-                Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                Files.walkFileTree(start, FOLLOW_LINKS, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                         long h = root.relativize(file).toString().hashCode();
