@@ -61,7 +61,14 @@ final class DeployApps {
             }
             Files.createDirectories(classes);
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            if (javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
+            int status = javac.run(null, null, null, args.toArray(String[]::new));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+            if (status != 0) {
                 throw new AssertionError("test sources do not compile: " + sources);
             }
         } catch (IOException e) {
@@ -120,9 +127,12 @@ final class DeployApps {
         }
     }
 
-    static Path tempDir(String prefix) {
+    /** A new directory for build output under {@code server}'s root (removed with it). */
+    static Path scratch(ApacheServer server, String prefix) {
         try {
-            return Files.createTempDirectory("modjvm-" + prefix + "-");
+            Path build = server.root().resolve("build");
+            Files.createDirectories(build);
+            return Files.createTempDirectory(build, prefix + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -96,7 +96,7 @@ class ServletDeployTest {
 
     /** WEB-INF/classes/reload/VersionServlet.class, answering its version, web.xml's and the jar's. */
     static void writeServlet(Path app, String version) {
-        Path out = DeployApps.tempDir("classes");
+        Path out = DeployApps.scratch(server, "classes");
         DeployApps.compile(out, DeployApps.engineApi() + ":" + app.resolve("WEB-INF/lib/reload-lib.jar"), List.of("""
                 package reload;
 
@@ -121,7 +121,7 @@ class ServletDeployTest {
 
     /** WEB-INF/lib/reload-lib.jar with reload.lib.LibVersion (a method: a constant would be inlined). */
     static void writeLib(Path app, String version) {
-        Path out = DeployApps.tempDir("lib");
+        Path out = DeployApps.scratch(server, "lib");
         DeployApps.compile(out, DeployApps.engineApi(), List.of("""
                 package reload.lib;
 

@@ -116,7 +116,7 @@ class ServletJavaxTest {
                 }
                 """));
         SmokeWebApp.war(legacy, apps.resolve("legacy.war"));
-        Path annotated = DeployApps.tempDir("annotated");
+        Path annotated = DeployApps.scratch(server, "annotated");
         DeployApps.compile(annotated.resolve("WEB-INF/classes"), javaxApi(), List.of("""
                 package legacy;
 
