@@ -63,6 +63,7 @@
 #define JVM00081 "JVM00081: " /* no process of daemon process group … is ready for …: … */
 #define JVM00095 "JVM00095: " /* JvmDaemonProcess …: script-user=/script-group= need jna.jar and libjnidispatch.so in the runtime directory … */
 #define JVM00100 "JVM00100: " /* web application … for … does not exist */
+#define JVM00120 "JVM00120: " /* JvmScriptAlias … (at …): web application … cannot be read by user … (uid …), who runs it (…): … */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

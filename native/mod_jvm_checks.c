@@ -12,6 +12,7 @@
 #include "http_core.h"
 #include "apr_strings.h"
 #include "apr_file_info.h"
+#include "apr_hash.h"
 #include "apr_thread_proc.h"
 #include "unixd.h"
 
@@ -20,6 +21,7 @@
 #include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 APLOG_USE_MODULE(jvm);
@@ -350,6 +352,157 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
     return OK;
 }
 
+/* ---- web applications readable by who runs them ----------------------------------------- */
+
+/* One access() a web application needs: a directory on the way searched, the WAR read, the
+ * application's directory and its WEB-INF/ read and searched. */
+typedef struct {
+    const char *path;
+    int mode;
+    const char *lead;   /* for the message: lead, path, tail */
+    const char *tail;
+} webapp_access;
+
+/* The accesses that serving `root` takes, in the order the kernel makes them. */
+static apr_array_header_t *webapp_accesses(apr_pool_t *p, const char *root)
+{
+    apr_array_header_t *list = apr_array_make(p, 8, sizeof(webapp_access));
+    apr_finfo_t fi;
+    int dir = apr_stat(&fi, root, APR_FINFO_TYPE, p) == APR_SUCCESS && fi.filetype == APR_DIR;
+    webapp_access *a;
+    for (const char *slash = strchr(root + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        a = apr_array_push(list);
+        a->path = apr_pstrmemdup(p, root, (apr_size_t)(slash - root));
+        a->mode = X_OK;
+        a->lead = "the directory ";
+        a->tail = " on the way to it cannot be searched (x)";
+    }
+    a = apr_array_push(list);
+    a->path = root;
+    a->mode = dir ? R_OK | X_OK : R_OK;
+    a->lead = dir ? "the directory " : "";
+    a->tail = dir ? " cannot be read and searched (rx)" : " cannot be read (r)";
+    if (dir) {
+        a = apr_array_push(list);
+        a->path = apr_pstrcat(p, root, "/WEB-INF", NULL);
+        a->mode = R_OK | X_OK;
+        a->lead = "its directory ";
+        a->tail = " cannot be read and searched (rx)";
+    }
+    return list;
+}
+
+/* Makes the accesses as uid/gid (with user's supplementary groups, as the processes that will
+ * serve the application have them) in a child process, so the kernel judges them with every
+ * rule it has (modes, ACLs, groups). Returns -1 when all succeed or the check itself could not
+ * be made (nothing to say), else the index of the first that failed, its errno in *err. */
+static int webapp_first_denied(const apr_array_header_t *list, uid_t uid, gid_t gid, const char *user, int *err)
+{
+    int fds[2], status, result[2] = { -1, 0 };
+    pid_t pid;
+    if (pipe(fds) != 0) {
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int out[2] = { -1, 0 };
+        close(fds[0]);
+        if (geteuid() == 0 && uid != 0
+            && ((user && initgroups(user, gid) != 0) || setgid(gid) != 0 || setuid(uid) != 0)) {
+            _exit(2); /* cannot take the identity: no verdict */
+        }
+        for (int i = 0; i < list->nelts; i++) {
+            const webapp_access *a = &APR_ARRAY_IDX(list, i, webapp_access);
+            if (access(a->path, a->mode) != 0) {
+                out[0] = i;
+                out[1] = errno;
+                break;
+            }
+        }
+        if (write(fds[1], out, sizeof out) != (ssize_t)sizeof out) {
+            _exit(2);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    if (read(fds[0], result, sizeof result) != (ssize_t)sizeof result) {
+        result[0] = -1;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    *err = result[1];
+    return result[0];
+}
+
+/* A mounted web application that the processes serving it cannot read would answer 404 or 503
+ * to every request; configtest says so instead, naming the directive, the file and the user
+ * (the daemon group's, or Apache's User for embedded mode). (That a .war exists, and that a
+ * directory holds WEB-INF/, the directive itself checks.) */
+static int check_webapps_readable(apr_pool_t *p, server_rec *s)
+{
+    apr_hash_t *seen = apr_hash_make(p);
+    int embedded = jvm_conf_embedded_allowed(s);
+    for (server_rec *vs = s; vs; vs = vs->next) {
+        jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
+        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+        const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
+        for (int i = 0; i < sc->aliases->nelts; i++) {
+            const char *name = a[i].process_group ? a[i].process_group : dc->process_group;
+            jvm_daemon_group *g = name && *name ? jvm_conf_find_group(vs, name) : NULL;
+            jvm_daemon_identity id;
+            const char *who, *key;
+            apr_array_header_t *list;
+            int denied, err = 0;
+            char ebuf[120];
+            if (!a[i].webapp || (name && *name && !g) || (!g && !embedded)) {
+                continue;
+            }
+            if (g) {
+                if (jvm_checks_daemon_identity(p, g, &id)) {
+                    continue; /* said by JVM00070 */
+                }
+                who = apr_psprintf(p, "the processes of daemon process group %s", g->name);
+            } else if (geteuid() == 0) {
+                id.uid = ap_unixd_config.user_id;
+                id.gid = ap_unixd_config.group_id;
+                id.user = ap_unixd_config.user_name;
+                who = "Apache's User, in embedded mode";
+            } else {
+                id.uid = geteuid();
+                id.gid = getegid();
+                id.user = NULL;
+                who = "Apache itself, in embedded mode";
+            }
+            key = apr_psprintf(p, "%lu:%lu:%s", (unsigned long)id.uid, (unsigned long)id.gid, a[i].script);
+            if (apr_hash_get(seen, key, APR_HASH_KEY_STRING)) {
+                continue;
+            }
+            apr_hash_set(seen, key, APR_HASH_KEY_STRING, key);
+            list = webapp_accesses(p, a[i].script);
+            denied = webapp_first_denied(list, id.uid, id.gid, id.user, &err);
+            if (denied >= 0) {
+                const webapp_access *d = &APR_ARRAY_IDX(list, denied, webapp_access);
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                             JVM00120 "%s %s (at %s): web application %s cannot be read by %s, who runs it "
+                             "(%s): %s%s%s (%s). Make it readable by that user (its owner, one of its groups, or "
+                             "chmod o+r, and o+x for directories)", a[i].directive, *a[i].url ? a[i].url : "/",
+                             a[i].where, a[i].script,
+                             id.user ? apr_psprintf(p, "user %s (uid %lu)", id.user, (unsigned long)id.uid)
+                                     : apr_psprintf(p, "uid %lu", (unsigned long)id.uid),
+                             who, d->lead, d->path, d->tail, apr_strerror(APR_FROM_OS_ERROR(err), ebuf, sizeof ebuf));
+                return !OK;
+            }
+        }
+    }
+    return OK;
+}
+
 int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     const apr_array_header_t *groups = jvm_daemon_groups();
@@ -387,7 +540,8 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
             return !OK;
         }
     }
-    if (check_private_dirs(ptemp, s) != OK || check_compilers(ptemp, s, home) != OK) {
+    if (check_private_dirs(ptemp, s) != OK || check_compilers(ptemp, s, home) != OK
+        || check_webapps_readable(ptemp, s) != OK) {
         return !OK;
     }
     for (int i = 0; i < groups->nelts; i++) {

@@ -64,8 +64,9 @@ class BadInputConfigtestTest {
         d.add(new Directive("JvmScriptAlias", "/a @GOOD@", SERVER_VHOST, "", List.of(
                 bad("", "needs a URL path and a file path"),
                 bad("a @GOOD@", "URL path 'a' must start with '/'"),
-                bad("/a @ROOT@/apps/good", "neither a \\.java source file nor a \\.jar|not a regular file"),
-                bad("/a @FILE@", "'@FILE@' is neither a \\.java source file nor a \\.jar"),
+                // (a directory is a web application only if it holds WEB-INF/)
+                bad("/a @ROOT@/apps/good", "neither a \\.java source file, a \\.jar, a \\.war nor a directory holding WEB-INF/"),
+                bad("/a @FILE@", "'@FILE@' is neither a \\.java source file, a \\.jar, a \\.war nor a directory holding WEB-INF/"),
                 bad("/a @ROOT@/apps/good/dir.java", "'@ROOT@/apps/good/dir.java' is not a regular file"),
                 bad("/a @GOOD@ process-group=", "process-group= needs a name"),
                 bad("/a @GOOD@ process-group=nosuch", "JVM00006: .*process group 'nosuch' is not defined"),

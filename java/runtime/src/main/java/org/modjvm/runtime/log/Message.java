@@ -101,7 +101,10 @@ public enum Message {
     JVM01409(INFO, "web application … changed: redeploying it"),
     JVM01410(WARNING, "(a warning of the servlet engine's own log: …) [its logger]"),
     JVM01411(INFO, "(an information line of the servlet engine's own log: …) [its logger]"),
-    JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]");
+    JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]"),
+    JVM01440(INFO, "web application … is a javax.servlet application (Servlet 4.0 or older: …): converted to jakarta.servlet …"),
+    JVM01441(ERR, "web application … is a javax.servlet application (…) and could not be converted to jakarta.servlet: …", Message.STARTUP_FAILURE),
+    JVM01442(ERR, "web application … is a javax.servlet application (…), which Tomcat 11 cannot run as it is, and the converter … is not installed …", Message.STARTUP_FAILURE);
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"
