@@ -215,6 +215,9 @@ class ServletFaultTest {
         assertEquals(200, o.status(), () -> app + ": the first request after the fix deploys it: " + o + "\n"
                 + FaultHarnessTest.tail(server.errorLogSince(fixed), 40));
         assertTrue(o.text().contains("contextAttribute=initialized"), o::toString);
+        // a daemon's log lines reach the error log through its relay, after the response
+        server.awaitErrorLog(fixed, "JVM01404: web application " + Pattern.quote(root.toString()) + " deployed",
+                Duration.ofSeconds(15));
         String redeploy = server.errorLogSince(fixed);
         FaultHarnessTest.assertLogSays(app, redeploy, "JVM01409: web application " + Pattern.quote(root.toString())
                 + " changed");
