@@ -73,6 +73,7 @@ class ServletFrameworksTest {
         WebAppChecks c = checks.get(mode);
         long mark = server.errorLogMark();
         c.redirects();
+        c.statusesWithoutBodyAndUnusualCodes();
         c.errorPagesAndThrowingServlets();
         // the stack trace, with the servlet and its context, is in Apache's error log
         server.awaitErrorLog(mark, java.util.regex.Pattern.quote(WebAppChecks.throwLogLine(mode + "/servlet-plain")),
