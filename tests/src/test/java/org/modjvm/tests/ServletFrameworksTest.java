@@ -61,6 +61,7 @@ class ServletFrameworksTest {
         WebAppChecks c = checks.get(mode);
         c.echoShowsTheRequestAsTheApplicationSeesIt();
         c.extensionMappingAndUrlencodedPost();
+        c.absoluteFormRequestTarget();
         c.headAnswersHeadersWithoutABody();
         c.tlsAttributesAndSchemeUnderModSsl(server.tlsPort());
         c.remoteUserIsTheUserApacheAuthenticated();
