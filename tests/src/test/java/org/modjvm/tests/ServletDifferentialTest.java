@@ -62,6 +62,22 @@ class ServletDifferentialTest {
                 + " the connection at once \"to signal to the client that something went wrong\"; mod_proxy_ajp ends the"
                 + " client's response normally when the AJP connection closes, so the client takes a cut-short body for a"
                 + " whole one. mod_jvm aborts the client's response (no last chunk), as Tomcat's own HTTP connector does");
+        KNOWN.put("E31|body", "the Authorization header: mod_proxy_ajp forwards it; mod_jvm gives it to applications only"
+                + " with JvmPassAuthorization On (off by default, as for scripts and mod_wsgi's WSGIPassAuthorization:"
+                + " credentials Apache may have checked stay Apache's; docs/directives.md)");
+        String controls = "mod_jvm leaves out a response header whose value holds CR, LF or another control character"
+                + " and logs it (JVM01406), as for scripts (docs/servlet.md); Tomcat replaces the characters with"
+                + " spaces and sends the header. Both refuse the injection; mod_jvm does not send a value the"
+                + " application did not write";
+        KNOWN.put("R15|header x-bad", controls);
+        KNOWN.put("R17|header x-ctl", controls);
+        String badName = "a response header name that is not a token (\"Bad Name\"): Tomcat sends it over AJP and Apache"
+                + " refuses the whole response with its own 500; mod_jvm leaves the header out, logs it (JVM01406) and"
+                + " sends the rest of the application's response";
+        for (String aspect : new String[] {"status", "reason", "header content-type", "header x-good",
+                "header x-plain-filter", "body"}) {
+            KNOWN.put("R16|" + aspect, badName);
+        }
         KNOWN.put("R06|header content-type", "a 204 that set a Content-Type: Apache drops the type of a response"
                 + " that has no content (204, 304) when it is the request's content type, as mod_jvm hands it over (as"
                 + " any handler does); mod_proxy_ajp also copies the backend's Content-Type into the header table,"
@@ -187,6 +203,10 @@ class ServletDifferentialTest {
         send("E28", "TRACE", PLAIN + "/echo/trace", null);
         get("E29", PLAIN + "/echo/long", "X-Long: " + "x".repeat(6000));
         get("E30", PLAIN + "/echo/%C3%A9t%C3%A9/%E9?q=%E9", "Referer: http://127.0.0.1/a?b=c", "User-Agent: differential/1.0");
+        get("E31", PLAIN + "/echo/auth", "Authorization: Bearer secret-token");
+        get("E32", PLAIN + "/echo/raw?q=\u00c3\u00a9&r=%C3%A9");
+        get("E33", PLAIN + "/echo/%C3%A9t%C3%A9?q=caf%C3%A9");
+        send("E34", "POST", PLAIN + "/echo/empty", new byte[0], FORM);
 
         // ---- servlet-plain: responses the application shapes
         get("R01", PLAIN + "/respond?status=201&header=X-A:1&header=X-A:2&header=x-mixed-Case:v");
@@ -203,6 +223,10 @@ class ServletDifferentialTest {
         get("R12", PLAIN + "/respond?header=X-Unicode:caf%C3%A9");
         get("R13", PLAIN + "/respond?header=ETag:%22abc%22&header=Last-Modified:Thu,%2001%20Jan%202026%2000:00:00%20GMT");
         send("R14", "HEAD", PLAIN + "/respond?length=true&body=sized", null);
+        get("R15", PLAIN + "/respond?header=X-Bad:a%0D%0AInjected:%20yes&header=X-Good:1");
+        get("R16", PLAIN + "/respond?header=Bad%20Name:v&header=X-Good:2");
+        get("R17", PLAIN + "/respond?header=X-Ctl:a%01b");
+        get("R18", PLAIN + "/respond?contentType=text/plain;charset=UTF-16&body=caf%C3%A9");
 
         // ---- redirects, errors
         get("X01", PLAIN + "/redirect?mode=relative");
@@ -539,6 +563,7 @@ class ServletDifferentialTest {
                 same, rows.size(), diffs.size(), unexpected.size(), KNOWN.size()));
         if (!diffs.isEmpty()) {
             b.append("---- differences (reference first, then mod_jvm)\n");
+            String lastReason = null;
             for (Diff d : diffs) {
                 String reason = KNOWN.get(d.key());
                 b.append(reason == null ? "UNEXPECTED " : "known      ").append(d.row()).append(' ').append(d.target())
@@ -549,9 +574,10 @@ class ServletDifferentialTest {
                     b.append("    reference: ").append(shownUtf8(d.expected())).append("\n    mod_jvm:   ").append(shownUtf8(d.actual()))
                             .append('\n');
                 }
-                if (reason != null) {
+                if (reason != null && !reason.equals(lastReason)) {
                     b.append("    why: ").append(reason).append('\n');
                 }
+                lastReason = reason;
             }
         }
         for (String s : stale) {
