@@ -35,10 +35,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code Server}, {@code Keep-Alive}, {@code Connection} (Apache's, per connection), and the
  * framing, {@code Content-Length} against chunked: mod_proxy_ajp answers chunked even when the
  * application set a length (see tests/webapps/README.md), so the body is compared, not how it was
- * framed.
+ * framed. The reason phrase is compared where it can be: over AJP it is the code itself
+ * ("200 200"), where mod_jvm lets Apache give its own ("200 OK").
  *
- * <p>The table and the differences found are printed (the test's standard output, in
- * target/surefire-reports).
+ * <p>The reference runs ProxyPass with {@code nocanon}, so that both servers get the URI the
+ * client sent (docs/servlet.md, "What the application sees", says what mod_proxy_ajp's default
+ * changes). The table and the differences found are printed on the test's standard output.
  */
 @ExtendWith(DumpLogOnFailure.class)
 class ServletDifferentialTest {
