@@ -32,7 +32,7 @@ final class RequestMapping {
         request.setMethod(method);
         request.protocol().setString(string(environ, "SERVER_PROTOCOL", "HTTP/1.1"));
         int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        String path = originForm(query < 0 ? uri : uri.substring(0, query));
         byte[] pathBytes = bytes(path);
         request.requestURI().setBytes(pathBytes, 0, pathBytes.length);
         String queryString = string(environ, "QUERY_STRING", "");
@@ -81,6 +81,28 @@ final class RequestMapping {
         }
         tls(request, environ, certificates);
         return true;
+    }
+
+    /**
+     * The path of a request target in absolute form ({@code GET http://host:port/path HTTP/1.1},
+     * RFC 9112 3.2.2), which Apache accepts and passes on as the client wrote it: without the
+     * scheme and authority, as Tomcat's HTTP connector keeps it ("/" when there is no path).
+     * Apache has already taken the host from it. A path in origin form is returned as it is.
+     */
+    static String originForm(String path) {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        int authority;
+        if (path.regionMatches(true, 0, "http://", 0, 7)) {
+            authority = 7;
+        } else if (path.regionMatches(true, 0, "https://", 0, 8)) {
+            authority = 8;
+        } else {
+            return path; // not a URI Tomcat can map: it answers 400
+        }
+        int slash = path.indexOf('/', authority);
+        return slash < 0 ? "/" : path.substring(slash);
     }
 
     private static boolean headers(Request request, String lines) {
