@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Packaging test: installs libapache2-mod-jvm_*.deb on this machine (apt-get pulls its Depends),
+# checks that a WAR (built here against the installed servlet engine) is served by the installed
+# module through mod_jvm-express and an Apache configuration of its own,
 # enables the module and the sample site on a free loopback port, checks configtest, starts the
 # system Apache and gets "Hello World!" from the site, breaks the configuration three ways and
 # checks that configtest names each problem, then purges the package and leaves Apache as it
@@ -74,6 +76,10 @@ cleanup() {
         DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
     fi
     [ -n "${express_root:-}" ] && rm -rf "$express_root"
+    if [ -n "${war_root:-}" ]; then
+        [ -s "$war_root/httpd.pid" ] && apache2 -d "$war_root" -f "$war_root/httpd.conf" -k stop >/dev/null 2>&1
+        rm -rf "$war_root"
+    fi
 }
 wait_stopped() {
     local pid i
@@ -112,6 +118,14 @@ fi
 check "module in Apache's module directory" test -f /usr/lib/apache2/modules/mod_jvm.so
 check "runtime jars in /usr/share/mod_jvm" test -f /usr/share/mod_jvm/mod_jvm-runtime.jar -a -f /usr/share/mod_jvm/mod_jvm-api.jar
 check "JNA for script-user= next to them" test -f /usr/share/mod_jvm/jna.jar -a -f /usr/share/mod_jvm/libjnidispatch.so
+# the servlet engine for web applications: servlet/ beside the runtime jar, all of it
+servlet_jars="ecj.jar mod-jvm-servlet.jar tomcat-annotations-api.jar tomcat-embed-core.jar tomcat-embed-el.jar tomcat-embed-jasper.jar"
+check "servlet engine in /usr/share/mod_jvm/servlet ($servlet_jars)" \
+    test "$(cd /usr/share/mod_jvm/servlet 2>/dev/null && ls *.jar | tr '\n' ' ')" = "$servlet_jars "
+if [ -d native/target/module/servlet ]; then
+    check "servlet/ holds the jars of the build (native/target/module/servlet)" \
+        test "$(cd native/target/module/servlet && ls *.jar | tr '\n' ' ')" = "$(cd /usr/share/mod_jvm/servlet && ls *.jar | tr '\n' ' ')"
+fi
 check "mods-available/jvm.load and jvm.conf" test -f /etc/apache2/mods-available/jvm.load -a -f /etc/apache2/mods-available/jvm.conf
 check "sites-available/jvm-hello.conf, its script outside DocumentRoot" test -f /etc/apache2/sites-available/jvm-hello.conf -a -f /usr/share/mod_jvm/sites/hello/site.java
 check "docs and changelog" test -f /usr/share/doc/$pkg/changelog.Debian.gz -a -f /usr/share/doc/$pkg/docs/directives.md
@@ -183,6 +197,102 @@ kill -TERM "$ex_pid" 2>/dev/null
 wait "$ex_pid" 2>/dev/null
 check "mod_jvm-express's Apache stopped on SIGTERM" bash -c "! kill -0 $ex_pid 2>/dev/null"
 rm -rf "$ex_root"
+
+# ---- a web application (a WAR with a servlet and a JSP, built here against the installed engine)
+# served by the installed module: by mod_jvm-express (daemon mode) and by an Apache configuration
+# of its own (embedded mode)
+war_root=$(mktemp -d /tmp/mod_jvm-packaging-war.XXXXXX)
+chmod 755 "$war_root"
+javac_bin=$(command -v javac 2>/dev/null || echo /usr/lib/jvm/default-java/bin/javac)
+jdk_bin=$(dirname "$(readlink -f "$javac_bin")")
+mkdir -p "$war_root/src" "$war_root/app/WEB-INF/classes"
+cat > "$war_root/src/HelloServlet.java" <<'JAVA'
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+@WebServlet("/hello")
+public class HelloServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("text/plain");
+        resp.getWriter().print("Hello from a WAR at " + req.getContextPath() + "/hello");
+    }
+}
+JAVA
+printf '<%%@ page contentType="text/plain" %%>JSP says <%%= 6 * 7 %%>' > "$war_root/app/index.jsp"
+war=$war_root/hello.war
+if "$jdk_bin/javac" --release 17 -d "$war_root/app/WEB-INF/classes" \
+        -cp /usr/share/mod_jvm/servlet/tomcat-embed-core.jar "$war_root/src/HelloServlet.java" \
+        && "$jdk_bin/jar" --create --file "$war" -C "$war_root/app" . && chmod -R a+rX "$war_root"; then
+    pass "a WAR built against the installed tomcat-embed-core.jar"
+else
+    fail "a WAR built against the installed tomcat-embed-core.jar"
+fi
+get_until() { # get_until URL EXPECTED: the body once it is EXPECTED (60 s), else the last one
+    local body="" i
+    for i in $(seq 1 300); do
+        body=$(curl -s --max-time 10 "$1" 2>/dev/null) && [ "$body" = "$2" ] && break
+        sleep 0.2
+    done
+    echo "$body"
+}
+ex_port=$(free_port)
+ex_root=$(mktemp -d /tmp/mod_jvm-packaging-express-war.XXXXXX)
+chmod 755 "$ex_root"
+mod_jvm-express start-server "$war" --port "$ex_port" --mount-point /shop --server-root "$ex_root/root" > "$ex_root/out" 2>&1 &
+ex_pid=$!
+body=$(get_until "http://127.0.0.1:$ex_port/shop/hello" "Hello from a WAR at /shop/hello")
+check "mod_jvm-express start-server hello.war (package, daemon mode): servlet (got: '$body')" \
+    test "$body" = "Hello from a WAR at /shop/hello"
+body=$(get_until "http://127.0.0.1:$ex_port/shop/" "JSP says 42")
+check "mod_jvm-express start-server hello.war (package, daemon mode): JSP compiled by the packaged ecj (got: '$body')" \
+    test "$body" = "JSP says 42"
+if [ "$body" != "JSP says 42" ]; then
+    cat "$ex_root/out"; tail -20 "$ex_root/root/error_log" 2>/dev/null
+fi
+kill -TERM "$ex_pid" 2>/dev/null
+wait "$ex_pid" 2>/dev/null
+ex_pid=""
+rm -rf "$ex_root"
+
+war_port=$(free_port)
+cat > "$war_root/httpd.conf" <<CONF
+ServerRoot $war_root
+ServerName localhost
+Listen 127.0.0.1:$war_port
+PidFile $war_root/httpd.pid
+ErrorLog $war_root/error_log
+User www-data
+Group www-data
+StartServers 1
+ServerLimit 1
+MaxRequestWorkers 25
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule jvm_module /usr/lib/apache2/modules/mod_jvm.so
+JvmCacheDirectory $war_root/cache
+JvmScriptAlias / $war
+CONF
+if apache2 -d "$war_root" -f "$war_root/httpd.conf" -k start >/dev/null 2>&1; then
+    body=$(get_until "http://127.0.0.1:$war_port/hello" "Hello from a WAR at /hello")
+    check "the installed module serves hello.war at / in embedded mode (got: '$body')" \
+        test "$body" = "Hello from a WAR at /hello"
+    [ "$body" = "Hello from a WAR at /hello" ] || tail -20 "$war_root/error_log"
+    war_pid=$(cat "$war_root/httpd.pid" 2>/dev/null)
+    apache2 -d "$war_root" -f "$war_root/httpd.conf" -k stop >/dev/null 2>&1
+    for i in $(seq 1 150); do
+        [ -n "$war_pid" ] && kill -0 "$war_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+else
+    fail "the installed module serves hello.war in embedded mode: apache2 did not start"
+    apache2 -d "$war_root" -f "$war_root/httpd.conf" -t 2>&1 | tail -5
+fi
+rm -rf "$war_root"
+war_root=""
 
 # ---- enable module and site, configtest, start, request
 port=$(free_port)

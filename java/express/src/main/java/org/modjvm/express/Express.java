@@ -24,8 +24,9 @@ public final class Express {
     private static final String USAGE = ""
             + "Usage: " + NAME + " COMMAND [options]\n"
             + "\n"
-            + "Runs a Java web application (a .java source file or a .jar) under Apache httpd with\n"
-            + "mod_jvm, the way mod_wsgi-express runs a Python one: no Apache configuration to write.\n"
+            + "Runs a Java web application (a .java source file or a .jar, or a Servlet web application:\n"
+            + "a .war or a directory holding WEB-INF/) under Apache httpd with mod_jvm, the way\n"
+            + "mod_wsgi-express runs a Python one: no Apache configuration to write.\n"
             + "\n"
             + "Commands:\n"
             + "  start-server [FILE] [options]  write a server configuration and run Apache in the\n"
@@ -126,6 +127,7 @@ public final class Express {
             return 0;
         }
         boolean compiling = s.precompile();
+        s.probe();
         System.out.println(NAME + ": " + (compiling ? "compiling " + s.describeApp() + " and starting Apache"
                 : "starting Apache with " + s.describeApp()) + " (" + s.describeMode() + ") ...");
         System.out.flush();
@@ -149,12 +151,15 @@ public final class Express {
 
     static String serverHelp(String command) {
         StringBuilder b = new StringBuilder();
-        b.append("Usage: ").append(NAME).append(' ').append(command).append(" [FILE.java|FILE.jar] [options]\n\n");
+        b.append("Usage: ").append(NAME).append(' ').append(command).append(" [FILE.java|FILE.jar|FILE.war|DIR] [options]\n\n");
         if (command.equals("start-server")) {
             b.append("Writes a complete Apache configuration into a server root and runs Apache in the\n"
                     + "foreground with it (exec apache2 -DFOREGROUND: Ctrl-C stops everything; SIGTERM stops,\n"
                     + "SIGHUP restarts, SIGUSR1 restarts gracefully). The application runs in a mod_jvm daemon\n"
                     + "process group (JvmDaemonProcess), or in Apache's processes with --embedded-mode.\n"
+                    + "A .war, or a directory DIR holding WEB-INF/, is a Servlet web application: it runs on\n"
+                    + "mod_jvm's servlet engine with the mount point as its context path, and is deployed by a\n"
+                    + "first request made as soon as Apache is up (a failure is reported here).\n"
                     + "Without FILE, a built-in page says that it works.\n\n");
         } else {
             b.append("Writes the same server root as start-server, with an apachectl script in it\n"
@@ -234,8 +239,9 @@ public final class Express {
                         + "Options:\n  --java-home DIR                 the JDK for JvmHome\n";
             default:
                 return "Usage: " + NAME + " install-module [--modules-directory DIR] [--java-home DIR]\n\n"
-                        + "Copies mod_jvm.so, mod_jvm-runtime.jar and mod_jvm-api.jar into Apache's module\n"
-                        + "directory (apxs -q LIBEXECDIR, else /usr/lib/apache2/modules) and prints the lines\n"
+                        + "Copies mod_jvm.so, mod_jvm-runtime.jar, mod_jvm-api.jar and the servlet engine (servlet/,\n"
+                        + "for web applications) into Apache's module directory (apxs -q LIBEXECDIR, else\n"
+                        + "/usr/lib/apache2/modules) and prints the lines\n"
                         + "to add to the Apache configuration (e.g. /etc/apache2/mods-available/jvm.load).\n\n"
                         + "Options:\n"
                         + "  --modules-directory DIR         install there instead\n"
@@ -293,11 +299,26 @@ public final class Express {
                     copy(runtime.resolve(f), dir.resolve(f));
                 }
             }
+            // the servlet engine, for web applications (.war): servlet/ beside the runtime jar
+            Path engine = runtime.resolve(Server.ENGINE_DIRECTORY);
+            if (Files.isDirectory(engine)) {
+                Path to = dir.resolve(Server.ENGINE_DIRECTORY);
+                Files.createDirectories(to);
+                to.toFile().setReadable(true, false);
+                to.toFile().setExecutable(true, false);
+                try (java.util.stream.Stream<Path> jars = Files.list(engine)) {
+                    for (Path jar : (Iterable<Path>) jars.filter(j -> j.toString().endsWith(".jar")).sorted()::iterator) {
+                        copy(jar, to.resolve(jar.getFileName()));
+                    }
+                }
+            }
         } catch (IOException e) {
             throw Failure.problem("cannot install into " + dir + ": " + e.getMessage()
                     + (Sys.euid() != 0 ? " (run as root)" : ""));
         }
-        System.err.println(NAME + ": installed " + target + " (with mod_jvm-runtime.jar and mod_jvm-api.jar next to it)");
+        System.err.println(NAME + ": installed " + target + " (with mod_jvm-runtime.jar and mod_jvm-api.jar next to it"
+                + (Files.isDirectory(dir.resolve(Server.ENGINE_DIRECTORY)) ? ", and the servlet engine in "
+                + dir.resolve(Server.ENGINE_DIRECTORY) : "") + ")");
         return target;
     }
 

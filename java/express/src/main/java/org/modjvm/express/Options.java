@@ -19,7 +19,7 @@ final class Options {
         {"--embedded-mode", null, "run the application in Apache's own processes instead of a daemon process group"},
         {"--processes", "NUMBER", "processes to run the application in (default: 1)"},
         {"--threads", "NUMBER", "threads per process (default: 5)"},
-        {"--callable-object", "NAME", "the static member called for each request (default: application)"},
+        {"--callable-object", "NAME", "the static member called for each request (default: application; not for a web application)"},
         {"--java-home", "DIR", "JDK that runs the application (default: the JDK running mod_jvm-express)"},
         {"--class-path", "PATH", "class path entries for the application, ':'-separated, dir/* allowed (repeatable)"},
         {"--jvm-options", "'OPTIONS'", "JVM options, e.g. '-Xmx256m -Dapp.mode=dev' (repeatable)"},
@@ -91,7 +91,7 @@ final class Options {
                 }
                 if (o.file != null) {
                     throw Failure.usage("more than one application given: " + o.file + " and " + a
-                            + " (one FILE.java or FILE.jar)");
+                            + " (one FILE.java, FILE.jar, FILE.war or web application directory)");
                 }
                 o.file = a;
                 continue;

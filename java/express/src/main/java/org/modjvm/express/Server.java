@@ -24,6 +24,8 @@ final class Server {
     private final boolean starting;
     final Path root;
     private Path app;
+    /** The application is a web application (a .war, or a directory holding WEB-INF/). */
+    private boolean webapp;
     private Path httpd;
     private Path module;
     private Path javaHome;
@@ -34,6 +36,8 @@ final class Server {
     private Sys.Account runAs;
     private String runGroup;
     private final List<Path> classPath = new ArrayList<>();
+    /** Where this start's lines begin in the error log (1-based, as tail -c +N), set by {@link #env}. */
+    private long logOffset = 1;
 
     Server(Options o, boolean starting) {
         this.o = o;
@@ -61,13 +65,25 @@ final class Server {
         if (o.file != null) {
             app = Path.of(o.file).toAbsolutePath().normalize();
             if (!Files.exists(app)) {
-                throw Failure.problem(o.file + ": no such file (give a .java source file or a .jar)");
+                throw Failure.problem(o.file + ": no such file (give " + KINDS + ")");
             }
             if (Files.isDirectory(app)) {
-                throw Failure.problem(o.file + " is a directory: give the application's .java source file or .jar");
-            }
-            if (!Files.isRegularFile(app)) {
+                // as mod_jvm decides (JvmScriptAlias): a directory is a web application when it holds WEB-INF/
+                if (!Files.isDirectory(app.resolve("WEB-INF"))) {
+                    throw Failure.problem(o.file + " is a directory without WEB-INF/, so not a web application: give "
+                            + KINDS);
+                }
+                webapp = true;
+            } else if (!Files.isRegularFile(app)) {
                 throw Failure.problem(o.file + " is not a regular file");
+            } else if (app.getFileName().toString().endsWith(".war")) {
+                webapp = true;
+            } else if (!app.getFileName().toString().endsWith(".java") && !app.getFileName().toString().endsWith(".jar")) {
+                throw Failure.problem(o.file + " is neither a .java source file, a .jar nor a .war: give " + KINDS);
+            }
+            if (webapp && o.callable != null) {
+                throw Failure.usage("--callable-object is for a .java or .jar application: a web application ("
+                        + o.file + ") has no callable, its web.xml and annotations say what serves a request");
             }
         }
         httpd = Path.of(o.httpdExecutable);
@@ -82,6 +98,11 @@ final class Server {
         if (!Files.isRegularFile(rt.resolve("mod_jvm-runtime.jar")) || !Files.isRegularFile(rt.resolve("mod_jvm-api.jar"))) {
             throw Failure.problem("mod_jvm-runtime.jar and mod_jvm-api.jar are neither next to " + module + " nor in " + rt);
         }
+        if (webapp && !hasServletEngine(rt)) {
+            throw Failure.problem(o.file + " is a web application, and the servlet engine that runs web applications is "
+                    + "not installed: " + rt.resolve(ENGINE_DIRECTORY) + " holds no jars (build it: mvn -B package; or "
+                    + "reinstall libapache2-mod-jvm)");
+        }
         javaHome = Express.javaHome(o.javaHome);
         if (compiles() && !Sys.hasCompiler(javaHome)) {
             throw Failure.problem((o.javaHome != null ? "--java-home " : "the Java running " + Express.NAME + ", ")
@@ -91,7 +112,14 @@ final class Server {
         }
         checkAccounts();
         if (app != null) {
-            requireReadable(app, "the application");
+            requireReadable(app, webapp ? "the web application" : "the application");
+            if (webapp && Files.isDirectory(app)) {
+                // the engine reads the application's descriptor and classes from there
+                requireReadable(app.resolve("WEB-INF"), "the web application's");
+                if (Files.exists(app.resolve("WEB-INF/web.xml"))) {
+                    requireReadable(app.resolve("WEB-INF/web.xml"), "the web application's");
+                }
+            }
         }
         for (String[] alias : o.urlAliases) {
             Path p = Path.of(alias[1]).toAbsolutePath().normalize();
@@ -150,12 +178,32 @@ final class Server {
         }
     }
 
+    /** What mod_jvm-express serves, for messages. */
+    static final String KINDS = "a .java source file, a .jar, a .war, or a web application directory holding WEB-INF/";
+
+    /** The servlet engine's directory in the runtime directory (the runtime's WebEngines.ENGINE_DIRECTORY). */
+    static final String ENGINE_DIRECTORY = "servlet";
+
+    /** Whether the runtime directory {@code rt} has the servlet engine's jars. */
+    static boolean hasServletEngine(Path rt) {
+        try (java.util.stream.Stream<Path> jars = Files.list(rt.resolve(ENGINE_DIRECTORY))) {
+            return jars.anyMatch(j -> j.getFileName().toString().endsWith(".jar"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether the application is a web application (a .war, or a directory holding WEB-INF/), known after {@link #check}. */
+    boolean webapp() {
+        return webapp;
+    }
+
     /** Whether the application is compiled by mod_jvm (a source file, or the default page). */
     boolean compiles() {
         if (app == null) {
-            return o.file == null || !o.file.endsWith(".jar");
+            return o.file == null || o.file.endsWith(".java");
         }
-        return !app.getFileName().toString().endsWith(".jar");
+        return !webapp && app.getFileName().toString().endsWith(".java");
     }
 
     private void checkAccounts() {
@@ -285,6 +333,51 @@ final class Server {
     }
 
     /**
+     * start-server with a web application: starts {@link Probe} in the background (as the user
+     * the application runs as) to make the application's first request as soon as Apache
+     * answers, so that it deploys now and a deploy failure reaches the terminal. Best effort:
+     * without it, the first visitor's request deploys the application.
+     */
+    void probe() {
+        Path self = probeJar();
+        if (self == null) {
+            return;
+        }
+        String h = o.host;
+        String address = h.equals("0.0.0.0") || h.equals("*") ? "127.0.0.1" : h.equals("::") ? "::1" : h;
+        String url = url();
+        String hostHeader = url.substring("http://".length(), url.indexOf('/', "http://".length()));
+        List<String> cmd = new ArrayList<>();
+        if (euid == 0) {
+            cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(), "--init-groups"));
+        }
+        cmd.add(javaHome.resolve("bin/java").toString());
+        cmd.addAll(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx32m", "-Xss512k",
+                "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-cp", self.toString(), Probe.class.getName(),
+                root.resolve("httpd.pid").toString(), address, Integer.toString(o.port), hostHeader,
+                o.mountPoint.equals("/") ? "/" : o.mountPoint + "/",
+                o.logToTerminal ? "-" : root.resolve("error_log").toString(), Long.toString(logOffset),
+                Message.JVM01405.id(), Message.JVM01407.id()));
+        try {
+            // stderr: the terminal (the launcher's), where it reports a failed deployment
+            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .directory(Path.of("/").toFile()).start();
+        } catch (IOException | RuntimeException e) {
+            // best effort: the first visitor deploys the application
+        }
+    }
+
+    /** mod_jvm-express.jar when {@link #probe} can run (start-server, a web application), else null. */
+    private Path probeJar() {
+        if (!webapp || !starting || euid == 0 && !Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+            return null;
+        }
+        Path self = Sys.jarDir() == null ? null : Sys.jarDir().resolve("mod_jvm-express.jar");
+        return self != null && Files.isRegularFile(self) ? self : null;
+    }
+
+    /**
      * mod_jvm's compiled-class cache key for the server's JDK and runtime, computed by the
      * runtime's own {@link org.modjvm.runtime.compile.CacheKey} (on this jar's manifest
      * Class-Path), or null. Only decides whether to compile ahead; {@link Precompile} asks the
@@ -326,7 +419,7 @@ final class Server {
     }
 
     String describeApp() {
-        return app == null ? "the default page" : app.toString();
+        return app == null ? "the default page" : webapp ? "the web application " + app : app.toString();
     }
 
     String describeMode() {
@@ -475,15 +568,22 @@ final class Server {
             }
             c.append('\n');
             c.append("JvmRestrictEmbedded On\n");
-            // both groups given: the daemons load (and compile) the application when they start
             c.append("JvmScriptAlias ").append(o.mountPoint).append(' ').append(q(script))
-                    .append(" process-group=").append(GROUP).append(" application-group=%{GLOBAL}");
+                    .append(" process-group=").append(GROUP);
+            if (!webapp) {
+                // both groups given: the daemons load (and compile) the application when they start;
+                // a web application is deployed by its first request instead (Probe makes one)
+                c.append(" application-group=%{GLOBAL}");
+            }
         }
         if (o.callable != null) {
             c.append(" callable=").append(o.callable);
         }
         c.append('\n');
-        c.append("<Directory ").append(q(script.getParent())).append(">\n    Require all granted\n</Directory>\n");
+        if (!webapp) {
+            // a web application's URLs are not files of Apache's: no <Directory> applies to them
+            c.append("<Directory ").append(q(script.getParent())).append(">\n    Require all granted\n</Directory>\n");
+        }
 
         if (!o.urlAliases.isEmpty()) {
             c.append("\n# static files (--url-alias)\n");
@@ -603,6 +703,14 @@ final class Server {
         } catch (IOException e) {
             offset = 1;
         }
+        logOffset = offset;
+        String failures = Message.startupFailurePattern();
+        if (probeJar() != null) {
+            // Probe reports a failed deployment, with the engine's lines that say why
+            List<String> ids = new ArrayList<>(List.of(failures.split("\\|")));
+            ids.remove(Message.JVM01405.id());
+            failures = String.join("|", ids);
+        }
         String logs = o.logToTerminal ? "logs on this terminal" : "error log " + log
                 + (o.accessLog ? ", access log " + root.resolve("access_log") : "");
         return "EXPRESS_ROOT=" + sh(root.toString()) + "\n"
@@ -611,7 +719,7 @@ final class Server {
                 + "EXPRESS_LOG_OFFSET=" + offset + "\n"
                 + "EXPRESS_READY=" + sh(Express.NAME + ": Apache is up: open " + url() + "  (" + logs
                 + "; Ctrl-C stops it)") + "\n"
-                + "EXPRESS_FAILURES=" + sh(Message.startupFailurePattern() + "|AH00016|AH00015")
+                + "EXPRESS_FAILURES=" + sh(failures + "|AH00016|AH00015")
                 + "\n";
     }
 
@@ -629,7 +737,7 @@ final class Server {
                 + "            + \"<p>Apache httpd with mod_jvm is running, and this page comes from Java \"\n"
                 + "            + System.getProperty(\"java.version\") + \" (\" + System.getProperty(\"java.home\") + \").</p>\\n\"\n"
                 + "            + \"<p>To serve your own application, stop this server (Ctrl-C) and run \"\n"
-                + "            + \"<code>mod_jvm-express start-server site.java</code> with your Java source file or jar.</p>\\n\"\n"
+                + "            + \"<code>mod_jvm-express start-server site.java</code> with your Java source file, jar or WAR.</p>\\n\"\n"
                 + "            + \"</body></html>\\n\").getBytes(StandardCharsets.UTF_8);\n"
                 + "\n"
                 + "    public static Iterable<byte[]> application(Map<String, Object> environ, StartResponse startResponse) {\n"
