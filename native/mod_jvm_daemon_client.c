@@ -37,6 +37,7 @@ APLOG_USE_MODULE(jvm);
 /* Per worker thread: its connections (one per group) and buffers. */
 typedef struct client_thread {
     int *fds;               /* by group index; -1: none */
+    int *routes;            /* the process each connection reaches: its route, -1 (the group's socket): any */
     apr_time_t *since;      /* when each connection was made */
     int nfds;               /* size of fds */
     unsigned char *out;     /* outgoing request message */
@@ -61,6 +62,7 @@ static void client_thread_free(void *p)
         }
     }
     free(t->fds);
+    free(t->routes);
     free(t->since);
     free(t->out);
     free(t);
@@ -81,10 +83,11 @@ static client_thread *thread_state(void)
         return t;
     }
     t = calloc(1, sizeof *t);
-    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->since = calloc((size_t)n, sizeof *t->since))
-        || !(t->out = malloc(16 * 1024))) {
+    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->routes = malloc((size_t)n * sizeof *t->routes))
+        || !(t->since = calloc((size_t)n, sizeof *t->since)) || !(t->out = malloc(16 * 1024))) {
         if (t) {
             free(t->fds);
+            free(t->routes);
             free(t->since);
         }
         free(t);
@@ -92,6 +95,7 @@ static client_thread *thread_state(void)
     }
     for (int i = 0; i < n; i++) {
         t->fds[i] = -1;
+        t->routes[i] = -1;
     }
     t->nfds = n;
     t->out_cap = 16 * 1024;
@@ -161,6 +165,130 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
     return send_all(t, fd, head, 5) == 0 ? send_all(t, fd, payload, n) : -1;
 }
 
+/* ---- sticky sessions (docs/internals.md, "Sticky sessions") --------------------------------- */
+
+/* The route at the end of a session id ("<id>.<route>", Tomcat's jvmRoute: the index of the
+ * process that made the session), -1 unless it is a number below processes. */
+static int route_of(const char *id, size_t len, int processes)
+{
+    const char *dot = NULL, *d;
+    size_t n;
+    int route = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (id[i] == '.') {
+            dot = id + i;
+        }
+    }
+    if (!dot) {
+        return -1;
+    }
+    d = dot + 1;
+    n = (size_t)(id + len - d);
+    if (n == 0 || n > 3 || (n > 1 && d[0] == '0')) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] < '0' || d[i] > '9') {
+            return -1;
+        }
+        route = route * 10 + (d[i] - '0');
+    }
+    return route < processes ? route : -1;
+}
+
+typedef struct cookie_scan {
+    int processes;
+    int route;
+} cookie_scan;
+
+/* apr_table_do over the Cookie headers: the first JSESSIONID cookie that names a route. */
+static int scan_cookies(void *data, const char *key, const char *value)
+{
+    cookie_scan *cs = data;
+    const char *p = value;
+    (void)key;
+    while (*p) {
+        const char *name, *v;
+        size_t nlen, vlen;
+        while (*p == ' ' || *p == '\t' || *p == ';') {
+            p++;
+        }
+        name = p;
+        while (*p && *p != '=' && *p != ';') {
+            p++;
+        }
+        nlen = (size_t)(p - name);
+        while (nlen > 0 && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t')) {
+            nlen--;
+        }
+        if (*p != '=') {
+            continue; /* a cookie without a value, or the end */
+        }
+        v = ++p;
+        while (*p && *p != ';') {
+            p++;
+        }
+        vlen = (size_t)(p - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t')) {
+            vlen--;
+        }
+        if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+            v++;
+            vlen -= 2;
+        }
+        if (nlen == 10 && !memcmp(name, "JSESSIONID", 10)
+            && (cs->route = route_of(v, vlen, cs->processes)) >= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The route a request's session names, -1 if none: as mod_jk finds it, from the JSESSIONID
+ * cookie (the first that names one: Tomcat too prefers the cookie), else from the ;jsessionid=
+ * path parameter. */
+static int session_route(request_rec *r, const jvm_daemon_group *g)
+{
+    cookie_scan cs = { g->processes, -1 };
+    const char *param;
+    apr_table_do(scan_cookies, &cs, r->headers_in, "Cookie", NULL);
+    if (cs.route < 0 && r->uri && (param = strstr(r->uri, ";jsessionid="))) {
+        const char *v = param + sizeof ";jsessionid=" - 1;
+        cs.route = route_of(v, strcspn(v, ";/?"), g->processes);
+    }
+    return cs.route;
+}
+
+/* Where a request whose session names route `want` goes: to that process's own socket when it is
+ * ready; while it is being started (a replacement after a recycle, a new generation: it loads the
+ * sessions its predecessor saved) the request waits for it, at most socket-timeout (as long as it
+ * would have waited in the socket's backlog; connect_group waits as long for a starting group);
+ * -1 (the group's socket, any process: a new session) when there is no such process to wait for,
+ * or it did not come in time. Never an error. */
+static int await_route(request_rec *r, const client_thread *t, const jvm_daemon_group *g, int want)
+{
+    apr_time_t start = apr_time_now();
+    for (;;) {
+        int state = jvm_daemon_route_state(g, want);
+        if (state == JVM_ROUTE_READY) {
+            return want;
+        }
+        if (state == JVM_ROUTE_NONE) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JVM00112 "a session of daemon process %d of group %s for "
+                          "%s: no such process accepts on its socket; sent to any process of the group", want,
+                          g->name, r->uri);
+            return -1;
+        }
+        if (apr_time_now() - start >= apr_time_from_msec(t->wait_ms)) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JVM00113 "a session of daemon process %d of group %s for "
+                          "%s: the process was not ready within socket-timeout (%d s); sent to any process of the "
+                          "group", want, g->name, r->uri, t->wait_ms / 1000);
+            return -1;
+        }
+        apr_sleep(apr_time_from_msec(20));
+    }
+}
+
 /* connect_group: no process of the group became ready in time (JVM00081). */
 #define NOT_READY (-2)
 
@@ -172,7 +300,7 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
  * crash loop): then the request waits at most connect-timeout; while they are only starting
  * (Apache's start, a restart, a replacement), at most socket-timeout, as long as it would have
  * waited in the backlog. Returns NOT_READY (with *why) when the wait ends without one. */
-static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, const char **why)
+static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, int *route, const char **why)
 {
     const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     struct sockaddr_un addr;
@@ -180,7 +308,8 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
     unsigned char hello[4 + JVM_MSG_SECRET_LEN];
     int fd, readiness;
 
-    while ((readiness = jvm_daemon_readiness(g)) != JVM_GROUP_READY) {
+    /* (a route: its process was ready, await_route) */
+    while (*route < 0 && (readiness = jvm_daemon_readiness(g)) != JVM_GROUP_READY) {
         apr_interval_time_t waited = apr_time_now() - waiting;
         if (readiness == JVM_GROUP_FAILING && waited >= g->connect_timeout) {
             *why = apr_psprintf(r->pool, "its processes die before they are ready (JVM00080): gave up after "
@@ -198,7 +327,7 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
 
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    strncpy(addr.sun_path, rt->socket_path, sizeof addr.sun_path - 1);
+    strncpy(addr.sun_path, *route >= 0 ? rt->route_paths[*route] : rt->socket_path, sizeof addr.sun_path - 1);
     hello[0] = (unsigned char)JVM_MSG_HELLO_MAGIC;
     hello[1] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 8);
     hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
@@ -222,6 +351,15 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
         err = errno;
         *why = apr_pstrdup(r->pool, strerror(err));
         close(fd);
+        if (*route >= 0 && (err == ECONNREFUSED || err == ENOENT)) {
+            /* the route's socket is gone (a new generation without that process, a removed file):
+             * any process of the group serves the request */
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JVM00112 "a session of daemon process %d of group %s for "
+                          "%s: its socket is gone (%s); sent to any process of the group", *route, g->name, r->uri,
+                          *why);
+            *route = -1;
+            return connect_group(r, t, g, route, why);
+        }
         if ((err != EAGAIN && err != ECONNREFUSED && err != ENOENT && err != EPIPE && err != ECONNRESET)
             || apr_time_now() >= deadline) {
             return -1;
@@ -491,12 +629,19 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     }
     jvm_fw_patch_u32(&w, 0, (uint32_t)(w.len - 4));
 
+    /* a request whose session names a process goes to that process (sticky sessions); the others,
+     * on whatever connection the thread has, to any process */
+    int route = rt->routes > 0 ? session_route(r, g) : -1;
+    if (route >= 0) {
+        route = await_route(r, t, g, route);
+    }
     apr_time_t first_try = apr_time_now();
     for (int attempt = 0;; attempt++) {
         int fd = t->fds[g->index];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && attempt == 0 && first_try - t->since[g->index] > CONNECTION_MAX_AGE) {
-            close(fd); /* idle: the daemon just sees it end */
+        if (fd >= 0 && ((attempt == 0 && first_try - t->since[g->index] > CONNECTION_MAX_AGE)
+                        || (route >= 0 && t->routes[g->index] != route))) {
+            close(fd); /* idle (too old, or to another process than the session's): the daemon just sees it end */
             fd = t->fds[g->index] = -1;
         }
         if (fd >= 0) {
@@ -517,7 +662,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         }
         const char *why = NULL;
         if (fd < 0) {
-            fd = connect_group(r, t, g, &why);
+            fd = connect_group(r, t, g, &route, &why);
             if (fd == NOT_READY) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00081 "no process of daemon process group %s is "
                               "ready for %s: %s", g->name, r->uri, why);
@@ -526,10 +671,12 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               JVM00061 "cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
-                              " s: %s", g->name, rt->socket_path, apr_time_sec(g->connect_timeout), why);
+                              " s: %s", g->name, route >= 0 ? rt->route_paths[route] : rt->socket_path,
+                              apr_time_sec(g->connect_timeout), why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
             t->fds[g->index] = fd;
+            t->routes[g->index] = route;
             t->since[g->index] = apr_time_now();
         }
         t->in_pos = t->in_len = 0;

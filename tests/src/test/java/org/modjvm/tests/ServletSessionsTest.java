@@ -30,6 +30,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -56,6 +57,8 @@ class ServletSessionsTest {
     static Path shopWar;
     static final Pattern VISITS = Pattern.compile("visits=(\\d+)\n");
     static final Duration STARTUP = Duration.ofSeconds(120);
+    /** A client's pause between two requests. */
+    static final long THINK_MS = 20;
 
     @BeforeAll
     static void start() {
@@ -188,7 +191,11 @@ class ServletSessionsTest {
         return kept;
     }
 
-    /** Runs every visitor in a thread of its own, back to back, until {@code stop} answers true (or {@code max}). */
+    /**
+     * Runs every visitor in a thread of its own, a request every few milliseconds (users read what
+     * they get; the machine that runs the tests is shared), until {@code stop} answers true (or
+     * {@code max}).
+     */
     static void run(List<Visitor> visitors, BooleanSupplier stop, Duration max) {
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(visitors.size());
@@ -196,6 +203,7 @@ class ServletSessionsTest {
             pool.submit(() -> {
                 while (!done.get()) {
                     v.visit();
+                    ApacheServer.sleep(THINK_MS);
                 }
             });
         }
@@ -306,6 +314,7 @@ class ServletSessionsTest {
 
     @Test
     @Order(3)
+    @Timeout(600) // each replacement starts a JVM and deploys the application anew: slow on a busy machine
     void sessionsFollowAProcessStoppedWithSigtermUnderLoad() throws IOException {
         List<Visitor> visitors = sessions("/shop", 4);
         Map<Integer, Long> before = byRoute("shop");
@@ -349,9 +358,10 @@ class ServletSessionsTest {
 
     @Test
     @Order(4)
+    @Timeout(600) // each replacement starts a JVM and deploys the application anew: slow on a busy machine
     void sessionsFollowProcessesRecycledByMaximumRequests() {
         Map<Integer, Long> before = byRoute("rec");
-        List<Visitor> visitors = sessions("/rec", 4);
+        List<Visitor> visitors = sessions("/rec", 3);
         long mark = server.errorLogMark();
         List<BooleanSupplier> after = new ArrayList<>();
         run(visitors, () -> {
@@ -374,6 +384,7 @@ class ServletSessionsTest {
 
     @Test
     @Order(5)
+    @Timeout(600) // each replacement starts a JVM and deploys the application anew: slow on a busy machine
     void sessionsSurviveARedeployOfTheChangedWar() throws IOException {
         List<Visitor> visitors = sessions("/shop", 3);
         long mark = server.errorLogMark();
@@ -416,6 +427,7 @@ class ServletSessionsTest {
 
     @Test
     @Order(7)
+    @Timeout(600) // each replacement starts a JVM and deploys the application anew: slow on a busy machine
     void sessionsSurviveAGracefulRestartUnderLoad() {
         List<Visitor> visitors = sessions("/shop", 4);
         Map<Integer, Long> before = byRoute("shop");

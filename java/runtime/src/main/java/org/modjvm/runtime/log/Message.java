@@ -101,7 +101,14 @@ public enum Message {
     JVM01409(INFO, "web application … changed: redeploying it"),
     JVM01410(WARNING, "(a warning of the servlet engine's own log: …) [its logger]"),
     JVM01411(INFO, "(an information line of the servlet engine's own log: …) [its logger]"),
-    JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]");
+    JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]"),
+    JVM01420(WARNING, "web application … (context path …) uses sessions in embedded mode with more than one Apache child: …"),
+    JVM01421(INFO, "web application … (context path …): took over N sessions of route R saved by the process before"),
+    JVM01422(INFO, "web application … (context path …): saved N sessions of route R for the next process"),
+    JVM01423(WARNING, "this process cannot accept on its own socket …: …; requests of its sessions go to any process"),
+    JVM01424(WARNING, "the process before on route R did not hand over its sessions within N s: …"),
+    JVM01425(WARNING, "sessions of web applications are not kept across process replacement: …"),
+    JVM01426(WARNING, "stopping the web applications (saving their sessions) took longer than N s: …");
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"
