@@ -264,9 +264,21 @@ class ServletSessionsTest {
 
     @Test
     @Order(1)
-    void aSessionKeepsReachingTheProcessThatHoldsIt() {
+    void aSessionKeepsReachingTheProcessThatHoldsIt() throws IOException {
         Map<Integer, Long> routes = byRoute("shop");
         assertEquals(List.of(0, 1), List.copyOf(routes.keySet()), "routes 0 and 1, one per process: " + routes);
+        // each process's own socket: "<the group's socket>.<route>", made like the group's (0600, Apache's user)
+        for (Map.Entry<Integer, Long> e : routes.entrySet()) {
+            Map<String, String> settings = Daemons.settings(e.getValue());
+            Path socket = Path.of(settings.get("mod_jvm.daemon.route_socket"));
+            assertEquals(settings.get("mod_jvm.daemon.socket") + "." + e.getKey(), socket.toString());
+            PosixFileAttributes a = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            assertTrue(a.isOther(), socket + " is a socket");
+            assertEquals("rw-------", PosixFilePermissions.toString(a.permissions()), socket.toString());
+            if (ApacheServer.isRoot()) {
+                assertEquals(ApacheServer.RUN_USER, a.owner().getName(), socket + " owner");
+            }
+        }
         List<Visitor> visitors = sessions("/shop", 4);
         // 8 clients at once, 25 requests each: every one is counted in its own session
         run(visitors, eachMade(visitors, 25), Duration.ofSeconds(120));
@@ -278,6 +290,14 @@ class ServletSessionsTest {
             }
         }
         assertNothingFailedOrLost(";jsessionid= in the path", visitors);
+        // among other cookies, after a JSESSIONID that names no route (another application's)
+        for (Visitor v : visitors) {
+            RawHttp.Response r = RawHttp.get(server.port(), "/shop/echo/?session=1", "Cookie: theme=dark; "
+                    + "JSESSIONID=0123ABCD; JSESSIONID=" + v.sessionId() + ";lang=en");
+            assertTrue(r.text().contains("visits=" + (v.visits + 1) + "\n"), () -> v + ": " + r);
+            v.visits++;
+            v.requests++;
+        }
     }
 
     @Test
