@@ -34,11 +34,14 @@ APLOG_USE_MODULE(jvm);
  * otherwise stay with the survivors). One connect per Apache thread every few seconds. */
 #define CONNECTION_MAX_AGE apr_time_from_sec(2)
 
-/* Per worker thread: its connections (one per group) and buffers. */
+/* Per worker thread: its connections and buffers. A group has a connection through its socket (to
+ * any of its processes) and, with processes=2+, one to each process through its own socket, for
+ * the requests of the sessions it holds (sticky sessions): connection slots first[g], then
+ * first[g] + 1 + route. */
 typedef struct client_thread {
-    int *fds;               /* by group index; -1: none */
-    int *routes;            /* the process each connection reaches: its route, -1 (the group's socket): any */
+    int *fds;               /* by connection slot; -1: none */
     apr_time_t *since;      /* when each connection was made */
+    int *first;             /* by group index: the slot of its socket's connection */
     int nfds;               /* size of fds */
     unsigned char *out;     /* outgoing request message */
     size_t out_cap;
@@ -62,8 +65,8 @@ static void client_thread_free(void *p)
         }
     }
     free(t->fds);
-    free(t->routes);
     free(t->since);
+    free(t->first);
     free(t->out);
     free(t);
 }
@@ -76,26 +79,35 @@ static void make_key(void)
 static client_thread *thread_state(void)
 {
     client_thread *t;
-    int n = jvm_daemon_groups()->nelts;
+    apr_array_header_t *groups = jvm_daemon_groups();
+    int n = 0;
     pthread_once(&key_once, make_key);
     t = pthread_getspecific(thread_key);
     if (t) {
         return t;
     }
+    for (int i = 0; i < groups->nelts; i++) {
+        const jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, const jvm_daemon_group *);
+        n += 1 + (g->processes > 1 ? g->processes : 0); /* (as the parent makes route sockets) */
+    }
     t = calloc(1, sizeof *t);
-    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->routes = malloc((size_t)n * sizeof *t->routes))
-        || !(t->since = calloc((size_t)n, sizeof *t->since)) || !(t->out = malloc(16 * 1024))) {
+    if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->since = calloc((size_t)n, sizeof *t->since))
+        || !(t->first = malloc((size_t)groups->nelts * sizeof *t->first)) || !(t->out = malloc(16 * 1024))) {
         if (t) {
             free(t->fds);
-            free(t->routes);
             free(t->since);
+            free(t->first);
         }
         free(t);
         return NULL;
     }
     for (int i = 0; i < n; i++) {
         t->fds[i] = -1;
-        t->routes[i] = -1;
+    }
+    for (int i = 0, at = 0; i < groups->nelts; i++) {
+        const jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, const jvm_daemon_group *);
+        t->first[g->index] = at;
+        at += 1 + (g->processes > 1 ? g->processes : 0);
     }
     t->nfds = n;
     t->out_cap = 16 * 1024;
@@ -637,12 +649,12 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     }
     apr_time_t first_try = apr_time_now();
     for (int attempt = 0;; attempt++) {
-        int fd = t->fds[g->index];
+        int slot = t->first[g->index] + (route >= 0 ? 1 + route : 0);
+        int fd = t->fds[slot];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && ((attempt == 0 && first_try - t->since[g->index] > CONNECTION_MAX_AGE)
-                        || (route >= 0 && t->routes[g->index] != route))) {
-            close(fd); /* idle (too old, or to another process than the session's): the daemon just sees it end */
-            fd = t->fds[g->index] = -1;
+        if (fd >= 0 && attempt == 0 && first_try - t->since[slot] > CONNECTION_MAX_AGE) {
+            close(fd); /* idle: the daemon just sees it end */
+            fd = t->fds[slot] = -1;
         }
         if (fd >= 0) {
             /* an idle connection has nothing to read: if it is readable, its process died (EOF)
@@ -650,7 +662,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             struct pollfd pfd = { fd, POLLIN | POLLRDHUP, 0 };
             if (poll(&pfd, 1, 0) != 0) {
                 close(fd);
-                fd = t->fds[g->index] = -1;
+                fd = t->fds[slot] = -1;
             }
         }
         reused = fd >= 0;
@@ -675,16 +687,22 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
                               apr_time_sec(g->connect_timeout), why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
-            t->fds[g->index] = fd;
-            t->routes[g->index] = route;
-            t->since[g->index] = apr_time_now();
+            if (slot != t->first[g->index] + (route >= 0 ? 1 + route : 0)) {
+                /* the route's socket was gone: a connection through the group's socket, in its slot */
+                slot = t->first[g->index];
+                if (t->fds[slot] >= 0) {
+                    close(t->fds[slot]); /* (idle) */
+                }
+            }
+            t->fds[slot] = fd;
+            t->since[slot] = apr_time_now();
         }
         t->in_pos = t->in_len = 0;
         jvm_response_init(&resp, r);
         if (send_all(t, fd, t->out, w.len) != 0) {
             int err = errno;
             close(fd);
-            t->fds[g->index] = -1;
+            t->fds[slot] = -1;
             if (reused) {
                 continue; /* a stale connection (its process is gone): the request never left */
             }
@@ -702,7 +720,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         rc = converse(r, t, fd, g, &resp, &got_any, &reusable);
         if (!reusable) {
             close(fd);
-            t->fds[g->index] = -1;
+            t->fds[slot] = -1;
         }
         if (rc >= 0) {
             return rc;

@@ -393,7 +393,7 @@ class ServletSessionsTest {
                 return false;
             }
             return after.get(0).getAsBoolean();
-        }, Duration.ofSeconds(240));
+        }, Duration.ofSeconds(420));
         assertFalse(after.isEmpty(), () -> "both processes of rec recycled (maximum-requests=150); now "
                 + Daemons.pids(server, "rec") + ", before " + before);
         assertNothingFailedOrLost("maximum-requests", visitors);
