@@ -63,6 +63,10 @@
 #define JVM00081 "JVM00081: " /* no process of daemon process group … is ready for …: … */
 #define JVM00095 "JVM00095: " /* JvmDaemonProcess …: script-user=/script-group= need jna.jar and libjnidispatch.so in the runtime directory … */
 #define JVM00100 "JVM00100: " /* web application … for … does not exist */
+#define JVM00110 "JVM00110: " /* the socket … of daemon process N of group … (its sessions' route) was removed or replaced */
+#define JVM00111 "JVM00111: " /* daemon process group …: cannot create the socket of process N again: … */
+#define JVM00112 "JVM00112: " /* a session of daemon process N of group … for …: no such process accepts on its socket / its socket is gone …; sent to any process of the group */
+#define JVM00113 "JVM00113: " /* a session of daemon process N of group … for …: the process was not ready within socket-timeout …; sent to any process of the group */
 #define JVM00120 "JVM00120: " /* JvmScriptAlias … (at …): web application … cannot be read by user … (uid …), who runs it (…): … */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express

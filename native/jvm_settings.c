@@ -34,6 +34,8 @@ const char *const jvm_setting_keys[JVM_SET_COUNT] = {
     "mod_jvm.daemon.secret",
     "mod_jvm.daemon.previous_secret",
     "mod_jvm.daemon.next_secret",
+    "mod_jvm.daemon.route",
+    "mod_jvm.daemon.route_socket",
 };
 
 void jvm_settings_init(jvm_settings *s)

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -65,7 +66,8 @@ typedef struct jvm_daemon_proc {
 #define SLOT_READY 1u           /* the process serves: it said so and its relay has not seen it end */
 #define SLOT_WAS_READY 2u       /* it has been ready (the parent restarts it at once when it dies) */
 #define SLOT_BACKOFF 4u         /* it follows a death before ready (the group is failing to start) */
-#define SLOT_PID_SHIFT 3
+#define SLOT_ROUTED 8u          /* ready, it also accepts on its own socket (its route: sticky sessions) */
+#define SLOT_PID_SHIFT 4
 
 typedef struct jvm_group_shared {
     uint32_t slots;             /* slots in use (the current generation's processes); 0: unknown */
@@ -73,8 +75,20 @@ typedef struct jvm_group_shared {
 } jvm_group_shared;
 
 /* The line a daemon's runtime writes to its stdout once it accepts connections (DaemonLog.java):
- * the relay takes it, it is not logged. */
+ * the relay takes it, it is not logged. The second says it accepts on its route socket too. */
 #define READY_LINE "\002ready"
+#define READY_ROUTED_LINE "\002ready routed"
+
+/* The listening socket of one process slot of a group (its route, docs/internals.md "Sticky
+ * sessions"): made, owned and kept like the group's socket, passed to the slot's process as fd 3
+ * (ROUTE_FD), so the replacement of process k accepts what waits for process k. */
+#define ROUTE_FD 3
+
+typedef struct jvm_route_socket {
+    int fd;                                 /* the listening descriptor the parent holds, -1: none */
+    dev_t dev;                              /* the file as bound (one removed or replaced differs) */
+    ino_t ino;
+} jvm_route_socket;
 
 /* A group's listening socket, kept across configuration generations (see "the groups'
  * sockets" below). */
@@ -89,6 +103,7 @@ typedef struct jvm_group_socket {
     unsigned char secret[JVM_MSG_SECRET_LEN];   /* that generation's secret */
     unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's, drawn in advance */
     jvm_group_shared *shared;               /* the state of the processes that accept on it */
+    jvm_route_socket *routes;               /* SLOTS of them (processes=2+), NULL until needed */
 } jvm_group_socket;
 
 static server_rec *main_server;
@@ -131,16 +146,17 @@ static void slot_started(uint32_t *w, pid_t pid, int backoff)
     }
 }
 
-/* From the relay of process pid: it is ready (ready != 0), or it has ended (its output closed).
- * Nothing if the slot holds another process by now. */
-static void slot_mark(uint32_t *w, pid_t pid, int ready)
+/* From the relay of process pid: it is ready (ready != 0; routed: on its route socket too), or it
+ * has ended (its output closed). Nothing if the slot holds another process by now. */
+static void slot_mark(uint32_t *w, pid_t pid, int ready, int routed)
 {
     uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE), next;
     do {
         if (cur >> SLOT_PID_SHIFT != (uint32_t)pid) {
             return;
         }
-        next = ready ? (cur & ~SLOT_BACKOFF) | SLOT_READY | SLOT_WAS_READY : cur & ~SLOT_READY;
+        next = ready ? (cur & ~SLOT_BACKOFF) | SLOT_READY | SLOT_WAS_READY | (routed ? SLOT_ROUTED : 0)
+                     : cur & ~(SLOT_READY | SLOT_ROUTED);
     } while (!__atomic_compare_exchange_n(w, &cur, next, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 }
 
@@ -175,6 +191,25 @@ int jvm_daemon_readiness(const jvm_daemon_group *g)
     return failing ? JVM_GROUP_FAILING : JVM_GROUP_STARTING;
 }
 
+int jvm_daemon_route_state(const jvm_daemon_group *g, int route)
+{
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    const jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    uint32_t n = sh ? __atomic_load_n(&sh->slots, __ATOMIC_ACQUIRE) : 0, st;
+    if (route < 0 || (uint32_t)route >= n || route >= rt->routes || route >= SLOTS) {
+        return JVM_ROUTE_NONE; /* (n: the processes of the generation that accepts on the sockets now) */
+    }
+    st = __atomic_load_n(&sh->state[route], __ATOMIC_ACQUIRE);
+    if (st & SLOT_READY) {
+        /* a ready process that does not accept on its route socket (its JDK would not let it,
+         * JVM01423) leaves its sessions to whichever process the group's socket finds */
+        return st & SLOT_ROUTED ? JVM_ROUTE_READY : JVM_ROUTE_NONE;
+    }
+    /* one that dies before it is ready (backoff) is not waited for; one being started (a
+     * replacement, a new generation's) is: it takes over the sessions of its route */
+    return st & SLOT_BACKOFF ? JVM_ROUTE_NONE : JVM_ROUTE_STARTING;
+}
+
 /* Seconds before the next start of a slot whose last n processes died before they were ready. */
 static unsigned backoff_delay(int n)
 {
@@ -182,6 +217,8 @@ static unsigned backoff_delay(int n)
 }
 
 /* ---- the forked process ---------------------------------------------------------------- */
+
+static const char *settings_env(apr_pool_t *p, const jvm_settings *settings);
 
 static void close_from(int lowest)
 {
@@ -238,7 +275,7 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
                 relay_line(out, group, pid, buf, used);
             }
             if (slot) {
-                slot_mark(slot, pid, 0); /* the JVM is gone: it takes no connection any more */
+                slot_mark(slot, pid, 0, 0); /* the JVM is gone: it takes no connection any more */
             }
             return;
         }
@@ -246,7 +283,9 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
         while ((nl = memchr(start, '\n', used - (size_t)(start - buf)))) {
             size_t n = (size_t)(nl - start);
             if (slot && n == sizeof READY_LINE - 1 && !memcmp(start, READY_LINE, n)) {
-                slot_mark(slot, pid, 1);
+                slot_mark(slot, pid, 1, 0);
+            } else if (slot && n == sizeof READY_ROUTED_LINE - 1 && !memcmp(start, READY_ROUTED_LINE, n)) {
+                slot_mark(slot, pid, 1, 1);
             } else {
                 relay_line(out, group, pid, start, n);
             }
@@ -266,6 +305,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
 {
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
     uint32_t *slot = slot_word(dp);
+    const jvm_route_socket *route = rt->socket->routes && dp->slot < rt->routes ? &rt->socket->routes[dp->slot] : NULL;
     sigset_t all;
     int devnull;
 
@@ -283,7 +323,21 @@ static void exec_daemon(jvm_daemon_proc *dp)
         || dup2(rt->error_log_fd >= 0 ? rt->error_log_fd : devnull, 2) < 0) {
         _exit(126);
     }
-    close_from(3);
+    if (route && route->fd >= 0) {
+        /* its route socket as fd 3 (dup2 clears close-on-exec; onto itself it does not) */
+        if (route->fd == ROUTE_FD ? fcntl(ROUTE_FD, F_SETFD, 0) != 0 : dup2(route->fd, ROUTE_FD) < 0) {
+            _exit(126);
+        }
+        close_from(ROUTE_FD + 1);
+    } else {
+        route = NULL;
+        close_from(3);
+    }
+    /* the process's own settings: its route (Tomcat's jvmRoute: the end of its session ids, the
+     * name of its saved sessions), the same for the replacement of this slot; its socket */
+    jvm_settings_set(&rt->settings, JVM_SET_ROUTE, apr_psprintf(rt->pool, "%d", dp->slot));
+    jvm_settings_set(&rt->settings, JVM_SET_ROUTE_SOCKET, route ? rt->route_paths[dp->slot] : NULL);
+    rt->envp[rt->settings_env] = settings_env(rt->pool, &rt->settings);
     /* A process group of its own: what Apache sends its process group (SIGTERM at stop, SIGUSR1
      * at a graceful restart) is not for daemons; the parent tells them itself. Not a session of
      * its own (setsid): with the kernel's scheduler autogroups each session shares a busy CPU as
@@ -343,6 +397,9 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 pid_t jvm_pid = getppid();
                 close(pipefd[1]);
                 close(0);
+                if (route) {
+                    close(ROUTE_FD);
+                }
                 prctl(PR_SET_NAME, "jvm-log-relay");
                 relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot);
                 _exit(0);
@@ -354,7 +411,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
         } else if (slot) {
             /* no relay to hear that the process is ready: taken as ready at once (requests wait
              * in the listen backlog, as they did before readiness was known) */
-            slot_mark(slot, getpid(), 1);
+            slot_mark(slot, getpid(), 1, 0);
         }
     }
     if (dp->g->umask >= 0) {
@@ -588,6 +645,75 @@ static const char *bind_socket(apr_pool_t *p, const char *path, int backlog, int
     return NULL;
 }
 
+/* The file of route socket k of gs: "<the group's socket>.<k>" (in buf, which holds PATH_MAX). */
+static const char *route_path(char *buf, const jvm_group_socket *gs, int k)
+{
+    snprintf(buf, PATH_MAX, "%s.%d", gs->path, k);
+    return buf;
+}
+
+/* Whether path is still the file bound (not removed, not replaced by another file). */
+static int file_intact(const char *path, dev_t dev, ino_t ino)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+/* Closes and removes route socket k of gs, if it has one. */
+static void close_route(jvm_group_socket *gs, int k)
+{
+    char path[PATH_MAX];
+    jvm_route_socket *rs = gs->routes ? &gs->routes[k] : NULL;
+    if (!rs || rs->fd < 0) {
+        return;
+    }
+    if (file_intact(route_path(path, gs, k), rs->dev, rs->ino)) {
+        unlink(path);
+    }
+    close(rs->fd);
+    rs->fd = -1;
+}
+
+/* The route sockets of a group with processes=2+, one per process slot, kept across generations
+ * like the group's socket (same owner, mode and backlog; process pool): those of slots the
+ * generation does not have are closed and removed, those it lacks made. The paths, for the
+ * children, in rt->route_paths (pconf). */
+static const char *route_sockets(apr_pool_t *p, jvm_daemon_group *g, jvm_group_socket *gs)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    int wanted = g->processes > 1 ? g->processes : 0;
+    char path[PATH_MAX];
+    struct stat st;
+    const char *err;
+
+    if (!gs->routes && wanted > 0) {
+        gs->routes = apr_palloc(main_server->process->pool, SLOTS * sizeof *gs->routes);
+        for (int k = 0; k < SLOTS; k++) {
+            gs->routes[k].fd = -1;
+        }
+    }
+    for (int k = 0; gs->routes && k < SLOTS; k++) {
+        jvm_route_socket *rs = &gs->routes[k];
+        if (k >= wanted) {
+            close_route(gs, k);
+        } else if (rs->fd >= 0) {
+            listen(rs->fd, g->listen_backlog); /* listen-backlog may have changed */
+        } else if ((err = bind_socket(p, route_path(path, gs, k), g->listen_backlog, &rs->fd, &st))) {
+            rs->fd = -1;
+            return err;
+        } else {
+            rs->dev = st.st_dev;
+            rs->ino = st.st_ino;
+        }
+    }
+    rt->routes = wanted;
+    rt->route_paths = apr_pcalloc(p, (apr_size_t)(wanted + 1) * sizeof *rt->route_paths);
+    for (int k = 0; k < wanted; k++) {
+        rt->route_paths[k] = apr_pstrdup(p, route_path(path, gs, k));
+    }
+    return NULL;
+}
+
 /* The group's socket: the one of the previous generation if it had this group (same
  * JvmSocketPrefix), else a new one. The secrets: this generation's is the one the previous
  * generation drew in advance as "next" and gave its processes, so that an old process that
@@ -644,14 +770,13 @@ static const char *group_socket(apr_pool_t *p, jvm_daemon_group *g, const char *
     memcpy(rt->next_secret, gs->next_secret, sizeof rt->next_secret);
     rt->socket = gs;
     rt->socket_path = gs->path;
-    return NULL;
+    return route_sockets(p, g, gs);
 }
 
 /* Whether the socket file is still the one bound (not removed, not replaced by another file). */
 static int socket_file_intact(const jvm_group_socket *gs)
 {
-    struct stat st;
-    return stat(gs->path, &st) == 0 && st.st_dev == gs->dev && st.st_ino == gs->ino;
+    return file_intact(gs->path, gs->dev, gs->ino);
 }
 
 /* Closes and removes the sockets of groups the generation no longer has (all of them when
@@ -667,6 +792,9 @@ static void close_sockets(int generation)
             }
             close(gs->fd);
             gs->fd = -1;
+            for (int k = 0; gs->routes && k < SLOTS; k++) {
+                close_route(gs, k);
+            }
             if (gs->shared) {
                 /* an old child still mapping it finds nothing known and connects as it always
                  * did (to a socket that is gone: 503 within connect-timeout) */
@@ -712,6 +840,8 @@ static const char *settings_env(apr_pool_t *p, const jvm_settings *settings)
  * connections cannot reach the processes any more. A new socket takes its place and the
  * group's processes are restarted on it (they drain first); connections already made keep
  * working meanwhile. Called before each start of a process and from the monitor hook. */
+static void check_route_sockets(jvm_daemon_group *g);
+
 static void check_socket(jvm_daemon_group *g)
 {
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
@@ -720,7 +850,11 @@ static void check_socket(jvm_daemon_group *g)
     const char *err;
     int fd;
 
-    if (!gs || gs->fd < 0 || socket_file_intact(gs)) {
+    if (!gs || gs->fd < 0) {
+        return;
+    }
+    check_route_sockets(g);
+    if (socket_file_intact(gs)) {
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
@@ -738,6 +872,42 @@ static void check_socket(jvm_daemon_group *g)
     jvm_settings_set(&rt->settings, JVM_SET_SOCKET_INODE, apr_psprintf(rt->pool, "%lu", (unsigned long)st.st_ino));
     rt->envp[rt->settings_env] = settings_env(rt->pool, &rt->settings);
     for (int k = 0; k < g->processes; k++) {
+        if (rt->procs && rt->procs[k].proc.pid > 0) {
+            kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
+        }
+    }
+}
+
+/* The same for the route socket of each process slot: a removed or replaced file is made again
+ * and the slot's process restarted on it (it drains; the others keep theirs). Until then the
+ * requests of its sessions find its route socket missing and go to any process (new sessions). */
+static void check_route_sockets(jvm_daemon_group *g)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    jvm_group_socket *gs = rt->socket;
+    char path[PATH_MAX];
+    struct stat st;
+    const char *err;
+    int fd;
+
+    for (int k = 0; gs->routes && k < rt->routes; k++) {
+        jvm_route_socket *rs = &gs->routes[k];
+        if (rs->fd < 0 || file_intact(route_path(path, gs, k), rs->dev, rs->ino)) {
+            continue;
+        }
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
+                     JVM00110 "the socket %s of daemon process %d of group %s (its sessions' route) was removed or "
+                     "replaced: creating it again and restarting the process on it", path, k, g->name);
+        if ((err = bind_socket(rt->pool, path, g->listen_backlog, &fd, &st))) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                         JVM00111 "daemon process group %s: cannot create the socket of process %d again: %s; "
+                         "requests of its sessions go to any process", g->name, k, err);
+            continue;
+        }
+        close(rs->fd);
+        rs->fd = fd;
+        rs->dev = st.st_dev;
+        rs->ino = st.st_ino;
         if (rt->procs && rt->procs[k].proc.pid > 0) {
             kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
         }
@@ -818,6 +988,12 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         *(const char **)apr_array_push(argv) = "-Djna.nounpack=true";
         /* JDK 22+ warns on stderr when JNA loads its library without this (JDK 17 accepts it) */
         *(const char **)apr_array_push(argv) = "--enable-native-access=ALL-UNNAMED";
+    }
+    if (g->processes > 1) {
+        /* each process accepts on its own socket too (fd 3, sticky sessions): the runtime makes its
+         * channel as the JDK makes System.inheritedChannel()'s for fd 0, with the JDK's own class
+         * (RouteSocket.java), which the JDK lets it use only when opened */
+        *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     }
     *(const char **)apr_array_push(argv) = "-cp";
     *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,

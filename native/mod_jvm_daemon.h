@@ -18,6 +18,8 @@ typedef struct jvm_daemon_runtime {
     unsigned char previous_secret[JVM_MSG_SECRET_LEN]; /* the previous generation's: its children */
     int has_previous_secret;        /* may still connect (parent only) */
     unsigned char next_secret[JVM_MSG_SECRET_LEN]; /* the next generation's (parent only) */
+    const char **route_paths;       /* by route (a process's index): its own socket (sticky sessions) */
+    int routes;                     /* how many (0: processes=1, the group's socket reaches the process) */
     struct jvm_daemon_proc *procs;  /* g->processes slots */
     const char *java;               /* <java-home>/bin/java */
     const char **argv;              /* the command line of a daemon process */
@@ -51,6 +53,15 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s);
  * died before it was ready (a crash loop: the parent restarts them with a growing delay). */
 enum { JVM_GROUP_READY, JVM_GROUP_STARTING, JVM_GROUP_FAILING };
 int jvm_daemon_readiness(const jvm_daemon_group *g);
+
+/* Whether a request whose session names route r (the index of a process in group g: Tomcat's
+ * jvmRoute, docs/internals.md "Sticky sessions") can go to that process's own socket now: its
+ * process is ready and accepts there; it is being started (replaced: wait for it, it takes over
+ * the sessions); or there is no such process to wait for (no route socket, a route the group does
+ * not have, a process that dies before it is ready, one that cannot accept on its socket: any
+ * process serves the request, with a new session). */
+enum { JVM_ROUTE_READY, JVM_ROUTE_STARTING, JVM_ROUTE_NONE };
+int jvm_daemon_route_state(const jvm_daemon_group *g, int route);
 
 /* Runs a request in group g (Apache child). */
 int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alias);

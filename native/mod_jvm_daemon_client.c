@@ -34,10 +34,14 @@ APLOG_USE_MODULE(jvm);
  * otherwise stay with the survivors). One connect per Apache thread every few seconds. */
 #define CONNECTION_MAX_AGE apr_time_from_sec(2)
 
-/* Per worker thread: its connections (one per group) and buffers. */
+/* Per worker thread: its connections and buffers. A group has a connection through its socket (to
+ * any of its processes) and, with processes=2+, one to each process through its own socket, for
+ * the requests of the sessions it holds (sticky sessions): connection slots first[g], then
+ * first[g] + 1 + route. */
 typedef struct client_thread {
-    int *fds;               /* by group index; -1: none */
+    int *fds;               /* by connection slot; -1: none */
     apr_time_t *since;      /* when each connection was made */
+    int *first;             /* by group index: the slot of its socket's connection */
     int nfds;               /* size of fds */
     unsigned char *out;     /* outgoing request message */
     size_t out_cap;
@@ -62,6 +66,7 @@ static void client_thread_free(void *p)
     }
     free(t->fds);
     free(t->since);
+    free(t->first);
     free(t->out);
     free(t);
 }
@@ -74,24 +79,35 @@ static void make_key(void)
 static client_thread *thread_state(void)
 {
     client_thread *t;
-    int n = jvm_daemon_groups()->nelts;
+    apr_array_header_t *groups = jvm_daemon_groups();
+    int n = 0;
     pthread_once(&key_once, make_key);
     t = pthread_getspecific(thread_key);
     if (t) {
         return t;
     }
+    for (int i = 0; i < groups->nelts; i++) {
+        const jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, const jvm_daemon_group *);
+        n += 1 + (g->processes > 1 ? g->processes : 0); /* (as the parent makes route sockets) */
+    }
     t = calloc(1, sizeof *t);
     if (!t || !(t->fds = malloc((size_t)n * sizeof *t->fds)) || !(t->since = calloc((size_t)n, sizeof *t->since))
-        || !(t->out = malloc(16 * 1024))) {
+        || !(t->first = malloc((size_t)groups->nelts * sizeof *t->first)) || !(t->out = malloc(16 * 1024))) {
         if (t) {
             free(t->fds);
             free(t->since);
+            free(t->first);
         }
         free(t);
         return NULL;
     }
     for (int i = 0; i < n; i++) {
         t->fds[i] = -1;
+    }
+    for (int i = 0, at = 0; i < groups->nelts; i++) {
+        const jvm_daemon_group *g = APR_ARRAY_IDX(groups, i, const jvm_daemon_group *);
+        t->first[g->index] = at;
+        at += 1 + (g->processes > 1 ? g->processes : 0);
     }
     t->nfds = n;
     t->out_cap = 16 * 1024;
@@ -161,6 +177,130 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
     return send_all(t, fd, head, 5) == 0 ? send_all(t, fd, payload, n) : -1;
 }
 
+/* ---- sticky sessions (docs/internals.md, "Sticky sessions") --------------------------------- */
+
+/* The route at the end of a session id ("<id>.<route>", Tomcat's jvmRoute: the index of the
+ * process that made the session), -1 unless it is a number below processes. */
+static int route_of(const char *id, size_t len, int processes)
+{
+    const char *dot = NULL, *d;
+    size_t n;
+    int route = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (id[i] == '.') {
+            dot = id + i;
+        }
+    }
+    if (!dot) {
+        return -1;
+    }
+    d = dot + 1;
+    n = (size_t)(id + len - d);
+    if (n == 0 || n > 3 || (n > 1 && d[0] == '0')) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] < '0' || d[i] > '9') {
+            return -1;
+        }
+        route = route * 10 + (d[i] - '0');
+    }
+    return route < processes ? route : -1;
+}
+
+typedef struct cookie_scan {
+    int processes;
+    int route;
+} cookie_scan;
+
+/* apr_table_do over the Cookie headers: the first JSESSIONID cookie that names a route. */
+static int scan_cookies(void *data, const char *key, const char *value)
+{
+    cookie_scan *cs = data;
+    const char *p = value;
+    (void)key;
+    while (*p) {
+        const char *name, *v;
+        size_t nlen, vlen;
+        while (*p == ' ' || *p == '\t' || *p == ';') {
+            p++;
+        }
+        name = p;
+        while (*p && *p != '=' && *p != ';') {
+            p++;
+        }
+        nlen = (size_t)(p - name);
+        while (nlen > 0 && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t')) {
+            nlen--;
+        }
+        if (*p != '=') {
+            continue; /* a cookie without a value, or the end */
+        }
+        v = ++p;
+        while (*p && *p != ';') {
+            p++;
+        }
+        vlen = (size_t)(p - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t')) {
+            vlen--;
+        }
+        if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+            v++;
+            vlen -= 2;
+        }
+        if (nlen == 10 && !memcmp(name, "JSESSIONID", 10)
+            && (cs->route = route_of(v, vlen, cs->processes)) >= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The route a request's session names, -1 if none: as mod_jk finds it, from the JSESSIONID
+ * cookie (the first that names one: Tomcat too prefers the cookie), else from the ;jsessionid=
+ * path parameter. */
+static int session_route(request_rec *r, const jvm_daemon_group *g)
+{
+    cookie_scan cs = { g->processes, -1 };
+    const char *param;
+    apr_table_do(scan_cookies, &cs, r->headers_in, "Cookie", NULL);
+    if (cs.route < 0 && r->uri && (param = strstr(r->uri, ";jsessionid="))) {
+        const char *v = param + sizeof ";jsessionid=" - 1;
+        cs.route = route_of(v, strcspn(v, ";/?"), g->processes);
+    }
+    return cs.route;
+}
+
+/* Where a request whose session names route `want` goes: to that process's own socket when it is
+ * ready; while it is being started (a replacement after a recycle, a new generation: it loads the
+ * sessions its predecessor saved) the request waits for it, at most socket-timeout (as long as it
+ * would have waited in the socket's backlog; connect_group waits as long for a starting group);
+ * -1 (the group's socket, any process: a new session) when there is no such process to wait for,
+ * or it did not come in time. Never an error. */
+static int await_route(request_rec *r, const client_thread *t, const jvm_daemon_group *g, int want)
+{
+    apr_time_t start = apr_time_now();
+    for (;;) {
+        int state = jvm_daemon_route_state(g, want);
+        if (state == JVM_ROUTE_READY) {
+            return want;
+        }
+        if (state == JVM_ROUTE_NONE) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JVM00112 "a session of daemon process %d of group %s for "
+                          "%s: no such process accepts on its socket; sent to any process of the group", want,
+                          g->name, r->uri);
+            return -1;
+        }
+        if (apr_time_now() - start >= apr_time_from_msec(t->wait_ms)) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, JVM00113 "a session of daemon process %d of group %s for "
+                          "%s: the process was not ready within socket-timeout (%d s); sent to any process of the "
+                          "group", want, g->name, r->uri, t->wait_ms / 1000);
+            return -1;
+        }
+        apr_sleep(apr_time_from_msec(20));
+    }
+}
+
 /* connect_group: no process of the group became ready in time (JVM00081). */
 #define NOT_READY (-2)
 
@@ -172,7 +312,7 @@ static int send_msg(client_thread *t, int fd, unsigned type, const void *payload
  * crash loop): then the request waits at most connect-timeout; while they are only starting
  * (Apache's start, a restart, a replacement), at most socket-timeout, as long as it would have
  * waited in the backlog. Returns NOT_READY (with *why) when the wait ends without one. */
-static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, const char **why)
+static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, int *route, const char **why)
 {
     const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
     struct sockaddr_un addr;
@@ -180,7 +320,8 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
     unsigned char hello[4 + JVM_MSG_SECRET_LEN];
     int fd, readiness;
 
-    while ((readiness = jvm_daemon_readiness(g)) != JVM_GROUP_READY) {
+    /* (a route: its process was ready, await_route) */
+    while (*route < 0 && (readiness = jvm_daemon_readiness(g)) != JVM_GROUP_READY) {
         apr_interval_time_t waited = apr_time_now() - waiting;
         if (readiness == JVM_GROUP_FAILING && waited >= g->connect_timeout) {
             *why = apr_psprintf(r->pool, "its processes die before they are ready (JVM00080): gave up after "
@@ -198,7 +339,7 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
 
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
-    strncpy(addr.sun_path, rt->socket_path, sizeof addr.sun_path - 1);
+    strncpy(addr.sun_path, *route >= 0 ? rt->route_paths[*route] : rt->socket_path, sizeof addr.sun_path - 1);
     hello[0] = (unsigned char)JVM_MSG_HELLO_MAGIC;
     hello[1] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 8);
     hello[2] = (unsigned char)(JVM_MSG_HELLO_MAGIC >> 16);
@@ -222,6 +363,15 @@ static int connect_group(request_rec *r, client_thread *t, jvm_daemon_group *g, 
         err = errno;
         *why = apr_pstrdup(r->pool, strerror(err));
         close(fd);
+        if (*route >= 0 && (err == ECONNREFUSED || err == ENOENT)) {
+            /* the route's socket is gone (a new generation without that process, a removed file):
+             * any process of the group serves the request */
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, JVM00112 "a session of daemon process %d of group %s for "
+                          "%s: its socket is gone (%s); sent to any process of the group", *route, g->name, r->uri,
+                          *why);
+            *route = -1;
+            return connect_group(r, t, g, route, why);
+        }
         if ((err != EAGAIN && err != ECONNREFUSED && err != ENOENT && err != EPIPE && err != ECONNRESET)
             || apr_time_now() >= deadline) {
             return -1;
@@ -491,13 +641,20 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
     }
     jvm_fw_patch_u32(&w, 0, (uint32_t)(w.len - 4));
 
+    /* a request whose session names a process goes to that process (sticky sessions); the others,
+     * on whatever connection the thread has, to any process */
+    int route = rt->routes > 0 ? session_route(r, g) : -1;
+    if (route >= 0) {
+        route = await_route(r, t, g, route);
+    }
     apr_time_t first_try = apr_time_now();
     for (int attempt = 0;; attempt++) {
-        int fd = t->fds[g->index];
+        int slot = t->first[g->index] + (route >= 0 ? 1 + route : 0);
+        int fd = t->fds[slot];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && attempt == 0 && first_try - t->since[g->index] > CONNECTION_MAX_AGE) {
+        if (fd >= 0 && attempt == 0 && first_try - t->since[slot] > CONNECTION_MAX_AGE) {
             close(fd); /* idle: the daemon just sees it end */
-            fd = t->fds[g->index] = -1;
+            fd = t->fds[slot] = -1;
         }
         if (fd >= 0) {
             /* an idle connection has nothing to read: if it is readable, its process died (EOF)
@@ -505,7 +662,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             struct pollfd pfd = { fd, POLLIN | POLLRDHUP, 0 };
             if (poll(&pfd, 1, 0) != 0) {
                 close(fd);
-                fd = t->fds[g->index] = -1;
+                fd = t->fds[slot] = -1;
             }
         }
         reused = fd >= 0;
@@ -517,7 +674,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         }
         const char *why = NULL;
         if (fd < 0) {
-            fd = connect_group(r, t, g, &why);
+            fd = connect_group(r, t, g, &route, &why);
             if (fd == NOT_READY) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, JVM00081 "no process of daemon process group %s is "
                               "ready for %s: %s", g->name, r->uri, why);
@@ -526,18 +683,26 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
             if (fd < 0) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               JVM00061 "cannot connect to daemon process group %s at %s within %" APR_TIME_T_FMT
-                              " s: %s", g->name, rt->socket_path, apr_time_sec(g->connect_timeout), why);
+                              " s: %s", g->name, route >= 0 ? rt->route_paths[route] : rt->socket_path,
+                              apr_time_sec(g->connect_timeout), why);
                 return HTTP_SERVICE_UNAVAILABLE;
             }
-            t->fds[g->index] = fd;
-            t->since[g->index] = apr_time_now();
+            if (slot != t->first[g->index] + (route >= 0 ? 1 + route : 0)) {
+                /* the route's socket was gone: a connection through the group's socket, in its slot */
+                slot = t->first[g->index];
+                if (t->fds[slot] >= 0) {
+                    close(t->fds[slot]); /* (idle) */
+                }
+            }
+            t->fds[slot] = fd;
+            t->since[slot] = apr_time_now();
         }
         t->in_pos = t->in_len = 0;
         jvm_response_init(&resp, r);
         if (send_all(t, fd, t->out, w.len) != 0) {
             int err = errno;
             close(fd);
-            t->fds[g->index] = -1;
+            t->fds[slot] = -1;
             if (reused) {
                 continue; /* a stale connection (its process is gone): the request never left */
             }
@@ -555,7 +720,7 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         rc = converse(r, t, fd, g, &resp, &got_any, &reusable);
         if (!reusable) {
             close(fd);
-            t->fds[g->index] = -1;
+            t->fds[slot] = -1;
         }
         if (rc >= 0) {
             return rc;

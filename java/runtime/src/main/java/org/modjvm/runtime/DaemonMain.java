@@ -59,7 +59,9 @@ public final class DaemonMain {
             RuntimeContext base = RuntimeContext.create(config, sink, ownedReader);
             ReloadWatch applications = new ReloadWatch(base.applications());
             RuntimeContext context = new RuntimeContext(config, base.serverLog(), applications);
-            DaemonServer server = new DaemonServer(settings, context, sink, listener);
+            // with processes=2+ its own socket too: the requests of its sessions (sticky sessions)
+            DaemonServer server = new DaemonServer(settings, context, sink, listener,
+                    DaemonServer.routeSocket(settings, context.serverLog()));
             preload(settings, context);
             applications.onReload(server::scriptChanged);
             // SIGTERM (Apache stops or restarts): drain, then halt. Handled apart from the
@@ -90,7 +92,7 @@ public final class DaemonMain {
                         : ", which is off (request-timeout=0)"));
             }
             server.ready();
-            sink.ready(); // (the accept loop starts next: a connection made meanwhile waits in the backlog)
+            sink.ready(server.routed()); // (the accept loops start next: a connection made meanwhile waits in the backlog)
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),
             // so this thread must not return and let the JVM exit under running requests

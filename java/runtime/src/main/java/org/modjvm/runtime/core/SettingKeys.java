@@ -42,13 +42,17 @@ public final class SettingKeys {
     public static final String SECRET = "mod_jvm.daemon.secret";
     public static final String PREVIOUS_SECRET = "mod_jvm.daemon.previous_secret";
     public static final String NEXT_SECRET = "mod_jvm.daemon.next_secret";
+    /** The daemon process's route: its index in the group, the end of its session ids (sticky sessions). */
+    public static final String ROUTE = "mod_jvm.daemon.route";
+    /** The path of the process's own listening socket, inherited as fd 3 (absent: none, processes=1). */
+    public static final String ROUTE_SOCKET = "mod_jvm.daemon.route_socket";
 
     /** Every key, in the order of native/config_keys.txt. */
     public static final List<String> ALL = List.of(VERSION, PROCESS_GROUP, MULTITHREAD, MULTIPROCESS, LOG_LEVEL,
             CACHE_DIR, UID, JVM_HOME, REQUEST_TIMEOUT, PROCESSES, THREADS, MAXIMUM_REQUESTS, RESTART_INTERVAL,
             INACTIVITY_TIMEOUT, GRACEFUL_TIMEOUT, SHUTDOWN_TIMEOUT, QUEUE_TIMEOUT, STARTUP_TIMEOUT, SOCKET,
             SOCKET_INODE, GENERATION, PRELOADS, SCRIPT_UID, SCRIPT_USER, SCRIPT_GID, SCRIPT_GROUP, SECRET,
-            PREVIOUS_SECRET, NEXT_SECRET);
+            PREVIOUS_SECRET, NEXT_SECRET, ROUTE, ROUTE_SOCKET);
 
     private SettingKeys() {
     }

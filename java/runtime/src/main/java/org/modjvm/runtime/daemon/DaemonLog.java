@@ -12,8 +12,9 @@ import org.modjvm.runtime.log.LogSink;
  * level. Each line is one write, so lines from several threads never mix.
  */
 public final class DaemonLog implements LogSink {
-    /** The relay's READY_LINE (mod_jvm_daemon.c). */
+    /** The relay's READY_LINE and READY_ROUTED_LINE (mod_jvm_daemon.c). */
     private static final byte[] READY_LINE = {2, 'r', 'e', 'a', 'd', 'y', '\n'};
+    private static final byte[] READY_ROUTED_LINE = "\u0002ready routed\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /*
      * A descriptor of its own for the pipe to the relay: closing the inherited listening channel
@@ -35,12 +36,13 @@ public final class DaemonLog implements LogSink {
      * the relay takes and does not log. The parent and Apache's children learn it from the relay
      * (mod_jvm_daemon.c, "readiness"): a process that dies before it was ready is restarted with a
      * growing delay, and while no process of the group is ready requests do not wait in the listen
-     * backlog.
+     * backlog. {@code routed}: it accepts on its own socket too (its route, sticky sessions), where
+     * Apache's children then send the requests of its sessions.
      */
-    public void ready() {
+    public void ready(boolean routed) {
         synchronized (this) {
             try {
-                out.write(READY_LINE);
+                out.write(routed ? READY_ROUTED_LINE : READY_LINE);
             } catch (IOException ignored) {
                 // no relay: the parent took the process as ready from the start
             }

@@ -32,6 +32,10 @@ import org.modjvm.runtime.log.LogSink;
  * resends a request that got no reply byte on a new connection), let running requests end
  * within graceful-timeout, exit 0; the Apache parent starts the replacement. Processes of a
  * group take turns ({@link RecycleCoordinator}) so a group never recycles all at once.
+ *
+ * <p>With processes=2+ the process also accepts on its own socket ({@link RouteSocket}): the
+ * requests of the sessions it made. Before it exits (a recycle, SIGTERM) its web applications are
+ * stopped, which saves their sessions for its replacement (the servlet engine's Sessions).
  */
 public final class DaemonServer {
     private static final long WATCH_INTERVAL_MS = 100;
@@ -39,12 +43,16 @@ public final class DaemonServer {
     private static final int SOCKET_CHECK_TICKS = 10;
     /** How long System.exit lets the other running requests finish before the JVM goes. */
     private static final long EXIT_GRACE_MS = 500;
+    /** How long stopping the web applications (their sessions saved) may take before the process goes anyway. */
+    static final long WEB_STOP_MS = 30_000;
 
     private final DaemonSettings settings;
     private final RuntimeContext context;
     private final LogSink sink;
     private final Log log;
     private final ServerSocketChannel listener;
+    /** The process's own socket (its sessions' requests), or null. */
+    private final ServerSocketChannel routeListener;
     private final Semaphore permits;
     private final RecycleCoordinator coordinator;
     private final Set<DaemonConnection> connections = ConcurrentHashMap.newKeySet();
@@ -66,15 +74,23 @@ public final class DaemonServer {
         return draining || recycleStarted;
     }
     private final AtomicInteger threadNumbers = new AtomicInteger();
-    /** Counted down when the accept loop has ended: no connection is added after that. */
-    private final CountDownLatch acceptorDone = new CountDownLatch(1);
+    /** Counted down when the accept loops have ended: no connection is added after that. */
+    private final CountDownLatch acceptorDone;
 
     public DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener) {
+        this(settings, context, sink, listener, null);
+    }
+
+    /** @param routeListener the process's own socket ({@link RouteSocket}), or null */
+    public DaemonServer(DaemonSettings settings, RuntimeContext context, LogSink sink, ServerSocketChannel listener,
+                        ServerSocketChannel routeListener) {
         this.settings = settings;
         this.context = context;
         this.sink = sink;
         this.log = context.serverLog();
         this.listener = listener;
+        this.routeListener = routeListener;
+        this.acceptorDone = new CountDownLatch(routeListener == null ? 1 : 2);
         this.permits = new Semaphore(settings.threads());
         this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.generation(),
                 settings.processes(), log);
@@ -113,17 +129,36 @@ public final class DaemonServer {
         coordinator.ready();
     }
 
+    /** The process's own socket ({@link RouteSocket}), or null: none, or it cannot be had (logged). */
+    public static ServerSocketChannel routeSocket(DaemonSettings settings, Log log) {
+        return RouteSocket.open(settings, log);
+    }
+
+    /** Whether the process accepts on its own socket too (the requests of its sessions). */
+    public boolean routed() {
+        return routeListener != null;
+    }
+
     /** Accepts connections until the process drains. */
     public void run() {
         Thread watchdog = new Thread(this::watch, "mod_jvm-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+        if (routeListener != null) {
+            Thread routes = new Thread(() -> accept(routeListener), "mod_jvm-accept-route");
+            routes.setDaemon(true);
+            routes.start();
+        }
+        accept(listener);
+    }
+
+    private void accept(ServerSocketChannel from) {
         IOException failure = null;
         try {
             while (!draining) {
                 SocketChannel channel;
                 try {
-                    channel = listener.accept();
+                    channel = from.accept();
                 } catch (IOException e) {
                     failure = draining ? null : e;
                     break;
@@ -286,8 +321,30 @@ public final class DaemonServer {
                 : "; the group's other processes serving: " + serving.stream().map(String::valueOf)
                         .collect(Collectors.joining(" "))));
         drain(timeoutMillis);
+        stopWebApplications();
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Stops the web applications, if any ran here, once no request runs any more: their listeners'
+     * contextDestroyed run and their sessions are saved for the process that takes this one's route
+     * (Sessions, in the servlet engine). Bounded: a web application that does not stop does not keep
+     * the process from going (its sessions are lost then, JVM01426).
+     */
+    private void stopWebApplications() {
+        Thread stopper = new Thread(() -> context.webEngines().stop(), "mod_jvm-web-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(WEB_STOP_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            log.log(Message.JVM01426, "stopping the web applications (saving their sessions) took longer than "
+                    + WEB_STOP_MS / 1000 + " s: the process exits without waiting for them; their sessions may be lost");
+        }
     }
 
     /**
@@ -313,6 +370,7 @@ public final class DaemonServer {
         log.log(Message.JVM01304, "daemon process (pid " + ProcessHandle.current().pid() + ") stopping: "
                 + running.get() + " requests running");
         drain(settings.shutdownTimeout());
+        stopWebApplications();
         System.out.flush();
         Runtime.getRuntime().halt(0);
     }
@@ -357,10 +415,13 @@ public final class DaemonServer {
     private void stopTakingRequests() {
         draining = true;
         coordinator.notReady();
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // the other processes and the parent keep the socket open
+        for (ServerSocketChannel l : routeListener == null ? List.of(listener) : List.of(listener, routeListener)) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // the other processes and the parent keep the socket open (the route socket waits
+                // for this process's replacement)
+            }
         }
     }
 

@@ -24,14 +24,16 @@ import org.modjvm.runtime.wire.Frames;
  * none): a group's socket outlives a graceful restart, and the old generation's Apache children
  * may still connect to it. {@code nextSecret} is the one the next generation will use: a
  * connection presenting it proves this generation has ended. {@code scriptOwner}:
- * script-user=/script-group=, {@link ScriptOwner#ANY} without them.
+ * script-user=/script-group=, {@link ScriptOwner#ANY} without them. {@code route}: the process's
+ * index in its group (-1 if not told), {@code routeSocket} the path of its own listening socket,
+ * inherited as fd 3 ({@link RouteSocket}; empty: none, processes=1).
  */
 public record DaemonSettings(String group, int processes, int threads, int maximumRequests, long restartInterval,
                       long inactivityTimeout, long requestTimeout, long gracefulTimeout, long shutdownTimeout,
                       long queueTimeout, long startupTimeout, int logLevel, Path cacheDirectory, boolean multithread,
                       boolean multiprocess, String socket, long socketInode, String generation,
                       List<String> preloads, byte[] secret, byte[] previousSecret, byte[] nextSecret,
-                      ScriptOwner scriptOwner) {
+                      ScriptOwner scriptOwner, int route, String routeSocket) {
 
     /** The environment variable that holds the frame in hex. */
     public static final String ENVIRONMENT = "MOD_JVM_SETTINGS";
@@ -62,7 +64,8 @@ public record DaemonSettings(String group, int processes, int threads, int maxim
                 bytes(values, SettingKeys.SECRET), bytes(values, SettingKeys.PREVIOUS_SECRET),
                 bytes(values, SettingKeys.NEXT_SECRET),
                 new ScriptOwner(integer(values, SettingKeys.SCRIPT_UID, -1), values.getOrDefault(SettingKeys.SCRIPT_USER, ""),
-                        integer(values, SettingKeys.SCRIPT_GID, -1), values.getOrDefault(SettingKeys.SCRIPT_GROUP, "")));
+                        integer(values, SettingKeys.SCRIPT_GID, -1), values.getOrDefault(SettingKeys.SCRIPT_GROUP, "")),
+                integer(values, SettingKeys.ROUTE, -1), values.getOrDefault(SettingKeys.ROUTE_SOCKET, ""));
     }
 
     /** The settings the request core reads (the embedded config frame's keys). */
@@ -76,6 +79,7 @@ public record DaemonSettings(String group, int processes, int threads, int maxim
         values.put(SettingKeys.CACHE_DIR, cacheDirectory == null ? "" : cacheDirectory.toString());
         values.put(SettingKeys.UID, Integer.toString(uid));
         values.put(SettingKeys.JVM_HOME, System.getProperty("java.home"));
+        values.put(SettingKeys.ROUTE, Integer.toString(route));
         return RuntimeConfig.from(values);
     }
 

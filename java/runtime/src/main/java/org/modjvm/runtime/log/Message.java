@@ -102,6 +102,13 @@ public enum Message {
     JVM01410(WARNING, "(a warning of the servlet engine's own log: …) [its logger]"),
     JVM01411(INFO, "(an information line of the servlet engine's own log: …) [its logger]"),
     JVM01412(DEBUG, "(a debug line of the servlet engine's own log: …) [its logger]"),
+    JVM01420(WARNING, "web application … (context path …) uses sessions in embedded mode with more than one Apache child: …"),
+    JVM01421(INFO, "web application … (context path …): took over N sessions of route R saved by the process before"),
+    JVM01422(INFO, "web application … (context path …): saved N sessions of route R for the next process"),
+    JVM01423(WARNING, "this process cannot accept on its own socket …: …; requests of its sessions go to any process"),
+    JVM01424(WARNING, "the process before on route R did not hand over its sessions within N s: …"),
+    JVM01425(WARNING, "sessions of web applications are not kept across process replacement: …"),
+    JVM01426(WARNING, "stopping the web applications (saving their sessions) took longer than N s: …"),
     JVM01440(INFO, "web application … is a javax.servlet application (Servlet 4.0 or older: …): converted to jakarta.servlet …"),
     JVM01441(ERR, "web application … is a javax.servlet application (…) and could not be converted to jakarta.servlet: …", Message.STARTUP_FAILURE),
     JVM01442(ERR, "web application … is a javax.servlet application (…), which Tomcat 11 cannot run as it is, and the converter … is not installed …", Message.STARTUP_FAILURE);

@@ -71,6 +71,8 @@ class DaemonSettingsTest {
         values.put(SettingKeys.SECRET, new String(secret, StandardCharsets.ISO_8859_1));
         values.put(SettingKeys.PREVIOUS_SECRET, new String(previous, StandardCharsets.ISO_8859_1));
         values.put(SettingKeys.NEXT_SECRET, new String(next, StandardCharsets.ISO_8859_1));
+        values.put(SettingKeys.ROUTE, "2");
+        values.put(SettingKeys.ROUTE_SOCKET, "/run/mod_jvm/s.site.2");
         assertEquals(SettingKeys.ALL, List.copyOf(values.keySet()), "the test sets every key");
 
         DaemonSettings s = DaemonSettings.parse(hex(TestFrames.config(values)));
@@ -100,6 +102,9 @@ class DaemonSettingsTest {
         assertArrayEquals(secret, s.secret());
         assertArrayEquals(previous, s.previousSecret());
         assertArrayEquals(next, s.nextSecret());
+        assertEquals(2, s.route());
+        assertEquals("/run/mod_jvm/s.site.2", s.routeSocket());
+        assertEquals(2, s.runtimeConfig(33).route());
 
         // the keys both modes share, as embedded mode reads them
         RuntimeConfig config = RuntimeConfig.from(values);
@@ -109,6 +114,7 @@ class DaemonSettingsTest {
         assertEquals("/opt/jdk", config.jvmHome());
         assertEquals(7, config.logLevel());
         assertEquals(Path.of("/var/cache/mod_jvm.site"), config.cacheDirectory());
+        assertEquals(2, config.route());
     }
 
     @Test
@@ -122,6 +128,8 @@ class DaemonSettingsTest {
         assertEquals(0, s.previousSecret().length);
         assertEquals(-1, s.scriptOwner().uid());
         assertEquals(null, s.cacheDirectory());
+        assertEquals(-1, s.route());
+        assertEquals("", s.routeSocket());
     }
 
     @Test

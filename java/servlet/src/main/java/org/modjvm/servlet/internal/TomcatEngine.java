@@ -62,6 +62,8 @@ public final class TomcatEngine implements WebEngine {
         TOMCAT_LOGGER.addHandler(new EngineLogHandler(serverLog));
         TOMCAT_LOGGER.setLevel(serverLog.enabled(Message.JVM01412) ? Level.FINE : Level.INFO);
 
+        // (daemon mode: waits for the process before on this route to have saved its sessions)
+        Sessions sessions = Sessions.start(config, serverLog);
         Path webapps = work.resolve("webapps");
         Files.createDirectories(webapps);
         Tomcat tomcat = new Tomcat();
@@ -73,6 +75,7 @@ public final class TomcatEngine implements WebEngine {
         Host host = tomcat.getHost();
         host.setAppBase(webapps.toString());
         host.setAutoDeploy(false);
+        sessions.configure(tomcat.getEngine(), host); // jvmRoute; where each application's sessions are kept
         ConnectorProtocol protocol = new ConnectorProtocol();
         Connector connector = new Connector(protocol);
         tomcat.getService().addConnector(connector);
