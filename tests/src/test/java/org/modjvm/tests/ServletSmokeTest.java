@@ -138,6 +138,9 @@ class ServletSmokeTest {
         assertEquals(500, thrown.status(), thrown.toString());
         assertTrue(thrown.text().contains("smoke error page: failed thrown on purpose"), thrown.toString());
         server.awaitErrorLog(mark, "thrown on purpose by SmokeServlet", java.time.Duration.ofSeconds(10));
+        // the engine's line about it names the request
+        server.awaitErrorLog(mark, "JVM01407: .*\\(GET " + java.util.regex.Pattern.quote(mount + "/echo/?throw=1")
+                + " \\(web application ", java.time.Duration.ofSeconds(10));
     }
 
     @ParameterizedTest

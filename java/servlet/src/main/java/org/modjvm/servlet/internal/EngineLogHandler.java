@@ -32,6 +32,11 @@ final class EngineLogHandler extends Handler {
         }
         String text = MESSAGES.formatMessage(record);
         String source = record.getLoggerName() == null ? "" : " [" + shortName(record.getLoggerName()) + "]";
+        String request = RequestProcessor.requestOnThisThread();
+        if (request != null) {
+            // e.g. a servlet's exception: which request it was (Tomcat's line names the servlet only)
+            source = " (" + request + ")" + source;
+        }
         if (record.getThrown() != null) {
             log.log(message, text + source, record.getThrown());
         } else {

@@ -62,6 +62,8 @@ final class RequestProcessor extends AbstractProcessor {
     private static final long ASYNC_TICK_MILLIS = 200;
     private static final int INPUT_BUFFER_SIZE = 8192;
     private static final byte[] NO_BYTES = {};
+    /** The request the calling thread serves, for the engine's log lines (EngineLogHandler). */
+    private static final ThreadLocal<WebRequest> ON_THIS_THREAD = new ThreadLocal<>();
 
     /**
      * The codes Apache (2.4) has a reason phrase for: for them the status line is the code
@@ -106,9 +108,16 @@ final class RequestProcessor extends AbstractProcessor {
         response.setOutputBuffer(new BodyOutput());
     }
 
+    /** "GET /shop/cart (web application /srv/shop.war)" if this thread serves a request, else null. */
+    static String requestOnThisThread() {
+        WebRequest request = ON_THIS_THREAD.get();
+        return request == null ? null : RequestMapping.describe(request);
+    }
+
     /** Serves {@code webRequest} on this thread: the result as {@code WebEngine.serve}'s. */
     int serve(WebRequest webRequest) {
         current = webRequest;
+        ON_THIS_THREAD.set(webRequest);
         transport = webRequest.transport();
         requestThread = Thread.currentThread();
         inputEnded = !webRequest.frame().hasBody();
@@ -180,6 +189,7 @@ final class RequestProcessor extends AbstractProcessor {
         response.recycle();
         certificates.recycle();
         current = null;
+        ON_THIS_THREAD.remove();
         transport = null;
         pendingHead = null;
         headSent = false;
