@@ -68,6 +68,8 @@
 #define JVM00112 "JVM00112: " /* a session of daemon process N of group … for …: no such process accepts on its socket / its socket is gone …; sent to any process of the group */
 #define JVM00113 "JVM00113: " /* a session of daemon process N of group … for …: the process was not ready within socket-timeout …; sent to any process of the group */
 #define JVM00120 "JVM00120: " /* JvmScriptAlias … (at …): web application … cannot be read by user … (uid …), who runs it (…): … */
+#define JVM00130 "JVM00130: " /* JvmScriptAlias … (at …): … is a Spring Boot application, which runs in daemon mode only: … */
+#define JVM00131 "JVM00131: " /* JvmScriptAlias … (at …): daemon process group … already runs the Spring Boot application …: one per group */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

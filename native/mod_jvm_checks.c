@@ -318,6 +318,16 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
             jvm_daemon_group *g;
             const char *preload;
             int seen = 0;
+            if (a[i].boot && !a[i].process_group && !(dc->process_group && *dc->process_group)) {
+                /* one Boot application per Apache child (its own Spring context, web server,
+                 * thread pools, caches) is never what is wanted: a daemon group runs it once */
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                             JVM00130 "%s %s (at %s): %s is a Spring Boot application, which runs in daemon mode "
+                             "only: define a JvmDaemonProcess and add process-group=NAME to the directive "
+                             "(docs/spring-boot.md)", a[i].directive, *a[i].url ? a[i].url : "/", a[i].where,
+                             a[i].script);
+                return !OK;
+            }
             if (!a[i].process_group) {
                 continue;
             }
@@ -328,7 +338,24 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
                              a[i].process_group, vs->server_hostname ? vs->server_hostname : "(main)");
                 return !OK;
             }
-            if (a[i].webapp) {
+            if (a[i].boot) {
+                /* a Boot application owns its JVM (its main, its system properties, its logging):
+                 * one per group. "boot:CONTEXT-PATH|JAR": started before the process is ready,
+                 * and the jar is on the processes' class path, as under java -jar */
+                for (int k = 0; k < g->preloads->nelts; k++) {
+                    const char *other = APR_ARRAY_IDX(g->preloads, k, const char *);
+                    const char *bar = strchr(other, '|');
+                    if (!strncmp(other, "boot:", 5) && bar && strcmp(bar + 1, a[i].script)) {
+                        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                                     JVM00131 "%s %s (at %s): daemon process group %s already runs the Spring Boot "
+                                     "application %s: a group runs one (it owns the JVM); define another "
+                                     "JvmDaemonProcess for %s", a[i].directive, *a[i].url ? a[i].url : "/",
+                                     a[i].where, g->name, bar + 1, a[i].script);
+                        return !OK;
+                    }
+                }
+                preload = apr_pstrcat(p, "boot:", a[i].url, "|", a[i].script, NULL);
+            } else if (a[i].webapp) {
                 /* a web application is deployed when its daemons start, as Tomcat deploys its
                  * applications: a failure is logged at startup, not at the first request.
                  * "web:CONTEXT-PATH|ROOT" (a script's entry starts with its absolute path) */

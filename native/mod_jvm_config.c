@@ -146,14 +146,99 @@ static int webapp_directory(apr_pool_t *p, const char *path)
            && fi.filetype == APR_DIR;
 }
 
+static unsigned long zip_u16(const unsigned char *b)
+{
+    return (unsigned long)b[0] | (unsigned long)b[1] << 8;
+}
+
+static unsigned long zip_u32(const unsigned char *b)
+{
+    return zip_u16(b) | zip_u16(b + 2) << 16;
+}
+
+/* The zip central directory of a Boot jar is read whole to find its names: bounded (a Boot jar's
+ * top level is its launcher's classes and a few hundred BOOT-INF/ entries; its libraries are
+ * single stored entries) so that a huge or hostile jar costs no more than this at startup. */
+#define BOOT_JAR_MAX_DIRECTORY (16 * 1024 * 1024)
+#define BOOT_LAUNCHER "org/springframework/boot/loader/launch/JarLauncher.class"
+
+/* Whether the .jar `path` is a Spring Boot (3.2 and later) executable jar: its central directory
+ * names Boot's launcher (the Main-Class its manifest names, JarLauncher, at the jar's root) and
+ * BOOT-INF/ entries (the application's classes and libraries). Names are stored uncompressed in
+ * the central directory, so no inflating is needed (docs/spring-boot.md). */
+static int boot_jar(apr_pool_t *p, const char *path)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_off_t at;
+    apr_size_t n, tail_len;
+    unsigned char *tail, *cd;
+    unsigned long cd_size, cd_offset;
+    int launcher = 0, boot_inf = 0;
+    const unsigned char *eocd = NULL;
+    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS) {
+        return 0;
+    }
+    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size < 22) {
+        apr_file_close(f);
+        return 0;
+    }
+    /* the end-of-central-directory record: 22 bytes and a comment of at most 65535 */
+    tail_len = fi.size < 22 + 65535 ? (apr_size_t)fi.size : 22 + 65535;
+    tail = apr_palloc(p, tail_len);
+    at = fi.size - (apr_off_t)tail_len;
+    if (apr_file_seek(f, APR_SET, &at) != APR_SUCCESS
+        || apr_file_read_full(f, tail, tail_len, &n) != APR_SUCCESS) {
+        apr_file_close(f);
+        return 0;
+    }
+    for (apr_size_t i = tail_len - 22 + 1; i-- > 0;) {
+        if (tail[i] == 0x50 && tail[i + 1] == 0x4b && tail[i + 2] == 0x05 && tail[i + 3] == 0x06) {
+            eocd = tail + i;
+            break;
+        }
+    }
+    if (!eocd) {
+        apr_file_close(f);
+        return 0;
+    }
+    cd_size = zip_u32(eocd + 12);
+    cd_offset = zip_u32(eocd + 16);
+    if (cd_size > BOOT_JAR_MAX_DIRECTORY || (apr_off_t)cd_offset + (apr_off_t)cd_size > fi.size) {
+        apr_file_close(f); /* (a zip64 jar of more than 4 GB included: not a Boot application's) */
+        return 0;
+    }
+    cd = apr_palloc(p, cd_size ? cd_size : 1);
+    at = (apr_off_t)cd_offset;
+    if (apr_file_seek(f, APR_SET, &at) != APR_SUCCESS
+        || apr_file_read_full(f, cd, cd_size, &n) != APR_SUCCESS) {
+        apr_file_close(f);
+        return 0;
+    }
+    apr_file_close(f);
+    for (unsigned long off = 0; off + 46 <= cd_size && !(launcher && boot_inf);) {
+        const unsigned char *e = cd + off;
+        unsigned long name_len = zip_u16(e + 28), rest = zip_u16(e + 30) + zip_u16(e + 32);
+        if (zip_u32(e) != 0x02014b50UL || off + 46 + name_len + rest > cd_size) {
+            break;
+        }
+        launcher |= name_len == sizeof BOOT_LAUNCHER - 1 && !memcmp(e + 46, BOOT_LAUNCHER, name_len);
+        boot_inf |= name_len > 9 && !memcmp(e + 46, "BOOT-INF/", 9);
+        off += 46 + name_len + rest;
+    }
+    return launcher && boot_inf;
+}
+
 /* A script is a .java source file or a .jar; a web application (JvmScriptAlias only) is a .war
- * file or a directory holding WEB-INF/ (docs/servlet.md). Sets *webapp accordingly. */
-static const char *check_script(apr_pool_t *p, const char *directive, const char *path, int *webapp)
+ * file, a directory holding WEB-INF/ (docs/servlet.md) or a Spring Boot executable jar
+ * (docs/spring-boot.md: served as a web application). Sets *webapp and *boot accordingly. */
+static const char *check_script(apr_pool_t *p, const char *directive, const char *path, int *webapp, int *boot)
 {
     apr_finfo_t fi;
     apr_status_t rv;
     int war = jvm_conf_has_suffix(path, ".war");
     *webapp = 0;
+    *boot = 0;
     rv = apr_stat(&fi, path, APR_FINFO_TYPE, p);
     if (rv == APR_SUCCESS && fi.filetype == APR_DIR && webapp_directory(p, path)) {
         *webapp = 1;
@@ -172,6 +257,10 @@ static const char *check_script(apr_pool_t *p, const char *directive, const char
         return apr_psprintf(p, "%s: %s '%s' is not a regular file", directive, war ? "web application" : "script", path);
     }
     *webapp = war;
+    *boot = 0;
+    if (!war && jvm_conf_has_suffix(path, ".jar") && boot_jar(p, path)) {
+        *webapp = *boot = 1;
+    }
     return NULL;
 }
 
@@ -252,7 +341,7 @@ static const char *add_alias(cmd_parms *cmd, void *dummy, int argc, char *const 
         return apr_psprintf(cmd->pool, "%s: invalid file path '%s'", directive, argv[1]);
     }
     if (!is_match || !strchr(a->script, '$')) {
-        if ((err = check_script(cmd->pool, directive, a->script, &a->webapp))) {
+        if ((err = check_script(cmd->pool, directive, a->script, &a->webapp, &a->boot))) {
             return err;
         }
         if (a->webapp && is_match) {

@@ -19,6 +19,7 @@ typedef struct jvm_alias {
     const char *pattern;           /* JvmScriptAliasMatch: the regular expression as written */
     const char *where;             /* "file:line" of the directive, for messages */
     int webapp;                    /* a web application (.war or directory with WEB-INF/), not a script */
+    int boot;                      /* a Spring Boot executable jar (also webapp: served as one; docs/spring-boot.md) */
 } jvm_alias;
 
 /* One JvmDaemonProcess: a supervised group of daemon JVM processes (mod_jvm_daemon.c). The

@@ -995,11 +995,26 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
          * (RouteSocket.java), which the JDK lets it use only when opened */
         *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     }
-    *(const char **)apr_array_push(argv) = "-cp";
-    *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
-                                                       "/mod_jvm-api.jar", owner_checked ? ":" : "",
-                                                       owner_checked ? runtime_dir : "", owner_checked ? "/jna.jar" : "",
-                                                       g->class_path ? ":" : "", g->class_path ? g->class_path : "", NULL);
+    {
+        /* a Spring Boot jar is on the class path, as under java -jar: Boot's launcher (at the
+         * jar's root) must be the system class loader's, which the JDK asks for the handlers of
+         * its nested-jar URLs (java.protocol.handler.pkgs) and its nested file system */
+        const char *boot_jar = NULL;
+        for (int i = 0; i < g->preloads->nelts; i++) {
+            const char *entry = APR_ARRAY_IDX(g->preloads, i, const char *);
+            const char *bar = strchr(entry, '|');
+            if (!strncmp(entry, "boot:", 5) && bar) {
+                boot_jar = bar + 1;
+            }
+        }
+        *(const char **)apr_array_push(argv) = "-cp";
+        *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
+                                                           "/mod_jvm-api.jar", owner_checked ? ":" : "",
+                                                           owner_checked ? runtime_dir : "",
+                                                           owner_checked ? "/jna.jar" : "", boot_jar ? ":" : "",
+                                                           boot_jar ? boot_jar : "", g->class_path ? ":" : "",
+                                                           g->class_path ? g->class_path : "", NULL);
+    }
     *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
     *(const char **)apr_array_push(argv) = NULL;
     rt->argv = (const char **)argv->elts;

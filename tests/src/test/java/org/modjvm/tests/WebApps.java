@@ -44,6 +44,15 @@ public final class WebApps {
         return war;
     }
 
+    /** The Spring Boot executable jar of {@code name} ({@code target/NAME.jar}, repackaged by Boot's plugin), which must exist. */
+    public static Path bootJar(String name) {
+        Path jar = dir().resolve(name).resolve("target").resolve(name + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError(missing(name, jar));
+        }
+        return jar;
+    }
+
     /** The exploded form of {@code name} (a directory with WEB-INF/), which must exist. */
     public static Path exploded(String name) {
         Path d = dir().resolve(name).resolve("target").resolve(name);

@@ -131,6 +131,8 @@ public final class DaemonMain {
     /** Loads the preloaded applications ("script|group|callable") within startup-timeout. */
     /** A preload entry "web:CONTEXT-PATH|ROOT": a web application the group deploys at start. */
     private static final String WEB_APPLICATION_PRELOAD = "web:";
+    /** A preload entry "boot:CONTEXT-PATH|JAR": the Spring Boot application the group runs (started before it is ready). */
+    private static final String BOOT_PRELOAD = "boot:";
 
     /** Deploys "CONTEXT-PATH|ROOT" now (a failure is logged, JVM01405, and answered 503 later). */
     private static void deploy(String entry, RuntimeContext context) {
@@ -160,6 +162,14 @@ public final class DaemonMain {
         }
         Thread loader = new Thread(() -> {
             for (String entry : settings.preloads()) {
+                if (entry.startsWith(BOOT_PRELOAD)) {
+                    String boot = entry.substring(BOOT_PRELOAD.length());
+                    int bar = boot.indexOf('|');
+                    if (bar >= 0) {
+                        context.webEngines().startBoot(boot.substring(bar + 1), boot.substring(0, bar));
+                    }
+                    continue;
+                }
                 if (entry.startsWith(WEB_APPLICATION_PRELOAD)) {
                     deploy(entry.substring(WEB_APPLICATION_PRELOAD.length()), context);
                     continue;

@@ -30,6 +30,8 @@ public final class WebEngines {
     private volatile WebEngine engine;
     private Path work;
     private volatile boolean failed;
+    /** The Spring Boot application this daemon process runs, if any (at most one). */
+    private volatile BootApplication boot;
 
     public WebEngines(RuntimeConfig config, Log serverLog) {
         this.config = config;
@@ -42,6 +44,9 @@ public final class WebEngines {
      * once, JVM01400/JVM01401), and scripts go on working.
      */
     public int serve(WebRequest request) {
+        if (request.root().endsWith(".jar")) {
+            return serveBoot(request); // (C marks a .jar as a web application only if it is a Boot jar)
+        }
         WebEngine running = engine;
         if (running == null) {
             running = start();
@@ -50,6 +55,33 @@ public final class WebEngines {
             }
         }
         return running.serve(request);
+    }
+
+    /**
+     * Starts the Spring Boot application {@code jar} mounted at {@code contextPath} (a daemon
+     * group's, at start, before the process is ready): docs/spring-boot.md.
+     */
+    public void startBoot(String jar, String contextPath) {
+        synchronized (this) {
+            if (boot != null) {
+                return; // one per JVM (C refuses a second per group, JVM00131)
+            }
+        }
+        BootApplication started = BootApplication.start(serverLog, BootApplication.runtimeDirectory(), jar, contextPath);
+        synchronized (this) {
+            boot = started;
+        }
+    }
+
+    private int serveBoot(WebRequest request) {
+        BootApplication running = boot;
+        if (running == null && config.processGroup().isEmpty()) {
+            // C refuses a Boot jar without process-group= (JVM00130); JvmProcessGroup per directory can still lead here
+            request.log().log(Message.JVM01464, "Spring Boot application " + request.root() + ": Boot applications"
+                    + " run in daemon mode only (process-group=, docs/spring-boot.md): answering 503");
+            return 503;
+        }
+        return running == null ? 503 : running.serve(request);
     }
 
     /** Deploys a web application now (a daemon group's, at start): {@link WebEngine#deploy}. */
@@ -66,6 +98,10 @@ public final class WebEngines {
 
     /** Stops the engine if it was started (process shutdown). */
     public synchronized void stop() {
+        if (boot != null) {
+            boot.stop();
+            boot = null;
+        }
         WebEngine running = engine;
         if (running != null) {
             running.stop();

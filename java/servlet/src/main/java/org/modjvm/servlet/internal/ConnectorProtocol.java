@@ -12,8 +12,10 @@ import org.apache.tomcat.util.net.SSLHostConfig;
  * not arrive through it; the runtime's request threads bring them ({@link RequestProcessor}),
  * already parsed by Apache. It exists because a Tomcat Connector needs one: Tomcat hands it
  * the adapter that leads into the engine.
+ * (Not final: {@link BootConnectorProtocol}, the same connector in a Spring Boot application's
+ * own Tomcat.)
  */
-final class ConnectorProtocol implements ProtocolHandler {
+class ConnectorProtocol implements ProtocolHandler {
     static final String ID = "mod_jvm";
 
     private volatile Adapter adapter;
@@ -111,6 +113,14 @@ final class ConnectorProtocol implements ProtocolHandler {
     @Override
     public UpgradeProtocol[] findUpgradeProtocols() {
         return new UpgradeProtocol[0];
+    }
+
+    /**
+     * No port: Tomcat's {@code Connector.getLocalPort()} reads this property (by reflection) and
+     * fails without it; Spring Boot asks for it to log where its server listens.
+     */
+    public int getLocalPort() {
+        return -1;
     }
 
     /** A Connector without a port needs an id to start. */

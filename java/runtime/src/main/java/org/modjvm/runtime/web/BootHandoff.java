@@ -1,0 +1,59 @@
+package org.modjvm.runtime.web;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Where a Spring Boot application run by this daemon process hands mod_jvm what it needs: the
+ * connector of Boot's own embedded Tomcat, as a {@link WebEngine}, and how to stop the
+ * application. Called from Boot's class loader (mod_jvm's auto-configuration and connector,
+ * which the runtime puts on Boot's {@code loader.path}: java/boot, java/servlet), which sees this
+ * class through its parent, the system class loader. One Boot application per JVM (C allows one
+ * per daemon group, JVM00131), so the state is static.
+ */
+public final class BootHandoff {
+    private static volatile WebEngine connector;
+    private static volatile String contextPath;
+    private static volatile Runnable stop;
+    private static final CountDownLatch READY = new CountDownLatch(1);
+
+    private BootHandoff() {
+    }
+
+    /**
+     * Boot's Tomcat started mod_jvm's connector (its {@code ProtocolHandler.start}, at the end of
+     * the application context's refresh): {@code engine} serves requests through its adapter.
+     */
+    public static void connectorStarted(WebEngine engine) {
+        connector = engine;
+    }
+
+    /** The context path Boot's web server factory was given ({@code server.servlet.context-path}). */
+    public static void contextPath(String path) {
+        contextPath = path == null ? "" : path;
+    }
+
+    /**
+     * The application is ready (Boot's {@code ApplicationReadyEvent}); {@code stopApplication}
+     * closes its context (its shutdown, graceful if the application enables it).
+     */
+    public static void applicationReady(Runnable stopApplication) {
+        stop = stopApplication;
+        READY.countDown();
+    }
+
+    static WebEngine connector() {
+        return connector;
+    }
+
+    static String contextPath() {
+        return contextPath;
+    }
+
+    static boolean ready() {
+        return READY.getCount() == 0;
+    }
+
+    static Runnable stop() {
+        return stop;
+    }
+}
