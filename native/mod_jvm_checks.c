@@ -206,6 +206,17 @@ static int has_compiler(apr_pool_t *p, const char *home)
     return 0;
 }
 
+/* The daemon group an alias runs in as configured (its process-group=, else its server's
+ * JvmProcessGroup; *name is that name, NULL or "" for embedded mode), or NULL: embedded mode, or a
+ * group that does not exist (check_process_groups says so). JvmProcessGroup in <Directory>,
+ * <Location> or .htaccess is a per-request matter and not followed here. */
+static jvm_daemon_group *configured_group(server_rec *vs, const jvm_alias *a, const char **name)
+{
+    jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
+    *name = a->process_group ? a->process_group : dc->process_group;
+    return *name && **name ? jvm_conf_find_group(vs, *name) : NULL;
+}
+
 /* Every JDK that will have to compile a mounted .java script can: a JvmHome (or java-home=)
  * without a compiler otherwise passes and then every request to the script fails (JVM01212).
  * The mode of a script is its alias's process-group= or its server's JvmProcessGroup; a
@@ -215,11 +226,10 @@ static int check_compilers(apr_pool_t *p, server_rec *s, const char *home)
     int embedded = jvm_conf_embedded_allowed(s);
     for (server_rec *vs = s; vs; vs = vs->next) {
         jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
-        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
         const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
         for (int i = 0; i < sc->aliases->nelts; i++) {
-            const char *name = a[i].process_group ? a[i].process_group : dc->process_group;
-            jvm_daemon_group *g = name && *name ? jvm_conf_find_group(vs, name) : NULL;
+            const char *name;
+            jvm_daemon_group *g = configured_group(vs, &a[i], &name);
             const char *jdk = g ? (g->java_home ? g->java_home : home) : home;
             if (!jvm_conf_has_suffix(a[i].script, ".java") || (!g && !embedded) || has_compiler(p, jdk)) {
                 continue;
@@ -477,11 +487,10 @@ static int check_webapps_readable(apr_pool_t *p, server_rec *s)
     int embedded = jvm_conf_embedded_allowed(s);
     for (server_rec *vs = s; vs; vs = vs->next) {
         jvm_server_conf *sc = ap_get_module_config(vs->module_config, &jvm_module);
-        jvm_dir_conf *dc = ap_get_module_config(vs->lookup_defaults, &jvm_module);
         const jvm_alias *a = (const jvm_alias *)sc->aliases->elts;
         for (int i = 0; i < sc->aliases->nelts; i++) {
-            const char *name = a[i].process_group ? a[i].process_group : dc->process_group;
-            jvm_daemon_group *g = name && *name ? jvm_conf_find_group(vs, name) : NULL;
+            const char *name;
+            jvm_daemon_group *g = configured_group(vs, &a[i], &name);
             jvm_daemon_identity id;
             const char *who, *key;
             apr_array_header_t *list;

@@ -25,7 +25,7 @@ import org.modjvm.runtime.log.Message;
  * application or plant a class in it. A process's directory is removed when it stops, and
  * those of processes that are gone are removed when the next one starts.
  */
-final class WorkDirectories {
+public final class WorkDirectories {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private WorkDirectories() {
@@ -93,7 +93,8 @@ final class WorkDirectories {
         }
     }
 
-    private static void removeTree(Path root) throws IOException {
+    /** Removes {@code root} and everything below it (links are removed, not followed); nothing if it is not there. */
+    public static void removeTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

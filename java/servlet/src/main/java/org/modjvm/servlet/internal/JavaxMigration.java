@@ -19,6 +19,7 @@ import java.util.zip.ZipInputStream;
 import org.apache.catalina.util.ContextName;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
+import org.modjvm.runtime.web.WorkDirectories;
 
 /**
  * javax.servlet web applications (Servlet 4.0 and older: Java EE 8, before the move to the
@@ -100,13 +101,13 @@ final class JavaxMigration {
         long started = System.nanoTime();
         try {
             Files.createDirectories(workDirectory);
-            removeTree(target);
+            WorkDirectories.removeTree(target);
             Converter.convert(source, target);
         } catch (IOException | RuntimeException | LinkageError e) {
             log.log(Message.JVM01441, what + " and could not be converted to jakarta.servlet: "
                     + DeploymentFailure.oneLine(DeploymentFailure.describe(e)) + "; answering 503 until it changes");
             try {
-                removeTree(target);
+                WorkDirectories.removeTree(target);
             } catch (IOException ignored) {
                 // the work directory goes with the process
             }
@@ -125,25 +126,6 @@ final class JavaxMigration {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    private static void removeTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /** The converter's classes are named here only, so this class loads without them. */

@@ -3,12 +3,6 @@ package org.modjvm.servlet.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.catalina.Host;
@@ -27,8 +21,6 @@ import org.modjvm.runtime.web.WebRequest;
  * when its WAR changes.
  */
 public final class TomcatEngine implements WebEngine {
-    /** AsyncContext.start() tasks: a few threads, made when needed, gone when idle. */
-    private static final int ASYNC_THREADS = 8;
 
     /** Tomcat's loggers are configured here and must not be collected (java.util.logging holds them weakly). */
     private static final Logger TOMCAT_LOGGER = Logger.getLogger("org.apache");
@@ -36,22 +28,14 @@ public final class TomcatEngine implements WebEngine {
     private final Log serverLog;
     private final Tomcat tomcat;
     private final Host host;
-    private final Connector connector;
-    private final ThreadPoolExecutor asyncExecutor;
+    private final Processors processors;
     private final ConcurrentHashMap<String, Deployment> deployments = new ConcurrentHashMap<>();
-    /**
-     * Idle processors, reused by whichever thread serves next: a daemon's connection threads come
-     * and go (Apache reconnects every few seconds), and a processor (a Coyote request and
-     * response with their buffers) per thread would be built again for each of them.
-     */
-    private final ConcurrentLinkedQueue<RequestProcessor> idleProcessors = new ConcurrentLinkedQueue<>();
 
-    private TomcatEngine(Log serverLog, Tomcat tomcat, Connector connector, ThreadPoolExecutor asyncExecutor) {
+    private TomcatEngine(Log serverLog, Tomcat tomcat, Connector connector) {
         this.serverLog = serverLog;
         this.tomcat = tomcat;
         this.host = tomcat.getHost();
-        this.connector = connector;
-        this.asyncExecutor = asyncExecutor;
+        this.processors = new Processors(connector.getProtocolHandler().getAdapter());
     }
 
     /** Starts the engine, its work files under {@code work}. */
@@ -80,9 +64,6 @@ public final class TomcatEngine implements WebEngine {
         Connector connector = new Connector(protocol);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
-        ThreadPoolExecutor asyncExecutor = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads("mod_jvm-async-"));
-        asyncExecutor.allowCoreThreadTimeOut(true);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(TomcatEngine.class.getClassLoader());
@@ -94,7 +75,7 @@ public final class TomcatEngine implements WebEngine {
         serverLog.log(Message.JVM01403, "servlet engine " + org.apache.catalina.util.ServerInfo.getServerInfo()
                 + " started for process group " + config.processGroup() + " in " + Log.millis(started)
                 + " ms (work directory " + work + ")");
-        return new TomcatEngine(serverLog, tomcat, connector, asyncExecutor);
+        return new TomcatEngine(serverLog, tomcat, connector);
     }
 
     @Override
@@ -103,19 +84,7 @@ public final class TomcatEngine implements WebEngine {
         if (!deployment.available()) {
             return 503; // why was logged when it failed (JVM01405)
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try {
-            RequestProcessor processor = idleProcessors.poll();
-            if (processor == null) {
-                processor = new RequestProcessor(connector.getProtocolHandler().getAdapter(), asyncExecutor);
-            }
-            int result = processor.serve(request);
-            idleProcessors.offer(processor); // recycled by serve
-            return result;
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return processors.serve(request);
     }
 
     @Override
@@ -177,15 +146,6 @@ public final class TomcatEngine implements WebEngine {
         } catch (Exception e) {
             serverLog.log(Message.JVM01410, "stopping the servlet engine:", e);
         }
-        asyncExecutor.shutdownNow();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        processors.stop();
     }
 }
