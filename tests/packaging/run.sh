@@ -119,7 +119,7 @@ check "module in Apache's module directory" test -f /usr/lib/apache2/modules/mod
 check "runtime jars in /usr/share/mod_jvm" test -f /usr/share/mod_jvm/mod_jvm-runtime.jar -a -f /usr/share/mod_jvm/mod_jvm-api.jar
 check "JNA for script-user= next to them" test -f /usr/share/mod_jvm/jna.jar -a -f /usr/share/mod_jvm/libjnidispatch.so
 # the servlet engine for web applications: servlet/ beside the runtime jar, all of it
-servlet_jars="ecj.jar mod-jvm-servlet.jar tomcat-annotations-api.jar tomcat-embed-core.jar tomcat-embed-el.jar tomcat-embed-jasper.jar"
+servlet_jars="ecj.jar jakartaee-migration-shaded.jar mod-jvm-servlet.jar tomcat-annotations-api.jar tomcat-embed-core.jar tomcat-embed-el.jar tomcat-embed-jasper.jar"
 check "servlet engine in /usr/share/mod_jvm/servlet ($servlet_jars)" \
     test "$(cd /usr/share/mod_jvm/servlet 2>/dev/null && ls *.jar | tr '\n' ' ')" = "$servlet_jars "
 if [ -d native/target/module/servlet ]; then
