@@ -78,8 +78,15 @@ int jvm_response_head(jvm_response *resp, const void *head, size_t len)
         return -1;
     }
     r->status = status;
-    /* a code alone (3 digits): Apache's reason phrase, as for mod_proxy_ajp's responses */
-    r->status_line = status_len == 3 ? NULL : apr_pstrmemdup(r->pool, status_line, status_len);
+    if (status_len == 3) {
+        /* a code alone (a servlet engine sends no reason): Apache's reason phrase when it has one;
+         * for a code it does not know, Apache would send "500 Internal Server Error" in its place,
+         * so the code stands as its own reason ("418 418", what Tomcat sends over AJP) */
+        r->status_line = strncmp(ap_get_status_line(status), status_line, 3) == 0 ? NULL
+                       : apr_psprintf(r->pool, "%d %d", status, status);
+    } else {
+        r->status_line = apr_pstrmemdup(r->pool, status_line, status_len);
+    }
     resp->head_sent = 1;
     return 0;
 }

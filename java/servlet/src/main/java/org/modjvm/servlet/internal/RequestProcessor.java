@@ -65,23 +65,6 @@ final class RequestProcessor extends AbstractProcessor {
     /** The request the calling thread serves, for the engine's log lines (EngineLogHandler). */
     private static final ThreadLocal<WebRequest> ON_THIS_THREAD = new ThreadLocal<>();
 
-    /**
-     * The codes Apache (2.4) has a reason phrase for: for them the status line is the code
-     * alone, and Apache adds its phrase. For another code Apache would send "500 Internal
-     * Server Error" in place of the code (its status line for a code it does not know), so the
-     * line carries a reason: the code again, which is what Tomcat sends over AJP and so what a
-     * client gets from mod_proxy_ajp ("418 418").
-     */
-    private static final java.util.BitSet APACHE_REASONS = new java.util.BitSet(600);
-
-    static {
-        for (int code : new int[] {200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305,
-                307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417,
-                421, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510,
-                511}) {
-            APACHE_REASONS.set(code);
-        }
-    }
 
     private final Executor executor;
     private final BlockingQueue<Object> onRequestThread = new LinkedBlockingQueue<>();
@@ -350,12 +333,8 @@ final class RequestProcessor extends AbstractProcessor {
         if (status < 200 || status > 999) {
             status = 500; // a 1xx cannot end a request (Apache sends 100-continue itself)
         }
-        pendingHead = Frames.encodeHead(status, statusLine(status), names, values, kept);
-    }
-
-    static String statusLine(int status) {
-        String code = Integer.toString(status);
-        return APACHE_REASONS.get(status) ? code : code + " " + code;
+        // the code alone: Apache supplies the reason phrase (mod_jvm_response.c)
+        pendingHead = Frames.encodeHead(status, Integer.toString(status), names, values, kept);
     }
 
     @Override
