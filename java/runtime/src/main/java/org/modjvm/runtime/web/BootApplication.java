@@ -21,6 +21,12 @@ import org.modjvm.runtime.log.Message;
 final class BootApplication {
     static final String LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
     static final String BOOT_DIRECTORY = "boot";
+    /**
+     * mod_jvm's auto-configurations in {@code boot/}, for Boot 4 and for Boot 3 (java/boot,
+     * java/boot3: Boot's Tomcat factory changed packages); both go on {@code loader.path} and
+     * each applies only to its own Boot.
+     */
+    static final String[] BOOT_JARS = {"mod_jvm-boot.jar", "mod_jvm-boot3.jar"};
 
     private final Log serverLog;
     private final String jar;
@@ -59,8 +65,13 @@ final class BootApplication {
             return;
         }
         Path connectorJar = runtimeDirectory.resolve(WebEngines.ENGINE_DIRECTORY).resolve("mod-jvm-servlet.jar");
-        Path bootJar = runtimeDirectory.resolve(BOOT_DIRECTORY).resolve("mod_jvm-boot.jar");
-        for (Path needed : new Path[] {connectorJar, bootJar}) {
+        StringBuilder loaderPath = new StringBuilder();
+        for (String bootJar : BOOT_JARS) {
+            loaderPath.append(runtimeDirectory.resolve(BOOT_DIRECTORY).resolve(bootJar)).append(',');
+        }
+        loaderPath.append(connectorJar);
+        for (String entry : loaderPath.toString().split(",")) {
+            Path needed = Path.of(entry);
             if (!Files.isReadable(needed)) {
                 serverLog.log(Message.JVM01461, "Spring Boot application " + jar + " failed to start: mod_jvm's "
                         + needed + " is missing (a partial install); answering 503 until this process is replaced");
@@ -69,7 +80,7 @@ final class BootApplication {
         }
         // Boot's loader.path: entries before the jar's own BOOT-INF/classes and BOOT-INF/lib;
         // ours hold only org.modjvm classes (Tomcat itself is the application's)
-        System.setProperty("loader.path", bootJar + "," + connectorJar);
+        System.setProperty("loader.path", loaderPath.toString());
         Throwable[] failure = new Throwable[1];
         // "main", as under java -jar: Boot's startup failure handler and its logs look for it
         Thread thread = new Thread(() -> {

@@ -1,0 +1,141 @@
+package org.modjvm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Spring Boot jars other than BootDaemonTest's Boot 4 one (docs/spring-boot.md): an unmodified
+ * Boot 3.5 jar (tests/webapps/boot35: Tomcat 10.1, Servlet 6.0) served by mod_jvm's connector in
+ * its own Tomcat in a daemon group of two processes; jars mod_jvm cannot serve (WebFlux on Netty,
+ * non-web, the Jetty starter) refused at startup with a numbered line that says why; a failing
+ * start (a bean that throws, a property only a missing profile sets) named in one line, the mount
+ * 503, and the group restarted with a growing delay instead of a crash loop.
+ */
+@ExtendWith(DumpLogOnFailure.class)
+class BootVariantsTest {
+    static ApacheServer server;
+    static Path jar;
+
+    @BeforeAll
+    static void start() {
+        server = ApacheServer.create().name("boot-variants");
+        jar = copy(server, "boot35", "apps/inventory/inventory.jar");
+        server.config("""
+                JvmDaemonProcess inventory processes=2 threads=4 jvm-options="-Xmx256m" startup-timeout=180 socket-timeout=180
+                JvmScriptAlias /inventory %s process-group=inventory
+                """.formatted(jar)).start();
+        awaitReady(server, "inventory", 2);
+    }
+
+    /** Waits until {@code n} processes of {@code group} said they are ready (Boot starts slowly on a busy machine). */
+    static void awaitReady(ApacheServer s, String group, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        while (Daemons.countLines(s.errorLog(), "JVM01300: daemon process of group " + group + " ready") < n) {
+            assertTrue(System.nanoTime() < deadline, () -> n + " processes of " + group + " not ready:\n" + s.errorLog());
+            ApacheServer.sleep(200);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A copy of tests/webapps/NAME's Boot jar in the server's root. */
+    static Path copy(ApacheServer s, String name, String relative) {
+        Path target = s.root().resolve(relative);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(WebApps.bootJar(name), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    @Test
+    void aBoot35JarIsServedThroughModJvmsConnectorInItsTomcat101() {
+        RawHttp.Response r = RawHttp.get(server.port(), "/inventory/?x=1");
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.header("Content-Type").startsWith("application/json"), r.toString());
+        String body = r.text();
+        assertTrue(body.contains("\"greeting\":\"Hello from Spring Boot 3.5\""), body); // the jar's application.properties
+        assertTrue(body.contains("\"boot\":\"3.5."), body);
+        assertTrue(body.contains("\"servletApi\":\"6.0\""), body);
+        assertTrue(body.contains("\"contextPath\":\"/inventory\""), body);
+        assertTrue(body.contains("\"requestUri\":\"/inventory/\""), body);
+        assertTrue(body.contains("\"serverPort\":" + server.port()), body); // Apache's port, not Boot's 8080
+        assertTrue(body.contains("\"server\":\"Apache Tomcat/10.1."), body); // the application's own Tomcat
+        String log = server.errorLog();
+        assertTrue(log.contains("JVM01460: Spring Boot application " + jar + " started at context path /inventory in "), log);
+        assertFalse(log.contains("Tomcat started on port 8080"), log);
+        // both processes started the application (processes=2), each before it said it was ready
+        assertEquals(2, Daemons.countLines(log, "JVM01460: Spring Boot application " + Pattern.quote(jar.toString())), log);
+    }
+
+    @Test
+    void aSessionAttributeSurvivesBetweenRequestsOfItsProcess() {
+        RawHttp.Response first = RawHttp.get(server.port(), "/inventory/visits?name=caf%C3%A9");
+        assertEquals(200, first.status(), first.toString());
+        assertTrue(first.text().contains("\"visits\":1"), first.text());
+        assertTrue(first.text().contains("\"name\":\"café\""), first.text());
+        String setCookie = first.header("Set-Cookie");
+        assertNotNull(setCookie, first.toString());
+        Matcher m = Pattern.compile("JSESSIONID=([^;]+)").matcher(setCookie);
+        assertTrue(m.find(), setCookie);
+        assertTrue(setCookie.contains("Path=/inventory"), setCookie);
+        String pid = field(first.text(), "pid");
+        // sessions across the group's two processes are another matter (sticky sessions): the
+        // session is asked for until the process that has it answers
+        for (int i = 0; i < 40; i++) {
+            RawHttp.Response next = RawHttp.get(server.port(), "/inventory/visits", "Cookie: JSESSIONID=" + m.group(1));
+            assertEquals(200, next.status(), next.toString());
+            if (field(next.text(), "pid").equals(pid)) {
+                assertTrue(next.text().contains("\"visits\":2"), next.text());
+                return;
+            }
+        }
+        throw new AssertionError("process " + pid + ", which has the session, answered none of 40 requests");
+    }
+
+    /** A number field of a flat JSON object. */
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
+    }
+
+    @Test
+    void aJsonBodyIsReadThroughTheConnector() {
+        byte[] item = "{\"name\":\"crate\",\"quantity\":12}".getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response r = RawHttp.request(server.port(), "POST", "/inventory/items", item,
+                "Content-Type: application/json");
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.text().contains("\"added\":\"crate\""), r.text());
+        assertTrue(r.text().contains("\"quantity\":12"), r.text());
+    }
+
+    @Test
+    void anUnknownPathIsBootsOwnJson404() {
+        RawHttp.Response r = RawHttp.get(server.port(), "/inventory/no-such-item", "Accept: application/json");
+        assertEquals(404, r.status(), r.toString());
+        assertTrue(r.text().contains("\"path\":\"/inventory/no-such-item\""), r.text());
+    }
+}
