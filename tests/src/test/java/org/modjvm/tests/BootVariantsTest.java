@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -137,5 +139,115 @@ class BootVariantsTest {
         RawHttp.Response r = RawHttp.get(server.port(), "/inventory/no-such-item", "Accept: application/json");
         assertEquals(404, r.status(), r.toString());
         assertTrue(r.text().contains("\"path\":\"/inventory/no-such-item\""), r.text());
+    }
+
+    // ---- jars mod_jvm cannot serve: refused at startup ---------------------------------------
+
+    @Test
+    void webFluxNonWebAndJettyJarsAreRefusedAtStartupWithTheirReason() {
+        try (ApacheServer s = ApacheServer.create().name("boot-refused")) {
+            Path reactive = copy(s, "boot-webflux", "apps/reactive.jar");
+            Path report = copy(s, "boot-nonweb", "apps/report.jar");
+            Path jetty = copy(s, "boot-jetty", "apps/jetty.jar");
+            s.config("""
+                    JvmDaemonProcess reactive jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess report jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess jetty jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
+                    JvmScriptAlias / %s process-group=reactive
+                    JvmScriptAlias /report %s process-group=report
+                    JvmScriptAlias /jetty %s process-group=jetty
+                    """.formatted(reactive, report, jetty)).start();
+            String log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group reactive ", Duration.ofSeconds(180));
+            log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group report ", Duration.ofSeconds(60));
+            log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group jetty ", Duration.ofSeconds(60));
+            String all = log;
+
+            // WebFlux on Netty: refused before Netty opened its port
+            assertTrue(all.contains("JVM01462: Spring Boot application " + reactive + " refused: it is a reactive (WebFlux)"
+                    + " web application, which Boot runs on Netty; mod_jvm serves servlet web applications"), all);
+            assertFalse(all.contains("Netty started on port"), all);
+            // a non-web application: refused before its runner did its work
+            assertTrue(all.contains("JVM01462: Spring Boot application " + report + " refused: it is not a web"
+                    + " application"), all);
+            assertFalse(all.contains("nightly report written"), all);
+            // the Jetty starter: refused, pointing to the Tomcat starter, before Jetty opened its port
+            assertTrue(all.contains("JVM01466: Spring Boot application " + jetty + " refused: it runs on Jetty"
+                    + " (spring-boot-starter-jetty), and mod_jvm is the connector of Boot's embedded Tomcat only:"
+                    + " build it with the Tomcat starter"), all);
+            assertFalse(all.contains("Jetty started on port"), all);
+            for (String line : Daemons.lines(all, "JVM0146[26]").split("\n")) {
+                // what happens next, in the same line
+                assertTrue(line.endsWith("the process exits before it is ready: the group restarts it with a growing"
+                        + " delay (JVM00080) and its URLs answer 503 until one starts"), line);
+            }
+            for (String group : new String[] {"reactive", "report", "jetty"}) {
+                assertFalse(all.contains("JVM01300: daemon process of group " + group + " ready"), all);
+            }
+            // never a silent 404: the mounts answer 503
+            for (String target : new String[] {"/", "/report/", "/jetty/"}) {
+                RawHttp.Response r = RawHttp.get(s.port(), target);
+                assertEquals(503, r.status(), () -> target + ": " + r);
+            }
+        }
+    }
+
+    // ---- a failing start: its cause in one line, 503, a backoff ------------------------------
+
+    @Test
+    void aFailingStartIsOneLineWithItsCause503AndABackoff() {
+        try (ApacheServer s = ApacheServer.create().name("boot-failing")) {
+            Path ledger = copy(s, "boot-broken", "apps/ledger.jar");
+            s.config("""
+                    JvmDaemonProcess noprofile jvm-options="-Xmx192m -Dserver.servlet.context-path=/plain" \\
+                        startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess badbean jvm-options="-Xmx192m -Dspring.profiles.active=prod -Dserver.servlet.context-path=/prod" \\
+                        startup-timeout=180 connect-timeout=3
+                    JvmScriptAlias /plain %s process-group=noprofile
+                    JvmScriptAlias /prod %s process-group=badbean
+                    """.formatted(ledger, ledger)).start();
+            // the second death before ready of each group: the delays 1 s, then 2 s
+            s.awaitErrorLog(0, "JVM00080: daemon process 0 of group noprofile .* in 2 s", Duration.ofSeconds(240));
+            String log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group badbean .* in 2 s", Duration.ofSeconds(120));
+
+            // a property only the missing profile sets: Spring's reason, in one numbered line
+            String missing = Daemons.lines(log, "JVM01461: Spring Boot application " + Pattern.quote(ledger.toString())
+                    + " failed to start: .*Could not resolve placeholder 'inventory.warehouse'");
+            // a bean that throws in its constructor (the prod profile's): its exception
+            String throwing = Daemons.lines(log, "JVM01461: Spring Boot application " + Pattern.quote(ledger.toString())
+                    + " failed to start: java.lang.IllegalStateException: the ledger's journal"
+                    + " /nonexistent/ledger.journal does not exist");
+            assertFalse(missing.isEmpty(), log);
+            assertFalse(throwing.isEmpty(), log);
+            for (String group : new String[] {"noprofile", "badbean"}) {
+                // one JVM01461 line per start that failed, each process gone before it was ready
+                List<String> pids = new ArrayList<>();
+                Matcher died = Pattern.compile("JVM00080: daemon process 0 of group " + group + " \\(pid (\\d+)\\)").matcher(log);
+                while (died.find()) {
+                    pids.add(died.group(1));
+                }
+                assertTrue(pids.size() >= 2, log);
+                for (String pid : pids) {
+                    assertEquals(1, Daemons.countLines(log, "\\[pid " + pid + "\\] .*JVM01461: "), () -> pid + ":\n" + log);
+                }
+                assertFalse(log.contains("JVM01300: daemon process of group " + group + " ready"), log);
+                // the backoff: 1 s, then 2 s (not a restart as soon as the process died)
+                List<Integer> delays = new ArrayList<>();
+                Matcher m = Pattern.compile("JVM00080: daemon process 0 of group " + group + " .* the next one starts in (\\d+) s")
+                        .matcher(log);
+                while (m.find()) {
+                    delays.add(Integer.parseInt(m.group(1)));
+                }
+                assertEquals(List.of(1, 2), delays.subList(0, 2), log);
+                int starts = Daemons.countLines(log, "JVM00050: started daemon process 0 of group " + group + " ");
+                assertTrue(starts <= delays.size() + 1, () -> starts + " starts for " + delays + ":\n" + log);
+            }
+            // the mounts answer 503, within connect-timeout
+            for (String target : new String[] {"/plain/", "/prod/"}) {
+                long t0 = System.nanoTime();
+                RawHttp.Response r = RawHttp.get(s.port(), target);
+                assertEquals(503, r.status(), () -> target + ": " + r);
+                assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), target);
+            }
+        }
     }
 }

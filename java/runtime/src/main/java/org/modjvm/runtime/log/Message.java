@@ -113,11 +113,12 @@ public enum Message {
     JVM01441(ERR, "web application … is a javax.servlet application (…) and could not be converted to jakarta.servlet: …", Message.STARTUP_FAILURE),
     JVM01442(ERR, "web application … is a javax.servlet application (…), which Tomcat 11 cannot run as it is, and the converter … is not installed …", Message.STARTUP_FAILURE),
     JVM01460(INFO, "Spring Boot application … started at context path … in N ms: served through mod_jvm's connector, no TCP port"),
-    JVM01461(ERR, "Spring Boot application … failed to start: …; answering 503 until this process is replaced", Message.STARTUP_FAILURE),
-    JVM01462(ERR, "Spring Boot application … started without a Tomcat servlet web server (…): answering 503", Message.STARTUP_FAILURE),
-    JVM01463(ERR, "Spring Boot application … has context path … (server.servlet.context-path) but is mounted at …: answering 503", Message.STARTUP_FAILURE),
+    JVM01461(ERR, "Spring Boot application … failed to start: …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
+    JVM01462(ERR, "Spring Boot application … refused: it is not a web application / a reactive (WebFlux) web application / started without mod_jvm's connector …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
+    JVM01463(ERR, "Spring Boot application … has context path … (server.servlet.context-path) but is mounted at …: set …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
     JVM01464(ERR, "Spring Boot application …: Boot applications run in daemon mode only (…): answering 503"),
-    JVM01465(WARNING, "stopping Spring Boot application … failed: …");
+    JVM01465(WARNING, "stopping Spring Boot application … failed: …"),
+    JVM01466(ERR, "Spring Boot application … refused: it runs on … (the Jetty starter's server), and mod_jvm is the connector of Boot's embedded Tomcat only: build it with the Tomcat starter …; the process exits before it is ready: …", Message.STARTUP_FAILURE);
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"

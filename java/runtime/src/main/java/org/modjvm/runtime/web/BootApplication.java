@@ -41,14 +41,23 @@ final class BootApplication {
 
     /**
      * Starts the application and returns when its {@code main} returned (the context refreshed,
-     * the connector started, the application ready) or failed; a failure is logged and the
-     * application answers 503. Called once, before the process says it is ready.
+     * the connector started, the application ready). Called once, before the process says it is
+     * ready. If the application cannot serve (its start failed, mod_jvm refused it, its context
+     * path is not the mount's) this logs why in one numbered line and the process exits: it
+     * never said it was ready, so the Apache parent restarts it with a growing delay (JVM00080)
+     * and the mount answers 503 meanwhile, instead of a process kept up only to answer 503.
      */
     static BootApplication start(Log serverLog, Path runtimeDirectory, String jar, String mountPath) {
         BootApplication application = new BootApplication(serverLog, jar, mountPath);
         application.launch(runtimeDirectory);
         return application;
     }
+
+    /** How a line about an application that cannot serve ends: what happens next. */
+    static final String EXITING = "; the process exits before it is ready: the group restarts it with a growing"
+            + " delay (JVM00080) and its URLs answer 503 until one starts";
+    /** The exit status of a process whose application cannot serve (as a failed preload's). */
+    static final int EXIT_STATUS = 1;
 
     private void launch(Path runtimeDirectory) {
         long started = System.nanoTime();
@@ -59,9 +68,9 @@ final class BootApplication {
             Class<?> launcher = Class.forName(LAUNCHER, false, ClassLoader.getSystemClassLoader());
             main = launcher.getMethod("main", String[].class);
         } catch (ReflectiveOperationException | LinkageError e) {
-            serverLog.log(Message.JVM01461, "Spring Boot application " + jar + " failed to start: Boot's launcher "
+            exit(Message.JVM01461, "Spring Boot application " + jar + " failed to start: Boot's launcher "
                     + LAUNCHER + " is not on the process's class path (" + e + "; a Boot 3.2 or later executable"
-                    + " jar holds it); answering 503 until this process is replaced");
+                    + " jar holds it)");
             return;
         }
         Path connectorJar = runtimeDirectory.resolve(WebEngines.ENGINE_DIRECTORY).resolve("mod-jvm-servlet.jar");
@@ -73,8 +82,8 @@ final class BootApplication {
         for (String entry : loaderPath.toString().split(",")) {
             Path needed = Path.of(entry);
             if (!Files.isReadable(needed)) {
-                serverLog.log(Message.JVM01461, "Spring Boot application " + jar + " failed to start: mod_jvm's "
-                        + needed + " is missing (a partial install); answering 503 until this process is replaced");
+                exit(Message.JVM01461, "Spring Boot application " + jar + " failed to start: mod_jvm's "
+                        + needed + " is missing (a partial install)");
                 return;
             }
         }
@@ -100,26 +109,38 @@ final class BootApplication {
             return;
         }
         if (failure[0] != null) {
+            BootHandoff.Refusal refusal = BootHandoff.refusal();
+            if (refusal != null) {
+                // mod_jvm's auto-configuration refused it before it started anything
+                exit(refusal == BootHandoff.Refusal.NOT_TOMCAT ? Message.JVM01466 : Message.JVM01462,
+                        "Spring Boot application " + jar + " refused: " + BootHandoff.refusalReason());
+                return;
+            }
             Throwable cause = failure[0];
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();
             }
-            serverLog.log(Message.JVM01461, "Spring Boot application " + jar + " failed to start: " + cause
-                    + " (Boot's own report is above); answering 503 until this process is replaced");
+            exit(Message.JVM01461, "Spring Boot application " + jar + " failed to start: " + cause
+                    + (connectorMismatch(cause) ? " (mod_jvm's connector, built against Tomcat 11.0 and tested with"
+                            + " Boot 3.5's Tomcat 10.1, does not link against this application's Tomcat)" : "")
+                    + " (Boot's own report is above)");
             return;
         }
         WebEngine connector = BootHandoff.connector();
         if (connector == null) {
-            serverLog.log(Message.JVM01462, "Spring Boot application " + jar + " started without a Tomcat servlet"
-                    + " web server (a non-web application, WebFlux on Netty, or another server than the Tomcat starter"
-                    + " Boot uses by default; mod_jvm serves Boot's Tomcat): answering 503");
+            // (what mod_jvm's auto-configuration did not refuse: the application's own web
+            // server factory, or a Boot whose Tomcat factory mod_jvm does not know)
+            exit(Message.JVM01462, "Spring Boot application " + jar + " refused: it started without mod_jvm's"
+                    + " connector in a Tomcat servlet web server (its own web server factory, or a Boot version"
+                    + " mod_jvm does not know: Boot 3.5 and 4.0 are tested); mod_jvm serves servlet web applications"
+                    + " through Boot's Tomcat");
             return;
         }
         String contextPath = BootHandoff.contextPath() == null ? "" : BootHandoff.contextPath();
         if (!contextPath.equals(mountPath)) {
-            serverLog.log(Message.JVM01463, "Spring Boot application " + jar + " has context path "
+            exit(Message.JVM01463, "Spring Boot application " + jar + " has context path "
                     + shown(contextPath) + " (server.servlet.context-path) but is mounted at " + shown(mountPath)
-                    + ": answering 503; set server.servlet.context-path=" + shown(mountPath)
+                    + ": set server.servlet.context-path=" + shown(mountPath)
                     + " (e.g. -Dserver.servlet.context-path=" + shown(mountPath) + " in jvm-options) or mount it at "
                     + shown(contextPath));
             return;
@@ -128,6 +149,29 @@ final class BootApplication {
         serverLog.log(Message.JVM01460, "Spring Boot application " + jar + " started at context path "
                 + shown(contextPath) + " in " + Log.millis(started) + " ms: served through mod_jvm's connector,"
                 + " no TCP port" + (BootHandoff.ready() ? "" : " (it did not report ApplicationReadyEvent)"));
+    }
+
+    /**
+     * The application cannot serve: says why (one line, {@code what} and {@link #EXITING}), closes
+     * what it started and ends the process before it says it is ready (see {@link #start}).
+     */
+    private void exit(Message message, String what) {
+        serverLog.log(message, what + EXITING);
+        stop();
+        Runtime.getRuntime().halt(EXIT_STATUS);
+    }
+
+    /** A linkage error in mod_jvm's own code: its connector against the application's Tomcat. */
+    private static boolean connectorMismatch(Throwable cause) {
+        if (!(cause instanceof LinkageError)) {
+            return false;
+        }
+        for (StackTraceElement frame : cause.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.modjvm.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String shown(String contextPath) {

@@ -14,6 +14,8 @@ public final class BootHandoff {
     private static volatile WebEngine connector;
     private static volatile String contextPath;
     private static volatile Runnable stop;
+    private static volatile Refusal refusal;
+    private static volatile String refusalReason;
     private static final CountDownLatch READY = new CountDownLatch(1);
 
     private BootHandoff() {
@@ -39,6 +41,36 @@ public final class BootHandoff {
     public static void applicationReady(Runnable stopApplication) {
         stop = stopApplication;
         READY.countDown();
+    }
+
+    /**
+     * Why mod_jvm cannot serve an application (java/boot's {@code ModJvmRefusalAutoConfiguration}
+     * finds out while Boot prepares its context, before it creates a bean or starts a server).
+     */
+    public enum Refusal {
+        /** Not a servlet web application: a non-web one, or a reactive (WebFlux) one (JVM01462). */
+        NOT_SERVLET,
+        /** A servlet web application on another server than Tomcat, the Jetty starter's (JVM01466). */
+        NOT_TOMCAT
+    }
+
+    /**
+     * mod_jvm refuses the application ({@code why}: what it is, what mod_jvm serves instead): the
+     * returned exception, thrown by the caller, ends Boot's start before the application does
+     * anything, and the runtime logs the refusal's numbered line instead of a failed start's.
+     */
+    public static IllegalStateException refuse(Refusal kind, String why) {
+        refusalReason = why;
+        refusal = kind;
+        return new IllegalStateException("mod_jvm cannot serve this application: " + why);
+    }
+
+    static Refusal refusal() {
+        return refusal;
+    }
+
+    static String refusalReason() {
+        return refusalReason;
     }
 
     static WebEngine connector() {
