@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +92,44 @@ class BootVariantsTest {
         assertFalse(log.contains("Tomcat started on port 8080"), log);
         // both processes started the application (processes=2), each before it said it was ready
         assertEquals(2, Daemons.countLines(log, "JVM01460: Spring Boot application " + Pattern.quote(jar.toString())), log);
+    }
+
+    @Test
+    void neitherProcessHasATcpSocket() {
+        List<Long> pids = Daemons.awaitPids(server, "inventory", 2, Duration.ofSeconds(30));
+        for (long pid : pids) {
+            // the process's sockets (fd -> socket:[inode]) against the kernel's TCP tables
+            Set<String> own = new HashSet<>();
+            try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            own.add(target.substring(8, target.length() - 1));
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            assertFalse(own.isEmpty(), "daemon " + pid + " has its UNIX socket at least");
+            List<String> tcp = new ArrayList<>();
+            for (String table : new String[] {"tcp", "tcp6"}) {
+                try {
+                    List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/net/" + table));
+                    for (String line : lines.subList(1, lines.size())) {
+                        if (own.contains(line.trim().split("\\s+")[9])) {
+                            tcp.add(table + " " + line.trim());
+                        }
+                    }
+                } catch (IOException e) {
+                    // no IPv6
+                }
+            }
+            assertEquals(List.of(), tcp, "TCP sockets of daemon " + pid + " (Boot 3.5's Tomcat opened a port?)");
+        }
     }
 
     @Test
