@@ -237,17 +237,21 @@ class BootVariantsTest {
     void aFailingStartIsOneLineWithItsCause503AndABackoff() {
         try (ApacheServer s = ApacheServer.create().name("boot-failing")) {
             Path ledger = copy(s, "boot-broken", "apps/ledger.jar");
+            Path inventory = copy(s, "boot35", "apps/inventory.jar");
             s.config("""
                     JvmDaemonProcess noprofile jvm-options="-Xmx192m -Dserver.servlet.context-path=/plain" \\
                         startup-timeout=180 connect-timeout=3
                     JvmDaemonProcess badbean jvm-options="-Xmx192m -Dspring.profiles.active=prod -Dserver.servlet.context-path=/prod" \\
                         startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess wrongpath jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
                     JvmScriptAlias /plain %s process-group=noprofile
                     JvmScriptAlias /prod %s process-group=badbean
-                    """.formatted(ledger, ledger)).start();
+                    JvmScriptAlias /stock %s process-group=wrongpath
+                    """.formatted(ledger, ledger, inventory)).start();
             // the second death before ready of each group: the delays 1 s, then 2 s
             s.awaitErrorLog(0, "JVM00080: daemon process 0 of group noprofile .* in 2 s", Duration.ofSeconds(240));
-            String log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group badbean .* in 2 s", Duration.ofSeconds(120));
+            s.awaitErrorLog(0, "JVM00080: daemon process 0 of group badbean .* in 2 s", Duration.ofSeconds(120));
+            String log = s.awaitErrorLog(0, "JVM00080: daemon process 0 of group wrongpath ", Duration.ofSeconds(120));
 
             // a property only the missing profile sets: Spring's reason, in one numbered line
             String missing = Daemons.lines(log, "JVM01461: Spring Boot application " + Pattern.quote(ledger.toString())
@@ -281,8 +285,14 @@ class BootVariantsTest {
                 int starts = Daemons.countLines(log, "JVM00050: started daemon process 0 of group " + group + " ");
                 assertTrue(starts <= delays.size() + 1, () -> starts + " starts for " + delays + ":\n" + log);
             }
+            // an application that starts, but at another context path than its mount's (its own
+            // application.properties says /inventory): the line says what to set, and the
+            // process exits as well (Boot's context closed first)
+            assertTrue(log.contains("JVM01463: Spring Boot application " + inventory + " has context path /inventory"
+                    + " (server.servlet.context-path) but is mounted at /stock: set server.servlet.context-path=/stock"), log);
+            assertFalse(log.contains("JVM01300: daemon process of group wrongpath ready"), log);
             // the mounts answer 503, within connect-timeout
-            for (String target : new String[] {"/plain/", "/prod/"}) {
+            for (String target : new String[] {"/plain/", "/prod/", "/stock/"}) {
                 long t0 = System.nanoTime();
                 RawHttp.Response r = RawHttp.get(s.port(), target);
                 assertEquals(503, r.status(), () -> target + ": " + r);
