@@ -123,7 +123,7 @@ final class BootApplication {
             exit(Message.JVM01461, "Spring Boot application " + jar + " failed to start: " + cause
                     + (connectorMismatch(cause) ? " (mod_jvm's connector, built against Tomcat 11.0 and tested with"
                             + " Boot 3.5's Tomcat 10.1, does not link against this application's Tomcat)" : "")
-                    + " (Boot's own report is above)");
+                    + profiles() + " (Boot's own report is above)");
             return;
         }
         WebEngine connector = BootHandoff.connector();
@@ -159,6 +159,13 @@ final class BootApplication {
         serverLog.log(message, what + EXITING);
         stop();
         Runtime.getRuntime().halt(EXIT_STATUS);
+    }
+
+    /** " with profile(s) …" active when Boot failed, or none ("": it failed before it knew them). */
+    private static String profiles() {
+        String active = BootHandoff.activeProfiles();
+        return active == null ? "" : active.isEmpty() ? " with no profile active" : active.contains(",")
+                ? " with profiles " + active + " active" : " with profile " + active + " active";
     }
 
     /** A linkage error in mod_jvm's own code: its connector against the application's Tomcat. */

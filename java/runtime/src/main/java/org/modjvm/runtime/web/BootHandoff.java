@@ -16,6 +16,7 @@ public final class BootHandoff {
     private static volatile Runnable stop;
     private static volatile Refusal refusal;
     private static volatile String refusalReason;
+    private static volatile String activeProfiles;
     private static final CountDownLatch READY = new CountDownLatch(1);
 
     private BootHandoff() {
@@ -63,6 +64,15 @@ public final class BootHandoff {
         refusalReason = why;
         refusal = kind;
         return new IllegalStateException("mod_jvm cannot serve this application: " + why);
+    }
+
+    /** The application's active profiles, comma-separated ("": none, Boot's default one), before its context refreshes. */
+    public static void activeProfiles(String profiles) {
+        activeProfiles = profiles;
+    }
+
+    static String activeProfiles() {
+        return activeProfiles;
     }
 
     static Refusal refusal() {
