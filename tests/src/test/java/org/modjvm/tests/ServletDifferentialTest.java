@@ -115,6 +115,15 @@ class ServletDifferentialTest {
                 + "JvmScriptAlias " + JERSEY + " " + WebApps.war("jersey") + " process-group=web\n").start();
         embedded = ApacheServer.create().name("differential-embedded").threadsPerChild(8);
         embedded.config("JvmScriptAlias " + PLAIN + " " + WebApps.war("servlet-plain") + "\n").start();
+        // the daemon deploys its three applications before it is ready: on a loaded machine that
+        // can outlast the wait of the first request, which would then be compared as a 503
+        for (ApacheServer s : new ApacheServer[] {daemon, embedded}) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(180).toNanos();
+            FaultHarnessTest.Outcome o;
+            while ((o = FaultHarnessTest.get(s, PLAIN + "/")).status() == 503 && System.nanoTime() < deadline) {
+                ApacheServer.sleep(500);
+            }
+        }
         reference = new Target("reference", front.port(), null);
         candidates = List.of(new Target("daemon", daemon.port(), null), new Target("embedded", embedded.port(), PLAIN));
     }

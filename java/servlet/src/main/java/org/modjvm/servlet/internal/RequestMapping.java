@@ -107,27 +107,35 @@ final class RequestMapping {
 
     private static boolean headers(Request request, String lines) {
         MimeHeaders headers = request.getMimeHeaders();
-        int length = lines.length();
+        // one array for the whole block, which each header's name and value point into (the
+        // Coyote request keeps the reference until it is recycled): no array per header
+        byte[] block = bytes(lines);
+        int length = block.length;
         int start = 0;
         while (start < length) {
-            int end = lines.indexOf('\n', start);
-            if (end < 0) {
-                end = length;
-            }
-            int colon = lines.indexOf(':', start);
-            if (colon < 0 || colon > end) {
+            int end = indexOf(block, (byte) '\n', start, length);
+            int colon = indexOf(block, (byte) ':', start, end);
+            if (colon == end) {
                 return false;
             }
             int valueStart = colon + 1;
-            if (valueStart < end && lines.charAt(valueStart) == ' ') {
+            if (valueStart < end && block[valueStart] == ' ') {
                 valueStart++;
             }
-            byte[] name = bytes(lines.substring(start, colon));
-            byte[] value = bytes(lines.substring(valueStart, end));
-            headers.addValue(name, 0, name.length).setBytes(value, 0, value.length);
+            headers.addValue(block, start, colon - start).setBytes(block, valueStart, end - valueStart);
             start = end + 1;
         }
         return true;
+    }
+
+    /** The first {@code b} in {@code bytes[from, to)}, else {@code to}. */
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return to;
     }
 
     private static void tls(Request request, HashMap<String, Object> environ, ByteChunk certificates) {

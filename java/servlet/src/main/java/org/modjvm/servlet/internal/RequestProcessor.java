@@ -307,15 +307,18 @@ final class RequestProcessor extends AbstractProcessor {
         } else if (status == 205) {
             contentLength = 0; // RFC 9110: a 205 says explicitly that it has no content
         }
-        if (contentLength >= 0) {
-            headers.setValue("Content-Length").setLong(contentLength);
-        } else {
-            headers.removeHeader("Content-Length");
-        }
+        // the length is added as a string below, not set as a number in the headers: a number's
+        // toString goes through a charset decoder, the most expensive step of a small response
+        headers.removeHeader("Content-Length");
         int count = headers.size();
-        String[] names = new String[count];
-        String[] values = new String[count];
+        String[] names = new String[count + 1];
+        String[] values = new String[count + 1];
         int kept = 0;
+        if (contentLength >= 0) {
+            names[kept] = "Content-Length";
+            values[kept] = Long.toString(contentLength);
+            kept++;
+        }
         for (int i = 0; i < count; i++) {
             String name = headers.getName(i).toString();
             String value = headers.getValue(i).toString();
