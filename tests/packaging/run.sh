@@ -122,6 +122,9 @@ check "JNA for script-user= next to them" test -f /usr/share/mod_jvm/jna.jar -a 
 servlet_jars="ecj.jar jakartaee-migration-shaded.jar mod-jvm-servlet.jar tomcat-annotations-api.jar tomcat-embed-core.jar tomcat-embed-el.jar tomcat-embed-jasper.jar"
 check "servlet engine in /usr/share/mod_jvm/servlet ($servlet_jars)" \
     test "$(cd /usr/share/mod_jvm/servlet 2>/dev/null && ls *.jar | tr '\n' ' ')" = "$servlet_jars "
+# Spring Boot executable jars: mod_jvm's auto-configuration, boot/ beside servlet/
+check "Spring Boot support in /usr/share/mod_jvm/boot (mod_jvm-boot.jar)" \
+    test "$(cd /usr/share/mod_jvm/boot 2>/dev/null && ls *.jar | tr '\n' ' ')" = "mod_jvm-boot.jar "
 if [ -d native/target/module/servlet ]; then
     check "servlet/ holds the jars of the build (native/target/module/servlet)" \
         test "$(cd native/target/module/servlet && ls *.jar | tr '\n' ' ')" = "$(cd /usr/share/mod_jvm/servlet && ls *.jar | tr '\n' ' ')"
