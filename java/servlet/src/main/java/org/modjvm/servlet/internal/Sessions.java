@@ -120,8 +120,8 @@ final class Sessions implements ContainerListener {
     /**
      * The one Context of a Spring Boot application's own Tomcat ({@link BootSessions}), before it
      * starts: its engine gets the route when the context configures (it is not in Boot's Tomcat
-     * yet), and the StandardManager Boot gave it keeps its sessions in our file, named after the
-     * application's jar (Boot's document root is a new temporary directory at every start).
+     * yet), and its StandardManager keeps its sessions in our file, named after the application's
+     * jar (Boot's document root is a new temporary directory at every start).
      */
     void configure(Context context, String jar) {
         context.addLifecycleListener(new Application(context, jar, true));
@@ -133,7 +133,7 @@ final class Sessions implements ContainerListener {
         private final String root;     // the .war or directory as mounted (Tomcat changes docBase when it unpacks)
         private final Path file;       // where its sessions wait for the next start, or null
         private final AtomicBoolean warned = new AtomicBoolean();
-        private final boolean boot;    // Boot's Tomcat: the manager is Boot's StandardManager, the engine not yet known
+        private final boolean boot;    // in a Boot application's own Tomcat (adoptBootsManager)
         private StandardManager manager; // ours (or Boot's), null when the application brings its own
         private boolean hadFile;
         private int toSave;
