@@ -215,15 +215,24 @@ class BootDaemonTest {
 
     @Test
     @Order(1)
-    void aContextPathThatIsNotTheMountPathIsRefusedWithJvm01463() {
-        try (ApacheServer s = otherServer("boot-context-path", """
-                JvmDaemonProcess wrong processes=1 threads=2 startup-timeout=180 socket-timeout=150 \\
-                    jvm-options="-Xmx192m -Dserver.servlet.context-path=/elsewhere"
-                JvmScriptAlias /wrong %s process-group=wrong
-                """)) {
+    void aContextPathThatIsNotTheMountPathIsRefusedWithJvm01463() throws IOException {
+        // the application's own configuration says /elsewhere: an application.properties in its
+        // working directory (home=), as under java -jar; only the application knows it, at its start
+        ApacheServer s = ApacheServer.create().name("boot-context-path").processes(2);
+        Path copy = s.root().resolve("apps/shop/shop.jar");
+        Files.createDirectories(copy.getParent());
+        Files.copy(jar, copy);
+        Path properties = Files.writeString(copy.resolveSibling("application.properties"),
+                "server.servlet.context-path=/elsewhere\n");
+        Files.setPosixFilePermissions(properties, PosixFilePermissions.fromString("rw-r--r--"));
+        try (s) {
+            s.config("""
+                    JvmDaemonProcess wrong processes=1 threads=2 startup-timeout=180 socket-timeout=150 \\
+                        jvm-options="-Xmx192m" home=%s
+                    JvmScriptAlias /wrong %s process-group=wrong
+                    """.formatted(copy.getParent(), copy)).start();
             awaitReady(s, "wrong", 1);
             String log = s.errorLog();
-            String copy = s.root().resolve("apps/shop/shop.jar").toString();
             assertTrue(log.contains("(jvm:wrong) JVM01463: Spring Boot application " + copy + " has context path"
                     + " /elsewhere (server.servlet.context-path) but is mounted at /wrong: answering 503; set"
                     + " server.servlet.context-path=/wrong"), log);
@@ -302,6 +311,32 @@ class BootDaemonTest {
             assertTrue(ct.output().contains("JVM00130: JvmScriptAlias /shop (at "), ct.output());
             assertTrue(ct.output().contains(jar + " is a Spring Boot application, which runs in daemon mode only"),
                     ct.output());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aContextPathInTheGroupsJvmOptionsThatIsNotTheMountPathIsRefusedAtConfigtest() {
+        try (ApacheServer s = ApacheServer.create().name("boot-context-path-configtest")) {
+            s.config("""
+                    JvmDaemonProcess shop jvm-options="-Xmx256m -Dserver.servlet.context-path=/store"
+                    JvmScriptAlias /shop %s process-group=shop
+                    """.formatted(jar));
+            ApacheServer.ConfigTest ct = s.configtest();
+            assertNotEquals(0, ct.exitCode(), ct.output());
+            assertTrue(ct.output().contains("JVM00132: JvmScriptAlias /shop (at "), ct.output());
+            assertTrue(ct.output().contains("daemon process group shop gives the Spring Boot application " + jar
+                    + " the context path /store (-Dserver.servlet.context-path= in jvm-options=), but mounts it at"
+                    + " /shop"), ct.output());
+        }
+        try (ApacheServer s = ApacheServer.create().name("boot-context-path-configtest-ok")) {
+            // the last one counts, as for the JVM; "/" is the root
+            s.config("""
+                    JvmDaemonProcess shop jvm-options="-Dserver.servlet.context-path=/store -Dserver.servlet.context-path=/"
+                    JvmScriptAlias / %s process-group=shop
+                    """.formatted(jar));
+            ApacheServer.ConfigTest ok = s.configtest();
+            assertEquals(0, ok.exitCode(), ok.output());
         }
     }
 
