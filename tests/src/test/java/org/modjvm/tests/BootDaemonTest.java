@@ -582,7 +582,7 @@ class BootDaemonTest {
 
     @Test
     @Order(4)
-    @Timeout(600) // each replacement starts a JVM and the Boot application anew: slow on a busy machine
+    @Timeout(900) // each replacement starts a JVM and the Boot application anew: slow on a busy machine
     void sessionsFollowProcessesRecycledByMaximumRequests() {
         try (ApacheServer rec = otherServer("boot-recycle", """
                 JvmDaemonProcess rec processes=2 threads=4 maximum-requests=120 startup-timeout=180 socket-timeout=150 \\
@@ -611,7 +611,7 @@ class BootDaemonTest {
                     return false;
                 }
                 return after.get(0).getAsBoolean();
-            }, Duration.ofSeconds(420));
+            }, Duration.ofSeconds(600)); // (two Boot starts at least, one after the other)
             assertFalse(after.isEmpty(), () -> "both processes of rec recycled (maximum-requests=120); now "
                     + Daemons.pids(rec, "rec") + ", before " + before);
             assertNothingFailedOrLost("maximum-requests", visitors);
