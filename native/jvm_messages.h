@@ -70,6 +70,7 @@
 #define JVM00120 "JVM00120: " /* JvmScriptAlias … (at …): web application … cannot be read by user … (uid …), who runs it (…): … */
 #define JVM00130 "JVM00130: " /* JvmScriptAlias … (at …): … is a Spring Boot application, which runs in daemon mode only: … */
 #define JVM00131 "JVM00131: " /* JvmScriptAlias … (at …): daemon process group … already runs the Spring Boot application …: one per group */
+#define JVM00132 "JVM00132: " /* JvmScriptAlias … (at …): daemon process group … gives the Spring Boot application … the context path … (-Dserver.servlet.context-path= in jvm-options=), but mounts it at …: … */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

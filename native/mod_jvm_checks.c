@@ -307,6 +307,24 @@ static int check_private_dirs(apr_pool_t *p, server_rec *s)
     return OK;
 }
 
+#define BOOT_CONTEXT_PATH_OPTION "-Dserver.servlet.context-path="
+
+/* The context path a group's jvm-options= give a Spring Boot application (the last
+ * -Dserver.servlet.context-path=, as the JVM keeps the last of a property; a system property
+ * outranks the application's own properties), as a mount's URL path: "/" is "" (Boot's root). NULL
+ * when they give none. */
+static const char *boot_context_path(const jvm_daemon_group *g)
+{
+    const char *found = NULL;
+    for (int k = 0; k < g->jvm_options->nelts; k++) {
+        const char *opt = APR_ARRAY_IDX(g->jvm_options, k, const char *);
+        if (!strncmp(opt, BOOT_CONTEXT_PATH_OPTION, sizeof BOOT_CONTEXT_PATH_OPTION - 1)) {
+            found = opt + sizeof BOOT_CONTEXT_PATH_OPTION - 1;
+        }
+    }
+    return found && !strcmp(found, "/") ? "" : found;
+}
+
 /* Configuration checks that need the whole configuration: they run for configtest too. */
 /* Checks the process groups named by JvmScriptAlias options and server-level JvmProcessGroup,
  * and collects the scripts daemons preload (both process-group= and application-group= given,
@@ -326,7 +344,7 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
         }
         for (int i = 0; i < sc->aliases->nelts; i++) {
             jvm_daemon_group *g;
-            const char *preload;
+            const char *preload, *context_path;
             int seen = 0;
             if (a[i].boot && !a[i].process_group && !(dc->process_group && *dc->process_group)) {
                 /* one Boot application per Apache child (its own Spring context, web server,
@@ -363,6 +381,18 @@ static int check_process_groups(apr_pool_t *p, server_rec *s)
                                      a[i].where, g->name, bar + 1, a[i].script);
                         return !OK;
                     }
+                }
+                if (a[i].url && (context_path = boot_context_path(g)) && strcmp(context_path, a[i].url)) {
+                    /* what the group's own options say is known now; what the application's
+                     * properties, profiles and environment say only when it starts (JVM01463) */
+                    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, vs,
+                                 JVM00132 "%s %s (at %s): daemon process group %s gives the Spring Boot "
+                                 "application %s the context path %s (-Dserver.servlet.context-path= in "
+                                 "jvm-options=), but mounts it at %s: no URL would reach it; make them the "
+                                 "same (docs/spring-boot.md)", a[i].directive, *a[i].url ? a[i].url : "/",
+                                 a[i].where, g->name, a[i].script, *context_path ? context_path : "/",
+                                 *a[i].url ? a[i].url : "/");
+                    return !OK;
                 }
                 preload = apr_pstrcat(p, "boot:", a[i].url, "|", a[i].script, NULL);
             } else if (a[i].webapp) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packaging test: installs libapache2-mod-jvm_*.deb on this machine (apt-get pulls its Depends),
 # checks that a WAR (built here against the installed servlet engine) is served by the installed
-# module through mod_jvm-express and an Apache configuration of its own,
+# module through mod_jvm-express and an Apache configuration of its own, and a Spring Boot jar
+# (the tree's tests/webapps/boot4) through mod_jvm-express,
 # enables the module and the sample site on a free loopback port, checks configtest, starts the
 # system Apache and gets "Hello World!" from the site, breaks the configuration three ways and
 # checks that configtest names each problem, then purges the package and leaves Apache as it
@@ -122,6 +123,9 @@ check "JNA for script-user= next to them" test -f /usr/share/mod_jvm/jna.jar -a 
 servlet_jars="ecj.jar jakartaee-migration-shaded.jar mod-jvm-servlet.jar tomcat-annotations-api.jar tomcat-embed-core.jar tomcat-embed-el.jar tomcat-embed-jasper.jar"
 check "servlet engine in /usr/share/mod_jvm/servlet ($servlet_jars)" \
     test "$(cd /usr/share/mod_jvm/servlet 2>/dev/null && ls *.jar | tr '\n' ' ')" = "$servlet_jars "
+# Spring Boot executable jars: mod_jvm's auto-configuration, boot/ beside servlet/
+check "Spring Boot support in /usr/share/mod_jvm/boot (mod_jvm-boot.jar)" \
+    test "$(cd /usr/share/mod_jvm/boot 2>/dev/null && ls *.jar | tr '\n' ' ')" = "mod_jvm-boot.jar "
 if [ -d native/target/module/servlet ]; then
     check "servlet/ holds the jars of the build (native/target/module/servlet)" \
         test "$(cd native/target/module/servlet && ls *.jar | tr '\n' ' ')" = "$(cd /usr/share/mod_jvm/servlet && ls *.jar | tr '\n' ' ')"
@@ -257,6 +261,35 @@ kill -TERM "$ex_pid" 2>/dev/null
 wait "$ex_pid" 2>/dev/null
 ex_pid=""
 rm -rf "$ex_root"
+
+# ---- a Spring Boot executable jar (tests/webapps/boot4, when the tree has built it) served by the
+# installed package through mod_jvm-express: Boot's loader.path takes /usr/share/mod_jvm/boot
+boot_jar=$top/tests/webapps/boot4/target/boot4.jar
+if [ -f "$boot_jar" ]; then
+    ex_port=$(free_port)
+    ex_root=$(mktemp -d /tmp/mod_jvm-packaging-express-boot.XXXXXX)
+    chmod 755 "$ex_root"
+    mkdir -m 755 "$ex_root/app"
+    install -m 0644 "$boot_jar" "$ex_root/app/shop.jar"
+    mod_jvm-express start-server "$ex_root/app/shop.jar" --port "$ex_port" --server-root "$ex_root/root" \
+        > "$ex_root/out" 2>&1 &
+    ex_pid=$!
+    body=""
+    for i in $(seq 1 600); do # Boot starts in seconds, more on a busy machine
+        body=$(curl -s --max-time 10 "http://127.0.0.1:$ex_port/" 2>/dev/null)
+        case $body in *'"greeting":"Hello from Spring Boot"'*) break ;; esac
+        sleep 0.2
+    done
+    check "mod_jvm-express start-server shop.jar (package, a Spring Boot jar; got: '$body')" \
+        grep -q '"greeting":"Hello from Spring Boot"' <<<"$body"
+    case $body in *'"greeting"'*) ;; *) cat "$ex_root/out"; tail -20 "$ex_root/root/error_log" 2>/dev/null ;; esac
+    kill -TERM "$ex_pid" 2>/dev/null
+    wait "$ex_pid" 2>/dev/null
+    ex_pid=""
+    rm -rf "$ex_root"
+else
+    echo "packaging: $boot_jar not built: no Spring Boot check (mvn -B package builds it)"
+fi
 
 war_port=$(free_port)
 cat > "$war_root/httpd.conf" <<CONF

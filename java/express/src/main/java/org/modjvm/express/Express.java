@@ -160,6 +160,9 @@ public final class Express {
                     + "A .war, or a directory DIR holding WEB-INF/, is a Servlet web application: it runs on\n"
                     + "mod_jvm's servlet engine with the mount point as its context path, and is deployed by a\n"
                     + "first request made as soon as Apache is up (a failure is reported here).\n"
+                    + "A Spring Boot executable jar runs in the daemon process group as under java -jar, with\n"
+                    + "the jar's directory as its working directory and the mount point as its context path\n"
+                    + "(server.servlet.context-path); a failure to start is reported here.\n"
                     + "Without FILE, a built-in page says that it works.\n\n");
         } else {
             b.append("Writes the same server root as start-server, with an apachectl script in it\n"
@@ -239,9 +242,9 @@ public final class Express {
                         + "Options:\n  --java-home DIR                 the JDK for JvmHome\n";
             default:
                 return "Usage: " + NAME + " install-module [--modules-directory DIR] [--java-home DIR]\n\n"
-                        + "Copies mod_jvm.so, mod_jvm-runtime.jar, mod_jvm-api.jar and the servlet engine (servlet/,\n"
-                        + "for web applications) into Apache's module directory (apxs -q LIBEXECDIR, else\n"
-                        + "/usr/lib/apache2/modules) and prints the lines\n"
+                        + "Copies mod_jvm.so, mod_jvm-runtime.jar, mod_jvm-api.jar, the servlet engine (servlet/,\n"
+                        + "for web applications) and Spring Boot support (boot/) into Apache's module directory\n"
+                        + "(apxs -q LIBEXECDIR, else /usr/lib/apache2/modules) and prints the lines\n"
                         + "to add to the Apache configuration (e.g. /etc/apache2/mods-available/jvm.load).\n\n"
                         + "Options:\n"
                         + "  --modules-directory DIR         install there instead\n"
@@ -299,14 +302,18 @@ public final class Express {
                     copy(runtime.resolve(f), dir.resolve(f));
                 }
             }
-            // the servlet engine, for web applications (.war): servlet/ beside the runtime jar
-            Path engine = runtime.resolve(Server.ENGINE_DIRECTORY);
-            if (Files.isDirectory(engine)) {
-                Path to = dir.resolve(Server.ENGINE_DIRECTORY);
+            // the servlet engine, for web applications (.war): servlet/ beside the runtime jar; and
+            // what a Spring Boot jar needs besides (boot/: the auto-configuration on Boot's loader.path)
+            for (String sub : new String[] {Server.ENGINE_DIRECTORY, Server.BOOT_DIRECTORY}) {
+                Path from = runtime.resolve(sub);
+                if (!Files.isDirectory(from)) {
+                    continue;
+                }
+                Path to = dir.resolve(sub);
                 Files.createDirectories(to);
                 to.toFile().setReadable(true, false);
                 to.toFile().setExecutable(true, false);
-                try (java.util.stream.Stream<Path> jars = Files.list(engine)) {
+                try (java.util.stream.Stream<Path> jars = Files.list(from)) {
                     for (Path jar : (Iterable<Path>) jars.filter(j -> j.toString().endsWith(".jar")).sorted()::iterator) {
                         copy(jar, to.resolve(jar.getFileName()));
                     }
@@ -318,7 +325,9 @@ public final class Express {
         }
         System.err.println(NAME + ": installed " + target + " (with mod_jvm-runtime.jar and mod_jvm-api.jar next to it"
                 + (Files.isDirectory(dir.resolve(Server.ENGINE_DIRECTORY)) ? ", and the servlet engine in "
-                + dir.resolve(Server.ENGINE_DIRECTORY) : "") + ")");
+                + dir.resolve(Server.ENGINE_DIRECTORY) : "")
+                + (Files.isDirectory(dir.resolve(Server.BOOT_DIRECTORY)) ? ", and Spring Boot support in "
+                + dir.resolve(Server.BOOT_DIRECTORY) : "") + ")");
         return target;
     }
 

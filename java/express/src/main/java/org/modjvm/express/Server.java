@@ -24,8 +24,10 @@ final class Server {
     private final boolean starting;
     final Path root;
     private Path app;
-    /** The application is a web application (a .war, or a directory holding WEB-INF/). */
+    /** The application is a web application (a .war, a directory holding WEB-INF/, a Spring Boot jar). */
     private boolean webapp;
+    /** The application is a Spring Boot executable jar (daemon mode only; started when its daemons start). */
+    private boolean boot;
     private Path httpd;
     private Path module;
     private Path javaHome;
@@ -80,6 +82,16 @@ final class Server {
                 webapp = true;
             } else if (!app.getFileName().toString().endsWith(".java") && !app.getFileName().toString().endsWith(".jar")) {
                 throw Failure.problem(o.file + " is neither a .java source file, a .jar nor a .war: give " + KINDS);
+            } else if (app.getFileName().toString().endsWith(".jar") && isBootJar(app)) {
+                boot = webapp = true;
+                if (o.embedded) {
+                    throw Failure.usage("--embedded-mode: " + o.file + " is a Spring Boot application, which runs in"
+                            + " daemon mode only (one application for all of Apache's processes, not one per process)");
+                }
+            }
+            if (boot && o.callable != null) {
+                throw Failure.usage("--callable-object is for a .java or .jar application: a Spring Boot application ("
+                        + o.file + ") has no callable, its own main starts it and its controllers serve requests");
             }
             if (webapp && o.callable != null) {
                 throw Failure.usage("--callable-object is for a .java or .jar application: a web application ("
@@ -97,6 +109,11 @@ final class Server {
         Path rt = Sys.runtimeDir(module);
         if (!Files.isRegularFile(rt.resolve("mod_jvm-runtime.jar")) || !Files.isRegularFile(rt.resolve("mod_jvm-api.jar"))) {
             throw Failure.problem("mod_jvm-runtime.jar and mod_jvm-api.jar are neither next to " + module + " nor in " + rt);
+        }
+        if (boot && !Files.isRegularFile(rt.resolve(BOOT_DIRECTORY).resolve(BOOT_JAR))) {
+            throw Failure.problem(o.file + " is a Spring Boot application, and mod_jvm's Spring Boot support is not"
+                    + " installed: " + rt.resolve(BOOT_DIRECTORY).resolve(BOOT_JAR) + " is missing (build it: mvn -B"
+                    + " package; or reinstall libapache2-mod-jvm)");
         }
         if (webapp && !hasServletEngine(rt)) {
             throw Failure.problem(o.file + " is a web application, and the servlet engine that runs web applications is "
@@ -183,6 +200,25 @@ final class Server {
 
     /** The servlet engine's directory in the runtime directory (the runtime's WebEngines.ENGINE_DIRECTORY). */
     static final String ENGINE_DIRECTORY = "servlet";
+
+    /** Spring Boot support in the runtime directory (the runtime's BootApplication.BOOT_DIRECTORY). */
+    static final String BOOT_DIRECTORY = "boot";
+    static final String BOOT_JAR = "mod_jvm-boot.jar";
+    /** What makes a jar a Spring Boot application, as mod_jvm decides at configtest (Boot 3.2's launcher on). */
+    static final String BOOT_LAUNCHER = "org/springframework/boot/loader/launch/JarLauncher.class";
+
+    /**
+     * Whether {@code jar} is a Spring Boot executable jar, as mod_jvm decides (native
+     * mod_jvm_config.c): Boot's launcher at its root and {@code BOOT-INF/} entries.
+     */
+    static boolean isBootJar(Path jar) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getEntry(BOOT_LAUNCHER) != null
+                    && zip.stream().anyMatch(e -> e.getName().startsWith("BOOT-INF/"));
+        } catch (IOException e) {
+            return false; // not a zip (mod_jvm's configtest says what it is)
+        }
+    }
 
     /** Whether the runtime directory {@code rt} has the servlet engine's jars. */
     static boolean hasServletEngine(Path rt) {
@@ -370,7 +406,8 @@ final class Server {
 
     /** mod_jvm-express.jar when {@link #probe} can run (start-server, a web application), else null. */
     private Path probeJar() {
-        if (!webapp || !starting || euid == 0 && !Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+        // (a Spring Boot application starts with its daemons: the launcher's watcher reports a failure)
+        if (!webapp || boot || !starting || euid == 0 && !Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
             return null;
         }
         Path self = Sys.jarDir() == null ? null : Sys.jarDir().resolve("mod_jvm-express.jar");
@@ -419,7 +456,8 @@ final class Server {
     }
 
     String describeApp() {
-        return app == null ? "the default page" : webapp ? "the web application " + app : app.toString();
+        return app == null ? "the default page" : boot ? "the Spring Boot application " + app
+                : webapp ? "the web application " + app : app.toString();
     }
 
     String describeMode() {
@@ -563,8 +601,15 @@ final class Server {
             if (cp != null) {
                 c.append(' ').append(q("class-path=" + cp));
             }
-            if (!o.jvmOptions.isEmpty()) {
-                c.append(' ').append(q("jvm-options=" + String.join(" ", o.jvmOptions)));
+            List<String> jvmOptions = new ArrayList<>(o.jvmOptions);
+            if (boot && !o.mountPoint.equals("/")
+                    && jvmOptions.stream().noneMatch(opt -> opt.contains("-Dserver.servlet.context-path="))) {
+                // the application's context path is the mount point (a system property outranks its
+                // application.properties), as a .war's is: JVM01463 otherwise
+                jvmOptions.add("-Dserver.servlet.context-path=" + o.mountPoint);
+            }
+            if (!jvmOptions.isEmpty()) {
+                c.append(' ').append(q("jvm-options=" + String.join(" ", jvmOptions)));
             }
             c.append('\n');
             c.append("JvmRestrictEmbedded On\n");

@@ -1,6 +1,8 @@
 package org.modjvm.runtime.web;
 
 import java.util.concurrent.CountDownLatch;
+import org.modjvm.runtime.core.RuntimeConfig;
+import org.modjvm.runtime.log.Log;
 
 /**
  * Where a Spring Boot application run by this daemon process hands mod_jvm what it needs: the
@@ -17,9 +19,34 @@ public final class BootHandoff {
     private static volatile Refusal refusal;
     private static volatile String refusalReason;
     private static volatile String activeProfiles;
+    private static volatile RuntimeConfig config;
+    private static volatile Log serverLog;
+    private static volatile String jar;
     private static final CountDownLatch READY = new CountDownLatch(1);
 
     private BootHandoff() {
+    }
+
+    /** The process and the application, before the application starts (WebEngines). */
+    static void launching(RuntimeConfig runtimeConfig, Log log, String applicationJar) {
+        config = runtimeConfig;
+        serverLog = log;
+        jar = applicationJar;
+    }
+
+    /** The process's configuration (its route, its group's cache directory), for the sessions of Boot's Tomcat. */
+    public static RuntimeConfig config() {
+        return config;
+    }
+
+    /** Apache's error log, through the process. */
+    public static Log serverLog() {
+        return serverLog;
+    }
+
+    /** The application's jar as mounted (what names its sessions' file: not Boot's temporary document root). */
+    public static String jar() {
+        return jar;
     }
 
     /**

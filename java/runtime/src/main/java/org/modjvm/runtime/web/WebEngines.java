@@ -67,6 +67,8 @@ public final class WebEngines {
                 return; // one per JVM (C refuses a second per group, JVM00131)
             }
         }
+        // what the sessions of Boot's Tomcat need (java/servlet's BootSessions): its route, the cache
+        BootHandoff.launching(config, serverLog, jar);
         BootApplication started = BootApplication.start(serverLog, BootApplication.runtimeDirectory(), jar, contextPath);
         synchronized (this) {
             boot = started;

@@ -113,8 +113,18 @@ final class Sessions implements ContainerListener {
     public void containerEvent(ContainerEvent event) {
         // a Context is added to the host before it starts (Tomcat.addWebapp): in time to give it a manager
         if (Container.ADD_CHILD_EVENT.equals(event.getType()) && event.getData() instanceof Context context) {
-            context.addLifecycleListener(new Application(context));
+            context.addLifecycleListener(new Application(context, context.getDocBase(), false));
         }
+    }
+
+    /**
+     * The one Context of a Spring Boot application's own Tomcat ({@link BootSessions}), before it
+     * starts: its engine gets the route when the context configures (it is not in Boot's Tomcat
+     * yet), and its StandardManager keeps its sessions in our file, named after the application's
+     * jar (Boot's document root is a new temporary directory at every start).
+     */
+    void configure(Context context, String jar) {
+        context.addLifecycleListener(new Application(context, jar, true));
     }
 
     /** The sessions of one deployment of a web application. */
@@ -123,13 +133,15 @@ final class Sessions implements ContainerListener {
         private final String root;     // the .war or directory as mounted (Tomcat changes docBase when it unpacks)
         private final Path file;       // where its sessions wait for the next start, or null
         private final AtomicBoolean warned = new AtomicBoolean();
-        private StandardManager manager; // ours, null when the application brings its own
+        private final boolean boot;    // in a Boot application's own Tomcat (adoptBootsManager)
+        private StandardManager manager; // ours (or Boot's), null when the application brings its own
         private boolean hadFile;
         private int toSave;
 
-        Application(Context context) {
+        Application(Context context, String root, boolean boot) {
             this.context = context;
-            this.root = context.getDocBase();
+            this.root = root;
+            this.boot = boot;
             this.file = directory == null ? null : directory.resolve(fileName(context.getPath(), root, route));
         }
 
@@ -137,6 +149,10 @@ final class Sessions implements ContainerListener {
         public void lifecycleEvent(LifecycleEvent event) {
             switch (event.getType()) {
                 case Lifecycle.CONFIGURE_START_EVENT -> {
+                    if (boot) {
+                        adoptBootsManager();
+                        return;
+                    }
                     // (after META-INF/context.xml, before the context makes its default StandardManager)
                     if (context.getManager() == null && (file != null || warnEmbedded)) {
                         manager = warnEmbedded ? new WarningManager(this) : new StandardManager();
@@ -157,7 +173,14 @@ final class Sessions implements ContainerListener {
                         warnEmbedded("its web.xml declares <session-config>");
                     }
                 }
-                case Lifecycle.BEFORE_STOP_EVENT -> toSave = manager != null && file != null ? manager.getActiveSessions() : 0;
+                case Lifecycle.BEFORE_STOP_EVENT -> {
+                    toSave = manager != null && file != null ? manager.getActiveSessions() : 0;
+                    if (toSave > 0 && boot) {
+                        // Boot clears the path when the context starts (no persistence unless
+                        // server.servlet.session.persistent): the manager saves when it stops
+                        manager.setPathname(file.toString());
+                    }
+                }
                 case Lifecycle.AFTER_STOP_EVENT -> {
                     if (toSave > 0 && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                         log.log(Message.JVM01422, "web application " + root + " (context path " + shown() + "): saved "
@@ -167,6 +190,33 @@ final class Sessions implements ContainerListener {
                 default -> {
                 }
             }
+        }
+
+        /**
+         * Before the manager starts (and loads the file): the route as the engine's jvmRoute, read
+         * by the manager's id generator when it starts; a StandardManager with our file, ours (Boot
+         * leaves the context without one, Tomcat's default, unless the application enables
+         * server.servlet.session.persistent) or Boot's; a manager of another kind, the
+         * application's own choice, is kept as it is.
+         */
+        private void adoptBootsManager() {
+            Container engine = context.getParent() == null ? null : context.getParent().getParent();
+            if (route >= 0 && engine instanceof Engine e) {
+                e.setJvmRoute(Integer.toString(route));
+            }
+            if (file == null) {
+                return;
+            }
+            if (context.getManager() == null) {
+                manager = new StandardManager();
+                context.setManager(manager);
+            } else if (context.getManager() instanceof StandardManager standard) {
+                manager = standard;
+            } else {
+                return;
+            }
+            manager.setPathname(file.toString());
+            hadFile = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         }
 
         private boolean declaresSessions() {
