@@ -124,8 +124,8 @@ servlet_jars="ecj.jar jakartaee-migration-shaded.jar mod-jvm-servlet.jar tomcat-
 check "servlet engine in /usr/share/mod_jvm/servlet ($servlet_jars)" \
     test "$(cd /usr/share/mod_jvm/servlet 2>/dev/null && ls *.jar | tr '\n' ' ')" = "$servlet_jars "
 # Spring Boot executable jars: mod_jvm's auto-configuration, boot/ beside servlet/
-check "Spring Boot support in /usr/share/mod_jvm/boot (mod_jvm-boot.jar)" \
-    test "$(cd /usr/share/mod_jvm/boot 2>/dev/null && ls *.jar | tr '\n' ' ')" = "mod_jvm-boot.jar "
+check "Spring Boot support in /usr/share/mod_jvm/boot (mod_jvm-boot.jar, mod_jvm-boot3.jar)" \
+    test "$(cd /usr/share/mod_jvm/boot 2>/dev/null && ls *.jar | tr '\n' ' ')" = "mod_jvm-boot.jar mod_jvm-boot3.jar "
 if [ -d native/target/module/servlet ]; then
     check "servlet/ holds the jars of the build (native/target/module/servlet)" \
         test "$(cd native/target/module/servlet && ls *.jar | tr '\n' ' ')" = "$(cd /usr/share/mod_jvm/servlet && ls *.jar | tr '\n' ' ')"
