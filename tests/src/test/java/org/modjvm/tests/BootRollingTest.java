@@ -73,6 +73,9 @@ class BootRollingTest {
                     JvmScriptAlias / %s process-group=roll
                     """.formatted(processes, jar)).start();
             List<Long> old = Daemons.awaitPids(server, "roll", processes, Duration.ofSeconds(30));
+            // every process has started the application (the first ready one answers before the others are)
+            server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){" + processes + "}",
+                    Duration.ofSeconds(120));
             awaitAnswer(server, "version=v1");
 
             long mark = server.errorLogMark();
@@ -88,7 +91,6 @@ class BootRollingTest {
                 log = server.errorLogSince(mark);
 
                 List<Load.Sample> samples = load.samples();
-                System.out.println("DEBUG " + load.report() + "\n" + log.lines().filter(l -> l.contains("JVM0")).collect(Collectors.joining("\n")));
                 assertEquals(List.of(), load.failures(), load.report());
                 assertEquals(processes, count(log, "JVM00137: daemon process \\d+ of group roll \\(pid \\d+\\) exited "
                         + "\\(exit code or signal 0\\): its successor \\(pid \\d+, ready\\) takes its place"), log);
