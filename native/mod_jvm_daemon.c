@@ -512,11 +512,14 @@ static void spawn(jvm_daemon_proc *dp)
     slot_started(slot_word(dp), dp->proc.pid, dp->unready_deaths > 0);
     apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
     if (dp->primary) {
+        char wait[64] = "";
+        if (dp->delay > 0) {
+            snprintf(wait, sizeof wait, ", which waits %u s first (backoff)", dp->delay);
+        }
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, main_server,
                      JVM00135 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") asked for a successor (its "
                      "application changed): started pid %" APR_PID_T_FMT "%s; the old process serves until the "
-                     "successor is ready", dp->slot, dp->g->name, dp->primary->proc.pid, dp->proc.pid,
-                     dp->delay > 0 ? apr_psprintf(rt->pool, ", which waits %u s first (backoff)", dp->delay) : "");
+                     "successor is ready", dp->slot, dp->g->name, dp->primary->proc.pid, dp->proc.pid, wait);
     } else {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                      JVM00050 "started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
@@ -531,8 +534,8 @@ static void spawn(jvm_daemon_proc *dp)
  * once it is ready; the old process sees that (RecycleCoordinator's files), drains and exits, and
  * at its death the successor takes the slot instead of a new process being started. */
 
-/* The slot's process wants a successor and has none: start it (from the monitor hook, and after
- * any death the parent handles). */
+/* The slot's process wants a successor and has none: start it (from the monitor hook, and at once
+ * after a successor died before it was ready: with its backoff delay). */
 static void start_successor(jvm_daemon_proc *dp)
 {
     jvm_daemon_proc *next = dp->successor;
@@ -568,7 +571,7 @@ static void promote(jvm_daemon_proc *dp, pid_t pid, int reason, apr_wait_t statu
     next->proc.pid = 0; /* (the UNREGISTER call finds nothing to stop) */
     apr_proc_other_child_unregister(next);
     dp->proc = proc;
-    dp->unready_deaths = next->unready_deaths;
+    dp->unready_deaths = v & SLOT_WAS_READY ? 0 : next->unready_deaths;
     dp->delay = 0;
     next->unready_deaths = 0;
     next->delay = 0;
