@@ -79,6 +79,13 @@ class BootRollingTest {
             awaitAnswer(server, "version=v1");
 
             long mark = server.errorLogMark();
+            // with processes=2, clients whose session names process 0 or 1 (its route: the end of the
+            // session id): they must reach that slot's process, the old one and then its successor
+            Load[] routed = new Load[processes > 1 ? processes : 0];
+            for (int k = 0; k < routed.length; k++) {
+                routed[k] = new Load(server.port(), "/v;jsessionid=rolling" + k + "." + k, 2,
+                        r -> r.text().startsWith("version=")).start();
+            }
             try (Load load = new Load(server.port(), "/", 6, r -> r.text().startsWith("version=")).start()) {
                 load.awaitCount(50, 30_000);
                 long swapped = System.nanoTime();
@@ -88,6 +95,9 @@ class BootRollingTest {
                 int before = load.count();
                 load.awaitCount(before + 100, 30_000);
                 load.stop();
+                for (Load r : routed) {
+                    r.stop();
+                }
                 log = server.errorLogSince(mark);
 
                 List<Load.Sample> samples = load.samples();
@@ -138,12 +148,33 @@ class BootRollingTest {
                 for (String bad : new String[] {"JVM00051", "JVM00064", "JVM00066", "JVM00081", "JVM00136", "JVM01461"}) {
                     assertFalse(log.contains(bad + ":"), bad + " in " + log);
                 }
+                // a session's requests went to its slot's processes only: through the hand-over they waited
+                // for the successor (ROUTE_PENDING) rather than going to another process
+                Matcher slots = Pattern.compile("JVM00137: daemon process (\\d) of group roll \\(pid (\\d+)\\) exited .*"
+                        + "its successor \\(pid (\\d+), ready\\)").matcher(log);
+                while (slots.find()) {
+                    int k = Integer.parseInt(slots.group(1));
+                    if (k < routed.length) {
+                        Load r = routed[k];
+                        assertEquals(List.of(), r.failures(), r.report());
+                        Set<Long> served = r.samples().stream().map(Load.Sample::pid).collect(Collectors.toSet());
+                        assertEquals(Set.of(Long.parseLong(slots.group(2)), Long.parseLong(slots.group(3))), served,
+                                "route " + k + ": " + r.report());
+                        long slowestRouted = r.samples().stream().mapToLong(x -> x.end() - x.start()).max().orElseThrow();
+                        assertTrue(slowestRouted / 1_000_000 < MAX_REQUEST_MS, "route " + k + ": " + slowestRouted / 1_000_000
+                                + " ms");
+                    }
+                }
                 // each JVM01476 names its successor, which is one of the pids that answered v2
                 Matcher m = Pattern.compile("JVM01476: the successor of daemon process \\(pid (\\d+)\\) is ready \\(pid (\\d+)\\)")
                         .matcher(log);
                 while (m.find()) {
                     assertTrue(old.contains(Long.parseLong(m.group(1))), m.group());
                     assertTrue(v2Pids.contains(Long.parseLong(m.group(2))), m.group());
+                }
+            } finally {
+                for (Load r : routed) {
+                    r.stop();
                 }
             }
         }

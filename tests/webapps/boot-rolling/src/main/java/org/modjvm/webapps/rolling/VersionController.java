@@ -13,7 +13,8 @@ public class VersionController {
     @Value("${rolling.version}")
     private String version;
 
-    @GetMapping("/")
+    /** At /v too: a path segment that can carry ";jsessionid=" (the route of a session, for Apache). */
+    @GetMapping({"/", "/v"})
     public String index() {
         return "version=" + version + " pid=" + PID + "\n";
     }
