@@ -42,6 +42,8 @@ class BootRollingTest {
     static final int SLOW_START_MS = 5000;
     /** Longer than any request may take while the successor starts. */
     static final long MAX_REQUEST_MS = 3000;
+    /** How long the application takes to answer /slow. */
+    static final long SLOW_REQUEST_MS = 1500;
 
     static Path v1;
     static Path v2;
@@ -86,6 +88,9 @@ class BootRollingTest {
                 routed[k] = new Load(server.port(), "/v;jsessionid=rolling" + k + "." + k, 2,
                         r -> r.text().startsWith("version=")).start();
             }
+            // with processes=1, slow requests: those running when the old process drains finish there
+            Load slow = processes == 1 ? new Load(server.port(), "/slow?ms=" + SLOW_REQUEST_MS, 3,
+                    r -> r.text().startsWith("version=")).start() : null;
             try (Load load = new Load(server.port(), "/", 6, r -> r.text().startsWith("version=")).start()) {
                 load.awaitCount(50, 30_000);
                 long swapped = System.nanoTime();
@@ -97,6 +102,9 @@ class BootRollingTest {
                 load.stop();
                 for (Load r : routed) {
                     r.stop();
+                }
+                if (slow != null) {
+                    slow.stop();
                 }
                 log = server.errorLogSince(mark);
 
@@ -130,6 +138,19 @@ class BootRollingTest {
                     List<Load.Sample> lateV1 = samples.stream().filter(s -> s.body().startsWith("version=v1 ")
                             && s.start() > firstV2 + 1_000_000_000L).toList();
                     assertEquals(List.of(), lateV1, "v1 answered more than 1 s after v2 first did");
+
+                    // requests running in the old process when it began to drain were answered there,
+                    // after its successor had begun to answer; Boot's graceful shutdown followed
+                    assertEquals(List.of(), slow.failures(), slow.report());
+                    assertTrue(slow.samples().stream().anyMatch(x -> x.body().startsWith("version=v1 ") && x.end() > firstV2),
+                            slow.report());
+                    long slowestSlow = slow.samples().stream().mapToLong(x -> x.end() - x.start()).max().orElseThrow();
+                    assertTrue(slowestSlow / 1_000_000 < SLOW_REQUEST_MS + MAX_REQUEST_MS, slowestSlow / 1_000_000 + " ms");
+                    long oldPid = old.get(0);
+                    assertTrue(Pattern.compile("\\[pid " + oldPid + "\\] \\(jvm:roll\\) .*GracefulShutdown .*: Commencing"
+                            + " graceful shutdown").matcher(log).find(), log);
+                    assertTrue(Pattern.compile("\\[pid " + oldPid + "\\] \\(jvm:roll\\) .*GracefulShutdown .*: Graceful"
+                            + " shutdown complete").matcher(log).find(), log);
                 }
                 // no request waited for Boot's start (which takes longer than SLOW_START_MS)
                 long slowest = samples.stream().mapToLong(s -> s.end() - s.start()).max().orElseThrow() / 1_000_000;
@@ -175,6 +196,9 @@ class BootRollingTest {
             } finally {
                 for (Load r : routed) {
                     r.stop();
+                }
+                if (slow != null) {
+                    slow.stop();
                 }
             }
         }
