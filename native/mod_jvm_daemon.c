@@ -71,7 +71,8 @@ typedef struct jvm_daemon_proc {
 #define SLOT_ROUTED 8u          /* ready, it also accepts on its own socket (its route: sticky sessions) */
 #define SLOT_SUCCESSOR_WANTED 16u /* its application changed: it asks for a successor (rolling reload) */
 #define SLOT_ROUTE_PENDING 32u  /* ready, it takes its route once its predecessor is gone (a successor) */
-#define SLOT_PID_SHIFT 6
+#define SLOT_SUCCESSOR_SEEN 64u /* the parent has seen SUCCESSOR_WANTED (the doorbell rings once for it) */
+#define SLOT_PID_SHIFT 7
 
 typedef struct jvm_group_shared {
     uint32_t slots;             /* slots in use (the current generation's processes); 0: unknown */
@@ -582,6 +583,116 @@ static void promote(jvm_daemon_proc *dp, pid_t pid, int reason, apr_wait_t statu
                  reason == APR_OC_REASON_DEATH && status == 0 ? "exited" : "died",
                  reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status,
                  proc.pid, v & SLOT_READY ? "ready" : "still starting");
+}
+
+/* The slots of group g whose process wants a successor: each gets one (unless it has one), and its
+ * word SUCCESSOR_SEEN, so that the doorbell does not ring again for it. */
+static void successors_wanted(jvm_daemon_group *g)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    for (int k = 0; sh && rt->procs && k < g->processes && k < SLOTS; k++) {
+        uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
+        while ((st & SLOT_SUCCESSOR_WANTED) && !(st & SLOT_SUCCESSOR_SEEN)
+               && !__atomic_compare_exchange_n(&sh->state[k], &st, st | SLOT_SUCCESSOR_SEEN, 0, __ATOMIC_ACQ_REL,
+                                               __ATOMIC_ACQUIRE)) {
+        }
+        start_successor(&rt->procs[k]);
+    }
+}
+
+/* The doorbell of a group that runs a Spring Boot jar: a small process forked from the parent (never
+ * exec'd) that looks at the shared page 5 times a second and exits as soon as a process wants a
+ * successor its parent has not seen. Its death wakes the parent's loop, which reaps it within a
+ * second and calls ring(): the successor starts then, not at the monitor hook's next turn (up to
+ * 10 s later; docs/internals.md "Successors"). */
+typedef struct jvm_bell {
+    jvm_daemon_group *g;
+    apr_proc_t proc;
+} jvm_bell;
+
+static void ring(int reason, void *data, apr_wait_t status);
+
+static void remember_old_process(pid_t pid);
+
+static void bell_loop(pid_t parent, const jvm_group_shared *sh, int slots)
+{
+    sigset_t none;
+    for (int sig = 1; sig < NSIG; sig++) {
+        signal(sig, SIG_DFL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    close_from(3);
+    /* as the daemons: what Apache sends its process group is not for it; it ends with the parent */
+    setpgid(0, 0);
+    prctl(PR_SET_NAME, "jvm-bell");
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+        _exit(0);
+    }
+    for (;;) {
+        struct timespec tick = { 0, 200 * 1000 * 1000 };
+        nanosleep(&tick, NULL);
+        for (int k = 0; k < slots && k < SLOTS; k++) {
+            uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
+            if ((st & SLOT_SUCCESSOR_WANTED) && !(st & SLOT_SUCCESSOR_SEEN)) {
+                _exit(0);
+            }
+        }
+    }
+}
+
+static void start_bell(jvm_bell *bell)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(bell->g);
+    const jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    apr_status_t rv;
+    if (!sh) {
+        return;
+    }
+    rv = apr_proc_fork(&bell->proc, rt->pool);
+    if (rv == APR_INCHILD) {
+        bell_loop(rt->parent, sh, bell->g->processes);
+    }
+    if (rv != APR_INPARENT) {
+        bell->proc.pid = 0; /* (the monitor hook still starts the successors, later) */
+        return;
+    }
+    apr_proc_other_child_register(&bell->proc, ring, bell, NULL, rt->pool);
+}
+
+static void ring(int reason, void *data, apr_wait_t status)
+{
+    jvm_bell *bell = data;
+    pid_t pid = bell->proc.pid;
+    int state = 0;
+    (void)status;
+    switch (reason) {
+    case APR_OC_REASON_DEATH:
+    case APR_OC_REASON_LOST:
+        bell->proc.pid = 0;
+        apr_proc_other_child_unregister(bell);
+        ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
+        if (state != AP_MPMQ_STOPPING) {
+            successors_wanted(bell->g); /* (marks what it saw: the next bell waits for a new wish) */
+            start_bell(bell);
+        }
+        break;
+    case APR_OC_REASON_RESTART:
+    case APR_OC_REASON_UNREGISTER:
+        if (pid > 0) {
+            bell->proc.pid = 0;
+            kill(pid, SIGTERM);
+            remember_old_process(pid);
+        }
+        if (reason == APR_OC_REASON_RESTART) {
+            apr_proc_other_child_unregister(bell);
+        }
+        break;
+    default:
+        break;
+    }
 }
 
 /* A successor died (pid, status): before it was ready (its application does not start: the old
@@ -1102,9 +1213,7 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
         const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
         if (rt && rt->parent == getpid()) {
             check_socket(g);
-            for (int k = 0; rt->procs && k < g->processes; k++) {
-                start_successor(&rt->procs[k]);
-            }
+            successors_wanted(g); /* (the doorbell's work, should it be missing) */
         }
     }
     return DECLINED;
@@ -1348,6 +1457,15 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
             rt->procs[k].g = g;
             rt->procs[k].slot = k;
             spawn(&rt->procs[k]);
+        }
+        for (int e = 0; e < g->preloads->nelts; e++) {
+            /* a group that runs a Boot jar: its processes may ask for successors (rolling reload) */
+            if (!strncmp(APR_ARRAY_IDX(g->preloads, e, const char *), "boot:", 5)) {
+                rt->bell = apr_pcalloc(pconf, sizeof *rt->bell);
+                rt->bell->g = g;
+                start_bell(rt->bell);
+                break;
+            }
         }
     }
     close_sockets(generation);

@@ -186,6 +186,17 @@ class BootRollingTest {
                                 + " ms");
                     }
                 }
+                // the parent started each successor within a second or two of the request that showed the
+                // change (the group's doorbell), not at its monitor hook's next turn (up to 10 s)
+                Matcher asked = Pattern.compile("^\\[[^]]* (\\d\\d:\\d\\d:[\\d.]+) \\d+\\] .*JVM01475: .* daemon process"
+                        + " \\(pid (\\d+)\\)", Pattern.MULTILINE).matcher(log);
+                while (asked.find()) {
+                    Matcher started = Pattern.compile("^\\[[^]]* (\\d\\d:\\d\\d:[\\d.]+) \\d+\\] .*JVM00135: daemon process"
+                            + " \\d+ of group roll \\(pid " + asked.group(2) + "\\)", Pattern.MULTILINE).matcher(log);
+                    assertTrue(started.find(), log);
+                    double delay = seconds(started.group(1)) - seconds(asked.group(1));
+                    assertTrue(delay >= 0 && delay < 4, "successor of " + asked.group(2) + " started " + delay + " s after");
+                }
                 // each JVM01476 names its successor, which is one of the pids that answered v2
                 Matcher m = Pattern.compile("JVM01476: the successor of daemon process \\(pid (\\d+)\\) is ready \\(pid (\\d+)\\)")
                         .matcher(log);
@@ -282,6 +293,12 @@ class BootRollingTest {
     private static Set<Long> pids(List<Load.Sample> samples, String version) {
         return samples.stream().filter(s -> s.body().startsWith("version=" + version + " ")).map(Load.Sample::pid)
                 .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /** Seconds since midnight of an error log time stamp's "HH:MM:SS.micros". */
+    private static double seconds(String time) {
+        String[] f = time.split(":");
+        return Integer.parseInt(f[0]) * 3600 + Integer.parseInt(f[1]) * 60 + Double.parseDouble(f[2]);
     }
 
     private static int count(String log, String regex) {

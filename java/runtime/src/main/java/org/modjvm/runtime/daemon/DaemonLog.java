@@ -58,7 +58,8 @@ public final class DaemonLog implements LogSink {
 
     /**
      * This process's application changed: the Apache parent starts a successor for its slot (its
-     * monitor hook, within about 10 s) while this process goes on serving.
+     * doorbell process sees the word the relay marks, mod_jvm_daemon.c) while this process goes on
+     * serving.
      */
     void successorWanted() {
         say(SUCCESSOR_LINE);

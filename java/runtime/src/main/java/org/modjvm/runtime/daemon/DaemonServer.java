@@ -89,6 +89,8 @@ public final class DaemonServer {
     private volatile boolean successorWanted;
     /** A successor that does not accept on its route socket yet (its predecessor still runs). */
     private volatile boolean routeDeferred;
+    /** A successor whose predecessor is still there (the watchdog looks until it is gone). */
+    private boolean predecessorAlive; // (watchdog thread only)
     private final AtomicInteger threadNumbers = new AtomicInteger();
     /** Counted down when the accept loops have ended: no connection is added after that. */
     private final CountDownLatch acceptorDone;
@@ -111,7 +113,8 @@ public final class DaemonServer {
         this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.generation(),
                 settings.processes(), log);
         this.predecessor = predecessor(System.getenv(PREDECESSOR_ENVIRONMENT));
-        this.routeDeferred = routeListener != null && predecessor > 0 && alive(predecessor);
+        this.predecessorAlive = predecessor > 0 && alive(predecessor);
+        this.routeDeferred = routeListener != null && predecessorAlive;
     }
 
     private static long predecessor(String value) {
@@ -392,7 +395,10 @@ public final class DaemonServer {
                     return;
                 }
             }
-            if (routeDeferred && !alive(predecessor)) {
+            if (predecessorAlive && !alive(predecessor)) {
+                predecessorAlive = false;
+                // its file has served: a later process with the predecessor's pid must not find it
+                coordinator.successorFileDone(predecessor);
                 takeRoute();
             }
             String reason = recycleReason;

@@ -164,11 +164,16 @@ final class RecycleCoordinator {
 
     /** This process exits: its successor's file has served. */
     void successorSeen() {
+        successorFileDone(pid);
+    }
+
+    /** The file that told {@code predecessor} its successor is ready has served (it is gone). */
+    void successorFileDone(long predecessor) {
         if (directory != null) {
             try {
-                Files.deleteIfExists(successorFile(pid));
+                Files.deleteIfExists(successorFile(predecessor));
             } catch (IOException ignored) {
-                // named after this process's pid: harmless once it is gone
+                // looked at only by a process of that pid that asked for a successor
             }
         }
     }
