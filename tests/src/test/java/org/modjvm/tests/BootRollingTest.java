@@ -262,6 +262,38 @@ class BootRollingTest {
         }
     }
 
+    @Test
+    void aSuccessorStillStartingTakesTheSlotOfAProcessKilledMeanwhile() throws IOException {
+        try (ApacheServer server = ApacheServer.create().name("boot-rolling-killed")) {
+            Path jar = install(server, v1);
+            server.config("""
+                    JvmDaemonProcess roll processes=1 threads=8 jvm-options="-Xmx256m" startup-timeout=120
+                    JvmScriptAlias / %s process-group=roll
+                    """.formatted(jar)).start();
+            long old = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
+            awaitAnswer(server, "version=v1");
+            long mark = server.errorLogMark();
+            replace(jar, v2);
+            assertEquals(200, RawHttp.get(server.port(), "/").status()); // (the request that shows the change)
+            String log = server.awaitErrorLog(mark, "JVM00135: ", Duration.ofSeconds(30));
+            Matcher started = Pattern.compile("JVM00135: .* started pid (\\d+)").matcher(log);
+            assertTrue(started.find(), log);
+            long successor = Long.parseLong(started.group(1));
+            // the old process dies while its successor starts (slowly: SLOW_START_MS at least)
+            Daemons.kill(old, "KILL");
+            log = server.awaitErrorLog(mark, "JVM00137: ", Duration.ofSeconds(30));
+            assertTrue(log.contains("JVM00137: daemon process 0 of group roll (pid " + old + ") died (exit code or signal 9):"
+                    + " its successor (pid " + successor + ", still starting) takes its place"), log);
+            // requests now wait for it (it is the slot's process: no other is started) and get v2
+            RawHttp.Response r = RawHttp.get(server.port(), "/");
+            assertEquals(200, r.status(), r.toString());
+            assertEquals("version=v2 pid=" + successor, r.text().strip());
+            assertEquals(List.of(successor), Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(10)));
+            log = server.errorLogSince(mark);
+            assertFalse(log.contains("JVM00050:") || log.contains("JVM00051:"), log);
+        }
+    }
+
     /** The jar of the group, in the server's tree. */
     private static Path install(ApacheServer server, Path version) throws IOException {
         Path jar = server.root().resolve("apps/roll/roll.jar");
