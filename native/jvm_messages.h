@@ -71,6 +71,10 @@
 #define JVM00130 "JVM00130: " /* JvmScriptAlias … (at …): … is a Spring Boot application, which runs in daemon mode only: … */
 #define JVM00131 "JVM00131: " /* JvmScriptAlias … (at …): daemon process group … already runs the Spring Boot application …: one per group */
 #define JVM00132 "JVM00132: " /* JvmScriptAlias … (at …): daemon process group … gives the Spring Boot application … the context path … (-Dserver.servlet.context-path= in jvm-options=), but mounts it at …: … */
+#define JVM00135 "JVM00135: " /* daemon process N of group … (pid …) asked for a successor (its application changed): started pid …; the old process serves until the successor is ready */
+#define JVM00136 "JVM00136: " /* the successor (pid …) of daemon process N of group … died before it was ready (…), K times in a row: pid … keeps serving the application as it was; the next successor starts in S s */
+#define JVM00137 "JVM00137: " /* daemon process N of group … (pid …) exited (…): its successor (pid …, ready) takes its place */
+#define JVM00138 "JVM00138: " /* the successor (pid …) of daemon process N of group … died after it was ready, before it took the slot over (…): a new process starts when the old one exits */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

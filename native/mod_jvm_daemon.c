@@ -49,6 +49,8 @@ typedef struct jvm_daemon_proc {
     apr_proc_t proc;        /* the running process (pid 0: none) */
     int unready_deaths;     /* its processes that died before they were ready, in a row */
     unsigned delay;         /* seconds the next process waits before it starts (backoff) */
+    struct jvm_daemon_proc *successor; /* the slot's: its successor's record (NULL in a successor's) */
+    struct jvm_daemon_proc *primary;   /* a successor's: the record of the slot it will take over */
 } jvm_daemon_proc;
 
 /* The backoff between starts of a slot whose processes die before they are ready (a crash loop):
@@ -67,17 +69,31 @@ typedef struct jvm_daemon_proc {
 #define SLOT_WAS_READY 2u       /* it has been ready (the parent restarts it at once when it dies) */
 #define SLOT_BACKOFF 4u         /* it follows a death before ready (the group is failing to start) */
 #define SLOT_ROUTED 8u          /* ready, it also accepts on its own socket (its route: sticky sessions) */
-#define SLOT_PID_SHIFT 4
+#define SLOT_SUCCESSOR_WANTED 16u /* its application changed: it asks for a successor (rolling reload) */
+#define SLOT_ROUTE_PENDING 32u  /* ready, it takes its route once its predecessor is gone (a successor) */
+#define SLOT_SUCCESSOR_SEEN 64u /* the parent has seen SUCCESSOR_WANTED (the doorbell rings once for it) */
+#define SLOT_PID_SHIFT 7
 
 typedef struct jvm_group_shared {
     uint32_t slots;             /* slots in use (the current generation's processes); 0: unknown */
     uint32_t state[SLOTS];
+    /* the successor being started for each slot (rolling reload, docs/internals.md "Successors"),
+     * the same layout; it moves to state[] when it takes the slot over */
+    uint32_t successor[SLOTS];
 } jvm_group_shared;
 
 /* The line a daemon's runtime writes to its stdout once it accepts connections (DaemonLog.java):
  * the relay takes it, it is not logged. The second says it accepts on its route socket too. */
 #define READY_LINE "\002ready"
 #define READY_ROUTED_LINE "\002ready routed"
+/* A successor ready on the group's socket, which takes its route when its predecessor is gone; a
+ * process whose application changed and wants a successor (DaemonLog.java). */
+#define READY_PENDING_LINE "\002ready pending"
+#define SUCCESSOR_LINE "\002successor"
+
+/* How a successor learns which process it succeeds (in its environment, not in the settings frame
+ * the group's processes share): the pid of the slot's process when it was forked. */
+#define PREDECESSOR_ENV "MOD_JVM_PREDECESSOR="
 
 /* The listening socket of one process slot of a group (its route, docs/internals.md "Sticky
  * sessions"): made, owned and kept like the group's socket, passed to the slot's process as fd 3
@@ -132,7 +148,16 @@ static uint32_t *slot_word(const jvm_daemon_proc *dp)
 {
     const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
     jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
-    return sh && dp->slot < SLOTS ? &sh->state[dp->slot] : NULL;
+    return sh && dp->slot < SLOTS ? dp->primary ? &sh->successor[dp->slot] : &sh->state[dp->slot] : NULL;
+}
+
+/* The other word of the slot (the successor's for the slot's process and the other way round): a
+ * relay marks whichever holds its process's pid, which changes when a successor takes over. */
+static uint32_t *partner_word(const jvm_daemon_proc *dp)
+{
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
+    jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    return sh && dp->slot < SLOTS ? dp->primary ? &sh->state[dp->slot] : &sh->successor[dp->slot] : NULL;
 }
 
 /* A process was started in the slot: by the parent after the fork and by the process itself,
@@ -146,17 +171,35 @@ static void slot_started(uint32_t *w, pid_t pid, int backoff)
     }
 }
 
-/* From the relay of process pid: it is ready (ready != 0; routed: on its route socket too), or it
- * has ended (its output closed). Nothing if the slot holds another process by now. */
-static void slot_mark(uint32_t *w, pid_t pid, int ready, int routed)
+/* What the relay of a process says of it: it has ended (its output closed); it is ready (on the
+ * group's socket only; on its route socket too; on the group's, its route to follow: a successor);
+ * it wants a successor (its application changed). */
+enum { MARK_ENDED, MARK_READY, MARK_ROUTED, MARK_PENDING, MARK_SUCCESSOR };
+
+/* From the relay of process pid. Nothing if the word holds another process (by now). */
+static void slot_mark(uint32_t *w, pid_t pid, int what)
 {
-    uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE), next;
+    uint32_t cur, next;
+    if (!w) {
+        return;
+    }
+    cur = __atomic_load_n(w, __ATOMIC_ACQUIRE);
     do {
         if (cur >> SLOT_PID_SHIFT != (uint32_t)pid) {
             return;
         }
-        next = ready ? (cur & ~SLOT_BACKOFF) | SLOT_READY | SLOT_WAS_READY | (routed ? SLOT_ROUTED : 0)
-                     : cur & ~(SLOT_READY | SLOT_ROUTED);
+        switch (what) {
+        case MARK_ENDED:
+            next = cur & ~(SLOT_READY | SLOT_ROUTED | SLOT_ROUTE_PENDING);
+            break;
+        case MARK_SUCCESSOR:
+            next = cur | SLOT_SUCCESSOR_WANTED;
+            break;
+        default:
+            next = (cur & ~(SLOT_BACKOFF | SLOT_ROUTED | SLOT_ROUTE_PENDING)) | SLOT_READY | SLOT_WAS_READY
+                   | (what == MARK_ROUTED ? SLOT_ROUTED : what == MARK_PENDING ? SLOT_ROUTE_PENDING : 0);
+            break;
+        }
     } while (!__atomic_compare_exchange_n(w, &cur, next, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 }
 
@@ -183,8 +226,8 @@ int jvm_daemon_readiness(const jvm_daemon_group *g)
     }
     for (uint32_t k = 0; k < n && k < SLOTS; k++) {
         uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
-        if (st & SLOT_READY) {
-            return JVM_GROUP_READY;
+        if ((st & SLOT_READY) || (__atomic_load_n(&sh->successor[k], __ATOMIC_ACQUIRE) & SLOT_READY)) {
+            return JVM_GROUP_READY; /* (a ready successor accepts on the group's socket too) */
         }
         failing |= (st & SLOT_BACKOFF) != 0;
     }
@@ -202,8 +245,9 @@ int jvm_daemon_route_state(const jvm_daemon_group *g, int route)
     st = __atomic_load_n(&sh->state[route], __ATOMIC_ACQUIRE);
     if (st & SLOT_READY) {
         /* a ready process that does not accept on its route socket (its JDK would not let it,
-         * JVM01423) leaves its sessions to whichever process the group's socket finds */
-        return st & SLOT_ROUTED ? JVM_ROUTE_READY : JVM_ROUTE_NONE;
+         * JVM01423) leaves its sessions to whichever process the group's socket finds; a successor
+         * that took the slot over accepts there as soon as its predecessor is gone: wait for it */
+        return st & SLOT_ROUTED ? JVM_ROUTE_READY : st & SLOT_ROUTE_PENDING ? JVM_ROUTE_STARTING : JVM_ROUTE_NONE;
     }
     /* one that dies before it is ready (backoff) is not waited for; one being started (a
      * replacement, a new generation's) is: it takes over the sessions of its route */
@@ -260,7 +304,7 @@ static void relay_line(int out, const char *group, pid_t pid, char *line, size_t
     }
 }
 
-static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *slot)
+static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *slot, uint32_t *partner)
 {
     char buf[8192];
     size_t used = 0;
@@ -274,18 +318,23 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
             if (used > 0) {
                 relay_line(out, group, pid, buf, used);
             }
-            if (slot) {
-                slot_mark(slot, pid, 0, 0); /* the JVM is gone: it takes no connection any more */
-            }
+            slot_mark(slot, pid, MARK_ENDED); /* the JVM is gone: it takes no connection any more */
+            slot_mark(partner, pid, MARK_ENDED);
             return;
         }
         used += (size_t)got;
         while ((nl = memchr(start, '\n', used - (size_t)(start - buf)))) {
             size_t n = (size_t)(nl - start);
-            if (slot && n == sizeof READY_LINE - 1 && !memcmp(start, READY_LINE, n)) {
-                slot_mark(slot, pid, 1, 0);
-            } else if (slot && n == sizeof READY_ROUTED_LINE - 1 && !memcmp(start, READY_ROUTED_LINE, n)) {
-                slot_mark(slot, pid, 1, 1);
+            int what = !slot ? -1
+                       : n == sizeof READY_LINE - 1 && !memcmp(start, READY_LINE, n) ? MARK_READY
+                       : n == sizeof READY_ROUTED_LINE - 1 && !memcmp(start, READY_ROUTED_LINE, n) ? MARK_ROUTED
+                       : n == sizeof READY_PENDING_LINE - 1 && !memcmp(start, READY_PENDING_LINE, n) ? MARK_PENDING
+                       : n == sizeof SUCCESSOR_LINE - 1 && !memcmp(start, SUCCESSOR_LINE, n) ? MARK_SUCCESSOR : -1;
+            if (what >= 0) {
+                /* (the process's pid is in one of the two words of its slot: its own, or the slot's
+                 * once it took it over as a successor) */
+                slot_mark(slot, pid, what);
+                slot_mark(partner, pid, what);
             } else {
                 relay_line(out, group, pid, start, n);
             }
@@ -304,7 +353,7 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
 static void exec_daemon(jvm_daemon_proc *dp)
 {
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
-    uint32_t *slot = slot_word(dp);
+    uint32_t *slot = slot_word(dp), *partner = partner_word(dp);
     const jvm_route_socket *route = rt->socket->routes && dp->slot < rt->routes ? &rt->socket->routes[dp->slot] : NULL;
     sigset_t all;
     int devnull;
@@ -338,6 +387,18 @@ static void exec_daemon(jvm_daemon_proc *dp)
     jvm_settings_set(&rt->settings, JVM_SET_ROUTE, apr_psprintf(rt->pool, "%d", dp->slot));
     jvm_settings_set(&rt->settings, JVM_SET_ROUTE_SOCKET, route ? rt->route_paths[dp->slot] : NULL);
     rt->envp[rt->settings_env] = settings_env(rt->pool, &rt->settings);
+    if (dp->primary) {
+        /* a successor: which process it succeeds (it takes over when that one has drained) */
+        int n = 0;
+        const char **envp;
+        while (rt->envp[n]) {
+            n++;
+        }
+        envp = apr_pcalloc(rt->pool, (apr_size_t)(n + 2) * sizeof *envp);
+        memcpy(envp, rt->envp, (size_t)n * sizeof *envp);
+        envp[n] = apr_psprintf(rt->pool, PREDECESSOR_ENV "%" APR_PID_T_FMT, dp->primary->proc.pid);
+        rt->envp = envp;
+    }
     /* A process group of its own: what Apache sends its process group (SIGTERM at stop, SIGUSR1
      * at a graceful restart) is not for daemons; the parent tells them itself. Not a session of
      * its own (setsid): with the kernel's scheduler autogroups each session shares a busy CPU as
@@ -401,7 +462,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
                     close(ROUTE_FD);
                 }
                 prctl(PR_SET_NAME, "jvm-log-relay");
-                relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot);
+                relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot, partner);
                 _exit(0);
             }
             dup2(pipefd[1], 1);
@@ -411,7 +472,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
         } else if (slot) {
             /* no relay to hear that the process is ready: taken as ready at once (requests wait
              * in the listen backlog, as they did before readiness was known) */
-            slot_mark(slot, getpid(), 1, 0);
+            slot_mark(slot, getpid(), MARK_READY);
         }
     }
     if (dp->g->umask >= 0) {
@@ -431,6 +492,8 @@ static void maintenance(int reason, void *data, apr_wait_t status);
 
 static void check_socket(jvm_daemon_group *g);
 
+static void spawn(jvm_daemon_proc *dp);
+
 static void spawn(jvm_daemon_proc *dp)
 {
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
@@ -449,9 +512,216 @@ static void spawn(jvm_daemon_proc *dp)
     }
     slot_started(slot_word(dp), dp->proc.pid, dp->unready_deaths > 0);
     apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
-                 JVM00050 "started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
-                 dp->slot, dp->g->name, dp->proc.pid);
+    if (dp->primary) {
+        char wait[64] = "";
+        if (dp->delay > 0) {
+            snprintf(wait, sizeof wait, ", which waits %u s first (backoff)", dp->delay);
+        }
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, main_server,
+                     JVM00135 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") asked for a successor (its "
+                     "application changed): started pid %" APR_PID_T_FMT "%s; the old process serves until the "
+                     "successor is ready", dp->slot, dp->g->name, dp->primary->proc.pid, dp->proc.pid, wait);
+    } else {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
+                     JVM00050 "started daemon process %d of group %s (pid %" APR_PID_T_FMT ")",
+                     dp->slot, dp->g->name, dp->proc.pid);
+    }
+}
+
+/* ---- successors (rolling reload, docs/internals.md "Successors") ------------------------------
+ * A process whose application changed (a replaced Spring Boot jar) keeps serving and asks for a
+ * successor: its relay sets SLOT_SUCCESSOR_WANTED in its word. The parent starts one for the slot
+ * (its own record and shared word), which starts the new version and accepts on the group's socket
+ * once it is ready; the old process sees that (RecycleCoordinator's files), drains and exits, and
+ * at its death the successor takes the slot instead of a new process being started. */
+
+/* The slot's process wants a successor and has none: start it (from the monitor hook, and at once
+ * after a successor died before it was ready: with its backoff delay). */
+static void start_successor(jvm_daemon_proc *dp)
+{
+    jvm_daemon_proc *next = dp->successor;
+    uint32_t *w = slot_word(dp), st;
+    int state = 0;
+    if (!next || !w || dp->proc.pid <= 0 || next->proc.pid > 0) {
+        return;
+    }
+    st = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+    ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
+    if ((st & SLOT_SUCCESSOR_WANTED) && st >> SLOT_PID_SHIFT == (uint32_t)dp->proc.pid && state != AP_MPMQ_STOPPING) {
+        spawn(next);
+    }
+}
+
+/* The slot's process (pid, status) is gone and its successor runs: the successor takes the slot
+ * (its word, its record), nothing new is started. A successor that was not ready yet takes it
+ * too: it is starting the application's new version, as a new process would. */
+static void promote(jvm_daemon_proc *dp, pid_t pid, int reason, apr_wait_t status)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
+    jvm_daemon_proc *next = dp->successor;
+    uint32_t *w = slot_word(dp), *sw = slot_word(next), v = 0;
+    apr_proc_t proc = next->proc;
+
+    if (w && sw) {
+        /* its relay may mark its word meanwhile; it marks whichever of the two holds its pid */
+        do {
+            v = __atomic_load_n(sw, __ATOMIC_ACQUIRE);
+            __atomic_store_n(w, v, __ATOMIC_RELEASE);
+        } while (!__atomic_compare_exchange_n(sw, &v, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+    }
+    next->proc.pid = 0; /* (the UNREGISTER call finds nothing to stop) */
+    apr_proc_other_child_unregister(next);
+    dp->proc = proc;
+    dp->unready_deaths = v & SLOT_WAS_READY ? 0 : next->unready_deaths;
+    dp->delay = 0;
+    next->unready_deaths = 0;
+    next->delay = 0;
+    apr_proc_other_child_register(&dp->proc, maintenance, dp, NULL, rt->pool);
+    ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, main_server,
+                 JVM00137 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") %s (%s %d): its successor (pid %"
+                 APR_PID_T_FMT ", %s) takes its place", dp->slot, dp->g->name, pid,
+                 reason == APR_OC_REASON_DEATH && status == 0 ? "exited" : "died",
+                 reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status,
+                 proc.pid, v & SLOT_READY ? "ready" : "still starting");
+}
+
+/* The slots of group g whose process wants a successor: each gets one (unless it has one), and its
+ * word SUCCESSOR_SEEN, so that the doorbell does not ring again for it. */
+static void successors_wanted(jvm_daemon_group *g)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    for (int k = 0; sh && rt->procs && k < g->processes && k < SLOTS; k++) {
+        uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
+        while ((st & SLOT_SUCCESSOR_WANTED) && !(st & SLOT_SUCCESSOR_SEEN)
+               && !__atomic_compare_exchange_n(&sh->state[k], &st, st | SLOT_SUCCESSOR_SEEN, 0, __ATOMIC_ACQ_REL,
+                                               __ATOMIC_ACQUIRE)) {
+        }
+        start_successor(&rt->procs[k]);
+    }
+}
+
+/* The doorbell of a group that runs a Spring Boot jar: a small process forked from the parent (never
+ * exec'd) that looks at the shared page 5 times a second and exits as soon as a process wants a
+ * successor its parent has not seen. Its death wakes the parent's loop, which reaps it within a
+ * second and calls ring(): the successor starts then, not at the monitor hook's next turn (up to
+ * 10 s later; docs/internals.md "Successors"). */
+typedef struct jvm_bell {
+    jvm_daemon_group *g;
+    apr_proc_t proc;
+} jvm_bell;
+
+static void ring(int reason, void *data, apr_wait_t status);
+
+static void remember_old_process(pid_t pid);
+
+static void bell_loop(pid_t parent, const jvm_group_shared *sh, int slots)
+{
+    sigset_t none;
+    for (int sig = 1; sig < NSIG; sig++) {
+        signal(sig, SIG_DFL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    close_from(3);
+    /* as the daemons: what Apache sends its process group is not for it; it ends with the parent */
+    setpgid(0, 0);
+    prctl(PR_SET_NAME, "jvm-bell");
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+        _exit(0);
+    }
+    for (;;) {
+        struct timespec tick = { 0, 200 * 1000 * 1000 };
+        nanosleep(&tick, NULL);
+        for (int k = 0; k < slots && k < SLOTS; k++) {
+            uint32_t st = __atomic_load_n(&sh->state[k], __ATOMIC_ACQUIRE);
+            if ((st & SLOT_SUCCESSOR_WANTED) && !(st & SLOT_SUCCESSOR_SEEN)) {
+                _exit(0);
+            }
+        }
+    }
+}
+
+static void start_bell(jvm_bell *bell)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(bell->g);
+    const jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    apr_status_t rv;
+    if (!sh) {
+        return;
+    }
+    rv = apr_proc_fork(&bell->proc, rt->pool);
+    if (rv == APR_INCHILD) {
+        bell_loop(rt->parent, sh, bell->g->processes);
+    }
+    if (rv != APR_INPARENT) {
+        bell->proc.pid = 0; /* (the monitor hook still starts the successors, later) */
+        return;
+    }
+    apr_proc_other_child_register(&bell->proc, ring, bell, NULL, rt->pool);
+}
+
+static void ring(int reason, void *data, apr_wait_t status)
+{
+    jvm_bell *bell = data;
+    pid_t pid = bell->proc.pid;
+    int state = 0;
+    (void)status;
+    switch (reason) {
+    case APR_OC_REASON_DEATH:
+    case APR_OC_REASON_LOST:
+        bell->proc.pid = 0;
+        apr_proc_other_child_unregister(bell);
+        ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
+        if (state != AP_MPMQ_STOPPING) {
+            successors_wanted(bell->g); /* (marks what it saw: the next bell waits for a new wish) */
+            start_bell(bell);
+        }
+        break;
+    case APR_OC_REASON_RESTART:
+    case APR_OC_REASON_UNREGISTER:
+        if (pid > 0) {
+            bell->proc.pid = 0;
+            kill(pid, SIGTERM);
+            remember_old_process(pid);
+        }
+        if (reason == APR_OC_REASON_RESTART) {
+            apr_proc_other_child_unregister(bell);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* A successor died (pid, status): before it was ready (its application does not start: the old
+ * process keeps serving, and the next successor waits 1, 2, 4 … s, as a crash loop's processes
+ * do), or after (the old one drains anyway: the slot gets a new process when it exits). */
+static void successor_died(jvm_daemon_proc *next, pid_t pid, int was_ready, int reason, apr_wait_t status)
+{
+    jvm_daemon_proc *dp = next->primary;
+    if (was_ready) {
+        next->unready_deaths = 0;
+        next->delay = 0;
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                     JVM00138 "the successor (pid %" APR_PID_T_FMT ") of daemon process %d of group %s died after it "
+                     "was ready, before it took the slot over (%s %d): a new process starts when the old one "
+                     "(pid %" APR_PID_T_FMT ") exits", pid, dp->slot, dp->g->name,
+                     reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status,
+                     dp->proc.pid);
+        return;
+    }
+    next->unready_deaths++;
+    next->delay = backoff_delay(next->unready_deaths);
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
+                 JVM00136 "the successor (pid %" APR_PID_T_FMT ") of daemon process %d of group %s died before it "
+                 "was ready (%s %d), %d time%s in a row: pid %" APR_PID_T_FMT " keeps serving the application as it "
+                 "was; the next successor starts in %u s (backoff: doubles up to %d s)", pid, dp->slot, dp->g->name,
+                 reason == APR_OC_REASON_LOST ? "lost, status" : "exit code or signal", (int)status,
+                 next->unready_deaths, next->unready_deaths == 1 ? "" : "s", dp->proc.pid, next->delay,
+                 BACKOFF_MAX_SEC);
+    start_successor(dp);
 }
 
 static void remember_old_process(pid_t pid);
@@ -523,6 +793,17 @@ static void maintenance(int reason, void *data, apr_wait_t status)
         int was_ready = slot_ended(slot_word(dp), pid);
         dp->proc.pid = 0; /* the UNREGISTER call that unregistering makes finds nothing to do */
         apr_proc_other_child_unregister(dp);
+        ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
+        if (dp->primary) {
+            if (state != AP_MPMQ_STOPPING) {
+                successor_died(dp, pid, was_ready, reason, status);
+            }
+            break;
+        }
+        if (dp->successor && dp->successor->proc.pid > 0 && state != AP_MPMQ_STOPPING) {
+            promote(dp, pid, reason, status);
+            break;
+        }
         if (reason == APR_OC_REASON_DEATH && status == 0 && was_ready) {
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
                          JVM00054 "daemon process %d of group %s (pid %" APR_PID_T_FMT ") exited to be recycled",
@@ -541,7 +822,6 @@ static void maintenance(int reason, void *data, apr_wait_t status)
          * again as soon: its replacement waits, 1, 2, 4 … s, at most BACKOFF_MAX_SEC. */
         dp->unready_deaths = was_ready ? 0 : dp->unready_deaths + 1;
         dp->delay = backoff_delay(dp->unready_deaths);
-        ap_mpm_query(AP_MPMQ_MPM_STATE, &state);
         if (state != AP_MPMQ_STOPPING) {
             if (dp->delay > 0) {
                 ap_log_error(APLOG_MARK, APLOG_ERR, 0, main_server,
@@ -875,6 +1155,9 @@ static void check_socket(jvm_daemon_group *g)
         if (rt->procs && rt->procs[k].proc.pid > 0) {
             kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
         }
+        if (rt->procs && rt->procs[k].successor->proc.pid > 0) {
+            kill(rt->procs[k].successor->proc.pid, SIGTERM); /* (it has the old socket too) */
+        }
     }
 }
 
@@ -911,11 +1194,15 @@ static void check_route_sockets(jvm_daemon_group *g)
         if (rt->procs && rt->procs[k].proc.pid > 0) {
             kill(rt->procs[k].proc.pid, SIGTERM); /* drains; its replacement gets the new socket */
         }
+        if (rt->procs && rt->procs[k].successor->proc.pid > 0) {
+            kill(rt->procs[k].successor->proc.pid, SIGTERM);
+        }
     }
 }
 
-/* monitor hook (parent, about every 10 s): notices a removed socket file even when no
- * process of the group exits because of it. */
+/* monitor hook (parent, about every 10 s: Apache's MPMs call it every tenth turn of their
+ * one-second maintenance loop): notices a removed socket file even when no process of the group
+ * exits because of it, and starts the successors processes asked for (rolling reload). */
 int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
 {
     apr_array_header_t *groups = jvm_daemon_groups();
@@ -926,6 +1213,7 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s)
         const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
         if (rt && rt->parent == getpid()) {
             check_socket(g);
+            successors_wanted(g); /* (the doorbell's work, should it be missing) */
         }
     }
     return DECLINED;
@@ -1147,11 +1435,21 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         make_cache_dir(ptemp, g, cache_dir);
         build_command(pconf, g, runtime_dir, cache_dir, jvm_conf_jvm_home(sc));
         rt->procs = apr_pcalloc(pconf, (apr_size_t)g->processes * sizeof *rt->procs);
+        {
+            jvm_daemon_proc *successors = apr_pcalloc(pconf, (apr_size_t)g->processes * sizeof *successors);
+            for (int k = 0; k < g->processes; k++) {
+                successors[k].g = g;
+                successors[k].slot = k;
+                successors[k].primary = &rt->procs[k];
+                rt->procs[k].successor = &successors[k];
+            }
+        }
         if (rt->socket->shared) {
             /* a new generation: the previous one's processes stop accepting (SIGTERM); what its
              * relays may still say is ignored (another pid in the slot) */
             for (int k = 0; k < SLOTS; k++) {
                 __atomic_store_n(&rt->socket->shared->state[k], 0, __ATOMIC_RELEASE);
+                __atomic_store_n(&rt->socket->shared->successor[k], 0, __ATOMIC_RELEASE);
             }
             __atomic_store_n(&rt->socket->shared->slots, (uint32_t)g->processes, __ATOMIC_RELEASE);
         }
@@ -1159,6 +1457,15 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
             rt->procs[k].g = g;
             rt->procs[k].slot = k;
             spawn(&rt->procs[k]);
+        }
+        for (int e = 0; e < g->preloads->nelts; e++) {
+            /* a group that runs a Boot jar: its processes may ask for successors (rolling reload) */
+            if (!strncmp(APR_ARRAY_IDX(g->preloads, e, const char *), "boot:", 5)) {
+                rt->bell = apr_pcalloc(pconf, sizeof *rt->bell);
+                rt->bell->g = g;
+                start_bell(rt->bell);
+                break;
+            }
         }
     }
     close_sockets(generation);

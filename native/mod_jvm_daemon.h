@@ -34,6 +34,7 @@ typedef struct jvm_daemon_runtime {
     apr_pool_t *pool;               /* pconf of the generation */
     pid_t parent;                   /* the Apache parent */
     int generation;                 /* Apache's configuration generation it was started in */
+    struct jvm_bell *bell;          /* the group's doorbell (rolling reload of a Boot jar), or NULL */
 } jvm_daemon_runtime;
 
 /* The run-time state of group g, NULL before the parent prepared it (configtest, the first pass

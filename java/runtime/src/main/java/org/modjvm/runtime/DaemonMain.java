@@ -63,7 +63,17 @@ public final class DaemonMain {
             DaemonServer server = new DaemonServer(settings, context, sink, listener,
                     DaemonServer.routeSocket(settings, context.serverLog()));
             preload(settings, context);
+            if (server.predecessor() > 0 && context.webEngines().bootFailed()) {
+                // a successor (rolling reload) that would only answer 503: it dies before it is ready,
+                // the process it succeeds goes on serving and the parent tries again later (backoff)
+                context.serverLog().log(Message.JVM01477, "Spring Boot application did not start in this successor"
+                        + " of pid " + server.predecessor() + ": it exits before it is ready; pid " + server.predecessor()
+                        + " goes on serving the version it runs (the cause is above)");
+                System.out.flush();
+                Runtime.getRuntime().halt(1);
+            }
             applications.onReload(server::scriptChanged);
+            context.webEngines().onApplicationChange(server::applicationChanged);
             // SIGTERM (Apache stops or restarts): drain, then halt. Handled apart from the
             // shutdown hooks, which then only run for System.exit from an application: that
             // must not wait for running requests (one of them is the caller)
@@ -92,7 +102,7 @@ public final class DaemonMain {
                         : ", which is off (request-timeout=0)"));
             }
             server.ready();
-            sink.ready(server.routed()); // (the accept loops start next: a connection made meanwhile waits in the backlog)
+            server.announceReady(sink); // (the accept loops start next: a connection made meanwhile waits in the backlog)
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),
             // so this thread must not return and let the JVM exit under running requests

@@ -15,6 +15,10 @@ public final class DaemonLog implements LogSink {
     /** The relay's READY_LINE and READY_ROUTED_LINE (mod_jvm_daemon.c). */
     private static final byte[] READY_LINE = {2, 'r', 'e', 'a', 'd', 'y', '\n'};
     private static final byte[] READY_ROUTED_LINE = "\u0002ready routed\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The relay's READY_PENDING_LINE: a successor ready on the group's socket, its route to follow. */
+    private static final byte[] READY_PENDING_LINE = "\u0002ready pending\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The relay's SUCCESSOR_LINE: this process's application changed, it asks for a successor. */
+    private static final byte[] SUCCESSOR_LINE = "\u0002successor\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /*
      * A descriptor of its own for the pipe to the relay: closing the inherited listening channel
@@ -40,11 +44,33 @@ public final class DaemonLog implements LogSink {
      * Apache's children then send the requests of its sessions.
      */
     public void ready(boolean routed) {
+        say(routed ? READY_ROUTED_LINE : READY_LINE);
+    }
+
+    /**
+     * A successor (rolling reload, {@link Succession}) accepts on the group's socket and will accept
+     * on its route socket once its predecessor is gone: Apache's children wait for it then with the
+     * requests of that route's sessions, rather than giving them new ones.
+     */
+    void readyRoutePending() {
+        say(READY_PENDING_LINE);
+    }
+
+    /**
+     * This process's application changed: the Apache parent starts a successor for its slot (its
+     * doorbell process sees the word the relay marks, mod_jvm_daemon.c) while this process goes on
+     * serving.
+     */
+    void successorWanted() {
+        say(SUCCESSOR_LINE);
+    }
+
+    private void say(byte[] line) {
         synchronized (this) {
             try {
-                out.write(routed ? READY_ROUTED_LINE : READY_LINE);
+                out.write(line);
             } catch (IOException ignored) {
-                // no relay: the parent took the process as ready from the start
+                // no relay: the parent took the process as ready from the start (and hears nothing)
             }
         }
     }

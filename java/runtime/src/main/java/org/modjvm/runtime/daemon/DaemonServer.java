@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.modjvm.runtime.core.RuntimeContext;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
+import org.modjvm.runtime.web.BootHandoff;
 import org.modjvm.runtime.log.LogSink;
 
 /**
@@ -36,6 +37,14 @@ import org.modjvm.runtime.log.LogSink;
  * <p>With processes=2+ the process also accepts on its own socket ({@link RouteSocket}): the
  * requests of the sessions it made. Before it exits (a recycle, SIGTERM) its web applications are
  * stopped, which saves their sessions for its replacement (the servlet engine's Sessions).
+ *
+ * <p>Rolling reload (docs/internals.md, "Successors"): a process whose application changed (a
+ * replaced Spring Boot jar, {@link #applicationChanged}) asks the Apache parent for a successor and
+ * goes on serving; the successor (started with {@value #PREDECESSOR_ENVIRONMENT} naming this
+ * process) starts the new version, accepts once it is ready and says so in a file; this process
+ * then drains and exits, and the successor takes its slot. With processes=2+ the successor accepts
+ * on the slot's route socket only once its predecessor is gone: that one's sessions are its own
+ * until it has stopped its applications (saved them).
  */
 public final class DaemonServer {
     private static final long WATCH_INTERVAL_MS = 100;
@@ -73,6 +82,16 @@ public final class DaemonServer {
     boolean refusesRequests() {
         return draining || recycleStarted;
     }
+    /** The environment variable that names the process a successor succeeds (mod_jvm_daemon.c). */
+    public static final String PREDECESSOR_ENVIRONMENT = "MOD_JVM_PREDECESSOR";
+    /** The process this one succeeds (rolling reload), 0: none. */
+    private final long predecessor;
+    /** This process asked for a successor (its application changed). */
+    private volatile boolean successorWanted;
+    /** A successor that does not accept on its route socket yet (its predecessor still runs). */
+    private volatile boolean routeDeferred;
+    /** A successor whose predecessor is still there (the watchdog looks until it is gone). */
+    private boolean predecessorAlive; // (watchdog thread only)
     private final AtomicInteger threadNumbers = new AtomicInteger();
     /** Counted down when the accept loops have ended: no connection is added after that. */
     private final CountDownLatch acceptorDone;
@@ -94,6 +113,29 @@ public final class DaemonServer {
         this.permits = new Semaphore(settings.threads());
         this.coordinator = new RecycleCoordinator(settings.cacheDirectory(), settings.socket(), settings.generation(),
                 settings.processes(), log);
+        this.predecessor = predecessor(System.getenv(PREDECESSOR_ENVIRONMENT));
+        this.predecessorAlive = predecessor > 0 && alive(predecessor);
+        this.routeDeferred = routeListener != null && predecessorAlive;
+        if (predecessorAlive) {
+            BootHandoff.predecessorRunning(); // its sessions are handed over when it exits
+        }
+    }
+
+    private static long predecessor(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The process this one succeeds (rolling reload), 0 if none. */
+    public long predecessor() {
+        return predecessor;
     }
 
     DaemonSettings settings() {
@@ -127,6 +169,21 @@ public final class DaemonServer {
     /** This process serves requests now: it counts for its group's rolling restarts ({@link RecycleCoordinator}). */
     public void ready() {
         coordinator.ready();
+        if (predecessor > 0) {
+            coordinator.successorReady(predecessor);
+        }
+    }
+
+    /**
+     * Tells the log relay that this process accepts connections (its line, {@link DaemonLog}): on its
+     * route socket too, unless it has none, or it is a successor whose predecessor still runs.
+     */
+    public void announceReady(DaemonLog relay) {
+        if (routeDeferred) {
+            relay.readyRoutePending();
+        } else {
+            relay.ready(routeListener != null);
+        }
     }
 
     /** The process's own socket ({@link RouteSocket}), or null: none, or it cannot be had (logged). */
@@ -144,12 +201,65 @@ public final class DaemonServer {
         Thread watchdog = new Thread(this::watch, "mod_jvm-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        if (routeListener != null) {
-            Thread routes = new Thread(() -> accept(routeListener), "mod_jvm-accept-route");
-            routes.setDaemon(true);
-            routes.start();
+        if (routeListener != null && !routeDeferred) {
+            acceptRoute();
         }
         accept(listener);
+    }
+
+    private void acceptRoute() {
+        Thread routes = new Thread(() -> accept(routeListener), "mod_jvm-accept-route");
+        routes.setDaemon(true);
+        routes.start();
+    }
+
+    /**
+     * A successor's predecessor has exited (its sessions saved): this process accepts on the
+     * route socket now, where what waited for the slot's process is (watchdog).
+     */
+    private void takeRoute() {
+        if (!claimDeferredRoute()) {
+            return;
+        }
+        log.log(Message.JVM01478, "daemon process (pid " + ProcessHandle.current().pid() + ") takes over route "
+                + settings.route() + " (the requests of its sessions) from the process it succeeds (pid " + predecessor
+                + "), which has exited");
+        acceptRoute();
+        if (sink instanceof DaemonLog relay) {
+            relay.ready(true);
+        }
+    }
+
+    /** Whether this call ends the wait for the route socket (once: the watchdog or the drain). */
+    private synchronized boolean claimDeferredRoute() {
+        if (!routeDeferred) {
+            return false;
+        }
+        routeDeferred = false;
+        return true;
+    }
+
+    /**
+     * The application this process serves changed (a replaced Spring Boot jar, seen in a request):
+     * the Apache parent starts a successor, which starts the new version; this process serves until
+     * the successor is ready. Without a directory the group's processes share (no cache directory)
+     * the process recycles as for a changed script: its replacement starts the new version.
+     */
+    public void applicationChanged(String what) {
+        if (!coordinator.shared() || !(sink instanceof DaemonLog relay)) {
+            requestRecycle(what + " changed");
+            return;
+        }
+        synchronized (this) {
+            if (successorWanted || draining || recycling || stopping) {
+                return;
+            }
+            successorWanted = true;
+        }
+        log.log(Message.JVM01475, what + " changed: daemon process (pid " + ProcessHandle.current().pid()
+                + ") asks the Apache parent for a successor, which starts the new version; this process serves"
+                + " until the successor is ready");
+        relay.successorWanted();
     }
 
     private void accept(ServerSocketChannel from) {
@@ -277,6 +387,25 @@ public final class DaemonServer {
                         + " new connections cannot reach this process; it exits so that Apache starts one on a new socket");
                 recycle("its socket file was removed", settings.gracefulTimeout());
                 return;
+            }
+            if (successorWanted && !draining) {
+                long successor = coordinator.readySuccessor();
+                if (successor > 0) {
+                    coordinator.successorSeen();
+                    log.log(Message.JVM01476, "the successor of daemon process (pid " + ProcessHandle.current().pid()
+                            + ") is ready (pid " + successor + "): this process stops taking requests, lets the"
+                            + " running ones finish and exits; the successor serves the new version");
+                    recycle("its successor (pid " + successor + ") is ready", settings.gracefulTimeout());
+                    return;
+                }
+            }
+            if (predecessorAlive && !alive(predecessor)) {
+                predecessorAlive = false;
+                // its file has served: a later process with the predecessor's pid must not find it
+                coordinator.successorFileDone(predecessor);
+                // its sessions are saved now: loaded before the route's requests come here
+                BootHandoff.predecessorGone();
+                takeRoute();
             }
             String reason = recycleReason;
             if (reason != null && !draining && !recycleStarted && coordinator.tryBegin()) {
@@ -414,6 +543,9 @@ public final class DaemonServer {
     /** No new connection, no new request: the accept loop ends, a request that arrives gets GOODBYE. */
     private void stopTakingRequests() {
         draining = true;
+        if (claimDeferredRoute()) {
+            acceptorDone.countDown(); // (its accept loop never ran)
+        }
         coordinator.notReady();
         for (ServerSocketChannel l : routeListener == null ? List.of(listener) : List.of(listener, routeListener)) {
             try {

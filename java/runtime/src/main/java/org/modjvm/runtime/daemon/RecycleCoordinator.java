@@ -124,6 +124,64 @@ final class RecycleCoordinator {
         return ready;
     }
 
+    /** Whether processes of this group can find each other here (rolling reload needs it). */
+    boolean shared() {
+        return directory != null;
+    }
+
+    /**
+     * This process is a successor (rolling reload, docs/internals.md "Successors") and serves now:
+     * its predecessor, which watches for this file, drains and exits.
+     */
+    void successorReady(long predecessor) {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Files.writeString(successorFile(predecessor), Long.toString(pid));
+        } catch (IOException e) {
+            log.log(Message.JVM01306, "cannot announce this process in " + directory + ": " + e);
+        }
+    }
+
+    /** The pid of this process's successor once it serves (its file names this process), else 0. */
+    long readySuccessor() {
+        if (directory == null) {
+            return 0;
+        }
+        Path file = successorFile(pid);
+        try {
+            long successor = Long.parseLong(Files.readString(file).trim());
+            if (ProcessHandle.of(successor).map(ProcessHandle::isAlive).orElse(false)) {
+                return successor;
+            }
+            Files.deleteIfExists(file); // it died since: the parent starts another
+        } catch (IOException | NumberFormatException e) {
+            // none yet (or half written: looked at again at the next tick)
+        }
+        return 0;
+    }
+
+    /** This process exits: its successor's file has served. */
+    void successorSeen() {
+        successorFileDone(pid);
+    }
+
+    /** The file that told {@code predecessor} its successor is ready has served (it is gone). */
+    void successorFileDone(long predecessor) {
+        if (directory != null) {
+            try {
+                Files.deleteIfExists(successorFile(predecessor));
+            } catch (IOException ignored) {
+                // looked at only by a process of that pid that asked for a successor
+            }
+        }
+    }
+
+    private Path successorFile(long predecessor) {
+        return directory.resolve("successor." + generation + "." + predecessor);
+    }
+
     private Path readyFile(long processId) {
         return directory.resolve("ready." + generation + "." + processId);
     }

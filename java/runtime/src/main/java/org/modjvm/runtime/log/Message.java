@@ -118,7 +118,11 @@ public enum Message {
     JVM01463(ERR, "Spring Boot application … has context path … (server.servlet.context-path) but is mounted at …: set …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
     JVM01464(ERR, "Spring Boot application …: Boot applications run in daemon mode only (…): answering 503"),
     JVM01465(WARNING, "stopping Spring Boot application … failed: …"),
-    JVM01466(ERR, "Spring Boot application … refused: it runs on … (the Jetty starter's server), and mod_jvm is the connector of Boot's embedded Tomcat only: build it with the Tomcat starter …; the process exits before it is ready: …", Message.STARTUP_FAILURE);
+    JVM01466(ERR, "Spring Boot application … refused: it runs on … (the Jetty starter's server), and mod_jvm is the connector of Boot's embedded Tomcat only: build it with the Tomcat starter …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
+    JVM01475(NOTICE, "Spring Boot application … changed: daemon process (pid …) asks the Apache parent for a successor, …"),
+    JVM01476(NOTICE, "the successor of daemon process (pid …) is ready (pid …): this process stops taking requests, …"),
+    JVM01477(ERR, "Spring Boot application did not start in this successor of pid …: it exits before it is ready; …"),
+    JVM01478(INFO, "daemon process (pid …) takes over route R (the requests of its sessions) from the process it succeeds (pid …), …");
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"

@@ -1,11 +1,14 @@
 package org.modjvm.runtime.web;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
 
@@ -32,6 +35,12 @@ final class BootApplication {
     private final String jar;
     private final String mountPath;
     private volatile WebEngine engine;
+    /** The jar as it was when the application started (µs, bytes: what Apache sends in a request frame). */
+    private long jarMtime;
+    private long jarSize;
+    /** Told once when a request shows the jar changed (rolling reload: DaemonServer.applicationChanged). */
+    private volatile Consumer<String> onChange = what -> { };
+    private volatile boolean changeSeen;
 
     private BootApplication(Log serverLog, String jar, String mountPath) {
         this.serverLog = serverLog;
@@ -61,6 +70,13 @@ final class BootApplication {
 
     private void launch(Path runtimeDirectory) {
         long started = System.nanoTime();
+        try {
+            // as C stats the jar for each request: a request that shows another one is a reload
+            jarMtime = Files.getLastModifiedTime(Path.of(jar)).to(TimeUnit.MICROSECONDS);
+            jarSize = Files.size(Path.of(jar));
+        } catch (IOException e) {
+            jarMtime = 0; // (never compared: Boot's start reports the missing jar)
+        }
         Method main;
         try {
             // the system class loader's: the jar on the class path, as under java -jar (not this
@@ -187,8 +203,26 @@ final class BootApplication {
 
     /** Serves a request of the application: 503 if it did not start (why was logged). */
     int serve(WebRequest request) {
+        long mtime = request.frame().scriptMtime();
+        if (!changeSeen && mtime != 0 && jarMtime != 0
+                && (mtime != jarMtime || request.frame().scriptSize() != jarSize)) {
+            // the jar was replaced: this process serves on (its class loader holds the old file open)
+            // while a successor starts the new one (docs/internals.md, "Successors")
+            changeSeen = true;
+            onChange.accept("Spring Boot application " + jar);
+        }
         WebEngine running = engine;
         return running == null ? 503 : running.serve(request);
+    }
+
+    /** Whether the application started and is served (else its requests get 503: why was logged). */
+    boolean started() {
+        return engine != null;
+    }
+
+    /** Who is told when a request shows that the jar changed (once). */
+    void onChange(Consumer<String> listener) {
+        onChange = listener;
     }
 
     /** Closes the application's context (Boot's shutdown: its beans, its Tomcat, its sessions). */

@@ -23,6 +23,10 @@ public final class BootHandoff {
     private static volatile Log serverLog;
     private static volatile String jar;
     private static final CountDownLatch READY = new CountDownLatch(1);
+    /** Run once the process this one succeeds has exited (its sessions saved): see {@link #whenPredecessorGone}. */
+    private static final java.util.List<Runnable> AFTER_PREDECESSOR = new java.util.ArrayList<>();
+    /** 1: a successor whose predecessor still runs; 2: that predecessor has exited; 0: neither. */
+    private static int predecessorState;
 
     private BootHandoff() {
     }
@@ -32,6 +36,48 @@ public final class BootHandoff {
         config = runtimeConfig;
         serverLog = log;
         jar = applicationJar;
+    }
+
+    /**
+     * This process is a successor (a rolling reload, docs/internals.md "Successors") and the process
+     * it succeeds still serves the application's previous version: its sessions are saved only when
+     * it exits, after this one is ready (DaemonServer, before the application starts).
+     */
+    public static synchronized void predecessorRunning() {
+        predecessorState = 1;
+    }
+
+    /** Whether this process starts while the process it succeeds still runs (its sessions come later). */
+    public static synchronized boolean successorOfRunningProcess() {
+        return predecessorState == 1;
+    }
+
+    /**
+     * Runs {@code action} once the process this one succeeds has exited: at once if it has, or if
+     * this process succeeds none that still runs.
+     */
+    public static void whenPredecessorGone(Runnable action) {
+        synchronized (BootHandoff.class) {
+            if (predecessorState == 1) {
+                AFTER_PREDECESSOR.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** The process this one succeeds has exited (DaemonServer's watchdog, before it takes the route over). */
+    public static void predecessorGone() {
+        java.util.List<Runnable> actions;
+        synchronized (BootHandoff.class) {
+            if (predecessorState != 1) {
+                return;
+            }
+            predecessorState = 2;
+            actions = java.util.List.copyOf(AFTER_PREDECESSOR);
+            AFTER_PREDECESSOR.clear();
+        }
+        actions.forEach(Runnable::run);
     }
 
     /** The process's configuration (its route, its group's cache directory), for the sessions of Boot's Tomcat. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import org.modjvm.runtime.core.RuntimeConfig;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
@@ -32,6 +33,8 @@ public final class WebEngines {
     private volatile boolean failed;
     /** The Spring Boot application this daemon process runs, if any (at most one). */
     private volatile BootApplication boot;
+    /** Told when a request shows that the Boot jar changed (a daemon process: rolling reload). */
+    private volatile Consumer<String> onApplicationChange = what -> { };
 
     public WebEngines(RuntimeConfig config, Log serverLog) {
         this.config = config;
@@ -70,9 +73,21 @@ public final class WebEngines {
         // what the sessions of Boot's Tomcat need (java/servlet's BootSessions): its route, the cache
         BootHandoff.launching(config, serverLog, jar);
         BootApplication started = BootApplication.start(serverLog, BootApplication.runtimeDirectory(), jar, contextPath);
+        started.onChange(what -> onApplicationChange.accept(what));
         synchronized (this) {
             boot = started;
         }
+    }
+
+    /** Who is told (once) when a request shows that the Spring Boot jar was replaced. */
+    public void onApplicationChange(Consumer<String> listener) {
+        onApplicationChange = listener;
+    }
+
+    /** Whether this process has a Spring Boot application that did not start (its requests get 503). */
+    public boolean bootFailed() {
+        BootApplication running = boot;
+        return running != null && !running.started();
     }
 
     private int serveBoot(WebRequest request) {

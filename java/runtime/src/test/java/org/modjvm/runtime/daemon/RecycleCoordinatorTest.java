@@ -51,4 +51,25 @@ class RecycleCoordinatorTest {
             assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("ready.jvm.1.1.sock-4.")).count());
         }
     }
+
+    @Test
+    void aPredecessorLearnsThatItsSuccessorServesFromItsFile() throws IOException {
+        // the successor (simulated: the parent of this JVM, alive) writes the file named after the
+        // predecessor (this process); a dead successor's file does not count
+        long self = ProcessHandle.current().pid();
+        long successor = ProcessHandle.current().parent().orElseThrow().pid();
+        RecycleCoordinator c = new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 1, log);
+        assertEquals(0, c.readySuccessor(), "no successor yet");
+        Files.writeString(dir.resolve("successor.jvm.1.1.sock-3." + self), Long.toString(successor));
+        assertEquals(successor, c.readySuccessor());
+        c.successorSeen();
+        assertEquals(0, c.readySuccessor(), "the file has served");
+        Files.writeString(dir.resolve("successor.jvm.1.1.sock-3." + self), Long.toString(Long.MAX_VALUE / 2));
+        assertEquals(0, c.readySuccessor(), "a successor that is gone");
+        assertFalse(Files.exists(dir.resolve("successor.jvm.1.1.sock-3." + self)), "its file is removed");
+        // what a successor writes for its predecessor
+        new RecycleCoordinator(dir, "/run/jvm.1.1.sock", "3", 1, log).successorReady(4242);
+        assertEquals(Long.toString(self), Files.readString(dir.resolve("successor.jvm.1.1.sock-3.4242")));
+        assertTrue(sink.logs.isEmpty(), () -> "nothing logged: " + sink.logs);
+    }
 }
