@@ -421,7 +421,8 @@ class ServletRollingTest {
             System.out.println("processes=2: " + done.group());
         }
         assertEquals(2, processes, () -> "both processes rolled over (JVM01450):\n" + log);
-        assertTrue(handed >= visitors.size(), () -> handed + " sessions handed over:\n" + log);
+        int total = handed;
+        assertTrue(total >= visitors.size(), () -> total + " sessions handed over:\n" + log);
         assertFalse(log.contains("JVM01405") || log.contains("JVM01451") || log.contains("JVM01452")
                 || log.contains("JVM01453"), () -> log);
     }
@@ -464,7 +465,7 @@ class ServletRollingTest {
         assertFalse(log.contains("JVM01405"), () -> log);
 
         // fixed: the next change rolls over as usual
-        mark = server.errorLogMark();
+        long fixMark = server.errorLogMark();
         install(oneWar, "4", 0, false);
         List<BooleanSupplier> fixed = new ArrayList<>();
         run(visitors, anonymous, () -> {
@@ -478,7 +479,7 @@ class ServletRollingTest {
         }, Duration.ofSeconds(180));
         assertFalse(fixed.isEmpty(), () -> "version 4 reached everyone: " + visitors);
         assertNothingFailedOrLost("the fixed version", visitors, anonymous);
-        String fixedLog = server.errorLogSince(mark);
+        String fixedLog = server.errorLogSince(fixMark);
         assertTrue(fixedLog.contains("JVM01450"), () -> fixedLog);
     }
 }
