@@ -1,9 +1,12 @@
 package org.modjvm.servlet.internal;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.apache.catalina.Context;
 import org.apache.catalina.util.SessionConfig;
 import org.modjvm.runtime.web.WebRequest;
@@ -45,10 +48,21 @@ final class Rollover {
     private volatile long closedAt;
     private volatile long openedAt;
 
-    Rollover(long mtime, long size, Context serving) {
+    /** A rollover of the application whose serving version names its sessions {@code cookie} and {@code parameter}. */
+    Rollover(long mtime, long size, String cookie, String parameter) {
         this.mtime = mtime;
         this.size = size;
-        this.markers = markers(serving, new String[0]);
+        this.markers = markers(cookie, parameter, new String[0]);
+    }
+
+    /** The session cookie's name of a started context (JSESSIONID unless it says otherwise). */
+    static String cookieName(Context context) {
+        return SessionConfig.getSessionCookieName(context);
+    }
+
+    /** The session path parameter's name of a started context (jsessionid unless it says otherwise). */
+    static String parameterName(Context context) {
+        return SessionConfig.getSessionUriParamName(context);
     }
 
     /**
@@ -79,10 +93,13 @@ final class Rollover {
         done = true;
     }
 
-    /** Serves the request, held while the gate is closed if it carries a session id. */
-    int serve(WebRequest request, Processors processors) {
+    /**
+     * Serves the request through {@code serving} (the engine's processors), held while the gate is
+     * closed if it carries a session id.
+     */
+    int serve(WebRequest request, ToIntFunction<WebRequest> serving) {
         if (!carriesSession(request)) {
-            return processors.serve(request);
+            return serving.applyAsInt(request);
         }
         while (true) {
             running.incrementAndGet();
@@ -104,23 +121,25 @@ final class Rollover {
             }
         }
         try {
-            return processors.serve(request);
+            return serving.applyAsInt(request);
         } finally {
             running.decrementAndGet();
         }
     }
 
     /**
-     * Closes the gate (adding the new version's session names to what marks a request as
-     * carrying a session) and waits until the requests carrying a session that were let through
+     * Closes the gate (adding the new version's session names, {@code cookie} and
+     * {@code parameter}, to what marks a request as carrying a session) and waits until the requests carrying a session that were let through
      * are done, at most {@code limitMillis}.
      *
      * @return true if they are done, false if some still run
      */
-    boolean close(Context next, long limitMillis) {
-        markers = markers(next, markers);
-        closedAt = System.nanoTime();
-        closed = new CountDownLatch(1);
+    boolean close(String cookie, String parameter, long limitMillis) {
+        markers = markers(cookie, parameter, markers);
+        if (closed == null) {
+            closedAt = System.nanoTime();
+            closed = new CountDownLatch(1);
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMillis);
         while (running.get() > 0) {
             if (System.nanoTime() - deadline > 0) {
@@ -169,12 +188,10 @@ final class Rollover {
         return false;
     }
 
-    private static String[] markers(Context context, String[] before) {
-        String cookie = SessionConfig.getSessionCookieName(context) + "=";
-        String parameter = ";" + SessionConfig.getSessionUriParamName(context) + "=";
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(java.util.List.of(before));
-        all.add(cookie);
-        all.add(parameter);
+    private static String[] markers(String cookie, String parameter, String[] before) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(List.of(before));
+        all.add(cookie + "=");
+        all.add(";" + parameter + "=");
         return all.toArray(String[]::new);
     }
 }

@@ -138,7 +138,7 @@ public final class TomcatEngine implements WebEngine {
         if (rollover == null) {
             return processors.serve(request);
         }
-        return rollover.serve(request, processors); // a new version is rolling in (daemon mode)
+        return rollover.serve(request, processors::serve); // a new version is rolling in (daemon mode)
     }
 
     @Override
@@ -218,7 +218,8 @@ public final class TomcatEngine implements WebEngine {
      * background, and hands the sessions over once it has started ({@link Rollover}).
      */
     private void rollOver(String root, String contextPath, String key, Deployment current, long mtime, long size) {
-        Rollover rollover = new Rollover(mtime, size, current.context());
+        Rollover rollover = new Rollover(mtime, size, Rollover.cookieName(current.context()),
+                Rollover.parameterName(current.context()));
         current.rollover(rollover);
         serverLog.log(Message.JVM01409, "web application " + root + " changed: redeploying it at context path "
                 + contextPathShown(contextPath) + " beside the version serving, which keeps serving until the new one"
@@ -260,7 +261,8 @@ public final class TomcatEngine implements WebEngine {
             deployments.put(key, next);
         }
         old.replaced();
-        boolean drained = rollover.close(next.context(), DRAIN_MS);
+        boolean drained = rollover.close(Rollover.cookieName(next.context()), Rollover.parameterName(next.context()),
+                DRAIN_MS);
         if (!drained) {
             serverLog.log(Message.JVM01452, shown + ": requests of a session still running in the old version after "
                     + DRAIN_MS / 1000 + " s: stopping it anyway, they may fail");
