@@ -7,11 +7,10 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.Host;
-import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.util.ContextName;
-import org.modjvm.runtime.web.WorkDirectories;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.log.Message;
+import org.modjvm.runtime.web.WorkDirectories;
 
 /**
  * One web application at one context path, as deployed (or failed to deploy): one version of it.
@@ -67,7 +66,7 @@ final class Deployment {
      * (a request that found this one just before: Tomcat maps it to the newer).
      */
     boolean available() {
-        return context != null && (replaced || context.getState().isAvailable());
+        return context != null && (context.getState().isAvailable() || replaced);
     }
 
     Context context() {
@@ -139,10 +138,7 @@ final class Deployment {
         if (context != null) {
             try {
                 host.removeChild(context);
-                if (context instanceof StandardContext) {
-                    ((StandardContext) context).destroy();
-                }
-            } catch (Exception ignored) {
+            } catch (RuntimeException ignored) {
                 // already gone
             }
         }
@@ -164,30 +160,29 @@ final class Deployment {
             return;
         }
         try {
-            host.removeChild(context); // stops it: listeners' contextDestroyed, sessions saved
-            if (context instanceof StandardContext) {
-                ((StandardContext) context).destroy(); // (its work directory goes: ContextConfig)
-            }
-        } catch (Exception ignored) {
+            // stops it (servlets' destroy, sessions saved, listeners' contextDestroyed) and destroys
+            // it (its work directory goes: ContextConfig); destroying it again would log that it was
+            host.removeChild(context);
+        } catch (RuntimeException ignored) {
             // a context that fails to stop is gone from the host all the same
         }
     }
 
     /**
-     * Removes what a rolled-over version leaves in the work directory, once it is undeployed:
-     * the directory the engine unpacked its WAR into and its javax.servlet conversion (a later
-     * version has its own; an unversioned one's are reused by the next in-place redeploy).
+     * Removes what this version leaves in the process's work directory once it is undeployed (or
+     * failed): the directory the engine unpacked its WAR into and, for a version beside another,
+     * its own javax.servlet conversions (the unversioned one's directory is every application's:
+     * JavaxMigration replaces its copy at the next deploy).
      */
     void removeFiles(Host host) {
-        if (version.isEmpty()) {
-            return;
-        }
         String baseName = new ContextName(contextPath, version).getBaseName();
         try {
             if (!Files.isDirectory(Path.of(root))) {
                 WorkDirectories.removeTree(host.getAppBaseFile().toPath().resolve(baseName));
             }
-            WorkDirectories.removeTree(javaxWorkDirectory(host, version));
+            if (!version.isEmpty()) {
+                WorkDirectories.removeTree(javaxWorkDirectory(host, version));
+            }
         } catch (IOException | RuntimeException ignored) {
             // the work directory goes with the process
         }
