@@ -44,6 +44,7 @@ final class Rollover {
     private volatile CountDownLatch closed;
     /** The new version when it failed to deploy (its watch, for a directory: a later change is another rollover). */
     private volatile Deployment failed;
+    private volatile boolean failedWithoutDeployment;
     private volatile boolean done;
     private volatile long closedAt;
     private volatile long openedAt;
@@ -75,7 +76,10 @@ final class Rollover {
             return this.mtime == mtime && this.size == size;
         }
         Deployment candidate = failed;
-        return candidate != null && candidate.matches(mtime, size);
+        if (candidate == null) {
+            return failedWithoutDeployment && this.mtime == mtime && this.size == size;
+        }
+        return candidate.matches(mtime, size);
     }
 
     /** The rollover is over: a request that names another version starts the next one. */
@@ -83,9 +87,13 @@ final class Rollover {
         return done;
     }
 
-    /** The new version failed to deploy: the old one keeps serving until the application changes again. */
+    /**
+     * The new version failed to deploy ({@code candidate}: what it left, or null if the deploy
+     * threw): the old one keeps serving until the application changes again.
+     */
     void failed(Deployment candidate) {
         failed = candidate;
+        failedWithoutDeployment = candidate == null;
         done = true;
     }
 

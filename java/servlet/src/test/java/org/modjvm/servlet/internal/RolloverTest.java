@@ -78,6 +78,15 @@ class RolloverTest {
         assertFalse(rollover.covers(100, 2000), "done: the deployment that took over answers for it");
     }
 
+    @Test
+    void aRolloverThatFailedCoversItsVersionUntilTheApplicationChangesAgain() {
+        Rollover rollover = rollover(100, 2000);
+        rollover.failed(null); // (the deploy threw: no deployment to ask)
+        assertTrue(rollover.done());
+        assertTrue(rollover.covers(100, 2000), "the same WAR: not tried again, the old version serves");
+        assertFalse(rollover.covers(100, 2001), "changed again: the next rollover");
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
