@@ -458,6 +458,16 @@ class ServletRollingTest {
         assertTrue(done.find(), () -> "JVM01450:\n" + log);
         assertTrue(Integer.parseInt(done.group(1)) >= visitors.size(), done.group());
         System.out.println("processes=1: " + done.group());
+        // the old version's unpacked copy is gone, and the file its sessions were handed over in
+        long pid = Daemons.pids(server, "one").get(0);
+        Path work = Path.of(server.cacheDir() + ".one", "web", Long.toString(pid));
+        try (java.util.stream.Stream<Path> files = Files.list(work.resolve("webapps"));
+             java.util.stream.Stream<Path> top = Files.list(work)) {
+            assertEquals(List.of("one##0000000001"), files.map(f -> f.getFileName().toString()).sorted().toList());
+            assertTrue(top.noneMatch(f -> f.getFileName().toString().startsWith("handover-")), work::toString);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         assertClean(log);
     }
 
