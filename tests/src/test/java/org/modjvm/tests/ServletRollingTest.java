@@ -262,7 +262,8 @@ class ServletRollingTest {
                 if (v.find()) {
                     version = v.group(1);
                 }
-                if (r.text().contains("visits=") && !r.text().contains("visits=0\n") || r.header("Set-Cookie") != null) {
+                boolean counted = r.text().contains("visits=") && !r.text().contains("visits=0\n");
+                if (counted || r.header("Set-Cookie") != null) {
                     status = -2; // a request without a session counted in one, or given one
                 }
             } catch (RuntimeException e) {
@@ -448,8 +449,8 @@ class ServletRollingTest {
         assertTrue(oldAfter.isEmpty(), () -> "no version 1 answer after version 2 answered: " + oldAfter);
 
         String log = server.errorLogSince(mark);
-        assertEquals(1, Daemons.countLines(log, "\\(jvm:one\\) JVM01409: web application .*one\\.war changed: .*beside"),
-                () -> log);
+        assertEquals(1, Daemons.countLines(log,
+                "\\(jvm:one\\) JVM01409: web application .*one\\.war changed: .*beside"), () -> log);
         assertEquals(1, Daemons.countLines(log, "\\(jvm:one\\) JVM01404: web application .*one\\.war deployed at"
                 + " context path /one \\(version 0000000001, beside the one serving\\)"), () -> log);
         Matcher done = Pattern.compile("\\(jvm:one\\) JVM01450: .*one\\.war \\(context path /one\\): the new version"
@@ -487,8 +488,8 @@ class ServletRollingTest {
                 + oldMeanwhile.size());
         String log = server.errorLogSince(mark);
         Matcher done = Pattern.compile("\\(jvm:two\\) JVM01450: .*two\\.war \\(context path /two\\): the new version"
-                + " \\(\\d+\\) serves, .* handed over (\\d+) sessions, requests carrying a session waited at most (\\d+)"
-                + " ms").matcher(log);
+                + " \\(\\d+\\) serves, .* handed over (\\d+) sessions, requests carrying a session waited at most"
+                + " (\\d+) ms").matcher(log);
         int processes = 0;
         int handed = 0;
         while (done.find()) {

@@ -127,13 +127,13 @@ final class Deployment {
         }
         if (beside) {
             log.log(Message.JVM01451, "the new version of web application " + root + " (context path "
-                    + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why + "; the old version keeps"
-                    + " serving until the application changes again (the engine's lines above, JVM01407, have the"
+                    + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why
+                    + "; the old version keeps serving until the application changes again (the engine's lines above, JVM01407, have the"
                     + " details)");
         } else {
             log.log(Message.JVM01405, "web application " + root + " (context path "
-                    + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why + "; answering 503 until"
-                    + " it changes (the engine's lines above, JVM01407, have the details)");
+                    + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why
+                    + "; answering 503 until it changes (the engine's lines above, JVM01407, have the details)");
         }
         if (context != null) {
             try {

@@ -137,8 +137,8 @@ final class Rollover {
 
     /**
      * Closes the gate (adding the new version's session names, {@code cookie} and
-     * {@code parameter}, to what marks a request as carrying a session) and waits until the requests carrying a session that were let through
-     * are done, at most {@code limitMillis}.
+     * {@code parameter}, to what marks a request as carrying a session) and waits until the
+     * requests carrying a session that were let through are done, at most {@code limitMillis}.
      *
      * @return true if they are done, false if some still run
      */

@@ -299,8 +299,8 @@ public final class TomcatEngine implements WebEngine {
                     transfer.failure());
         }
         serverLog.log(Message.JVM01450, shown + ": the new version (" + version + ") serves, "
-                + Log.millis(rollover.noticed) + " ms after the change was noticed; the old one stopped and handed over "
-                + (transfer == null ? 0 : transfer.count()) + " sessions, requests carrying a session waited at most "
+                + Log.millis(rollover.noticed) + " ms after the change was noticed; the old one stopped and handed"
+                + " over " + (transfer == null ? 0 : transfer.count()) + " sessions, requests carrying a session waited at most "
                 + TimeUnit.NANOSECONDS.toMillis(rollover.held()) + " ms");
     }
 

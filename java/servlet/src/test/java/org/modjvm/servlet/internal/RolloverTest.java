@@ -51,7 +51,8 @@ class RolloverTest {
                     return 7;
                 }));
         assertTrue(running.await(5, TimeUnit.SECONDS));
-        assertFalse(rollover.close("JSESSIONID", "jsessionid", 100), "a session request let through still runs: not drained");
+        assertFalse(rollover.close("JSESSIONID", "jsessionid", 100),
+                "a session request let through still runs: not drained");
         // closed: the next request with a session waits, one without goes on
         CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> rollover.serve(
                 request("/shop/b", "Cookie: JSESSIONID=2"), r -> 8));
