@@ -73,10 +73,6 @@ final class Deployment {
         return context;
     }
 
-    String version() {
-        return version;
-    }
-
     Rollover rollover() {
         return rollover;
     }
@@ -128,8 +124,8 @@ final class Deployment {
         if (beside) {
             log.log(Message.JVM01451, "the new version of web application " + root + " (context path "
                     + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why
-                    + "; the old version keeps serving until the application changes again (the engine's lines above, JVM01407, have the"
-                    + " details)");
+                    + "; the old version keeps serving until the application changes again (the engine's lines"
+                    + " above, JVM01407, have the details)");
         } else {
             log.log(Message.JVM01405, "web application " + root + " (context path "
                     + TomcatEngine.contextPathShown(contextPath) + ") failed to deploy: " + why
