@@ -377,7 +377,7 @@ class ServletRollingTest {
 
     /**
      * No failed deploy, no lost hand-over, and no false leak report from the old version's stop (the
-     * engine's utility thread caught holding its class loader: TomcatEngine.undeployOnUtilityThread).
+     * engine's utility thread caught holding its class loader: TomcatEngine.rollOver).
      */
     static void assertClean(String log) {
         for (String bad : List.of("JVM01405", "JVM01451", "JVM01452", "JVM01453", "but has failed to stop it")) {
@@ -588,5 +588,55 @@ class ServletRollingTest {
         System.out.println("spring-mvc: " + deployed.group() + "\n  " + oldMeanwhile.size() + " version 1 answers sent"
                 + " after the WAR was replaced\n  " + done.group());
         assertClean(log);
+    }
+
+    /**
+     * The root context ("/", Tomcat's ROOT: its versions are {@code ROOT##0000000001}) rolls over
+     * like any other: a session's visits go on across it, the new version answers after it.
+     */
+    @Test
+    @Order(5)
+    @Timeout(300)
+    void theRootContextRollsOverToo() {
+        try (ApacheServer s = ApacheServer.create().name("servlet-rolling-root")) {
+            Path war = s.root().resolve("apps/root/ROOT.war");
+            install(war, "1", 0, false);
+            s.config("JvmDaemonProcess r processes=1 threads=8\nJvmScriptAlias / " + war + " process-group=r\n").start();
+            Daemons.awaitPids(s, "r", 1, STARTUP);
+            long mark = s.errorLogMark();
+            String cookie = null;
+            int visits = 0;
+            int afterNew = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            for (int i = 0; afterNew < 5; i++) {
+                assertTrue(System.nanoTime() < deadline, () -> "version 2 within 120 s:\n" + s.errorLogSince(mark));
+                if (i == 5) {
+                    install(war, "2", 0, false);
+                }
+                RawHttp.Response r = cookie == null ? RawHttp.get(s.port(), "/echo/?session=1")
+                        : RawHttp.get(s.port(), "/echo/?session=1", "Cookie: " + cookie);
+                assertEquals(200, r.status(), () -> r + "\n" + s.errorLogSince(mark));
+                Matcher m = VISITS.matcher(r.text());
+                Matcher v = VERSION.matcher(r.text());
+                assertTrue(m.find() && v.find(), r::toString);
+                assertEquals(visits + 1, Integer.parseInt(m.group(1)), () -> "the session's count goes on: " + r);
+                assertTrue(r.text().contains("contextPath=\n"), () -> "the root context: " + r);
+                visits++;
+                if (cookie == null) {
+                    String set = r.header("Set-Cookie");
+                    cookie = set.substring(0, set.indexOf(';'));
+                }
+                if ("2".equals(v.group(1))) {
+                    afterNew++;
+                }
+                ApacheServer.sleep(50);
+            }
+            String log = s.errorLogSince(mark);
+            assertEquals(1, Daemons.countLines(log, "\\(jvm:r\\) JVM01404: .*ROOT\\.war deployed at context path /"
+                    + " \\(version 0000000001, beside the one serving\\)"), () -> log);
+            assertEquals(1, Daemons.countLines(log, "\\(jvm:r\\) JVM01450: .*ROOT\\.war \\(context path /\\): the new"
+                    + " version \\(0000000001\\) serves, .* handed over 1 sessions"), () -> log);
+            assertClean(log);
+        }
     }
 }

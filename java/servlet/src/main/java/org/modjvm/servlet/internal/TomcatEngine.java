@@ -248,6 +248,14 @@ public final class TomcatEngine implements WebEngine {
     private void rollOver(String root, String contextPath, String key, Deployment old, Rollover rollover,
                           String version) {
         String shown = "web application " + root + " (context path " + contextPathShown(contextPath) + ")";
+        // The engine's utility threads run each context's background processing holding its class
+        // loader and lock: released by the new version's start (they wait on a starting context's
+        // lock), one would walk on to the old version just as it stops, wait on its lock holding its
+        // class loader, and be reported by its leak check as a thread the application failed to
+        // stop. A context with a delay of its own is skipped (ContainerBackgroundProcessor), and
+        // this one is skipped until it stops: its sessions' expiry waits meanwhile (the new
+        // version's manager expires those that are due once it has them).
+        old.context().setBackgroundProcessorDelay(Integer.MAX_VALUE);
         Deployment next;
         try {
             next = Deployment.deploy(tomcat, host, root, contextPath, version, rollover.mtime, rollover.size, serverLog,
@@ -257,10 +265,12 @@ public final class TomcatEngine implements WebEngine {
                     + DeploymentFailure.oneLine(DeploymentFailure.describe(e)) + "; the old version keeps serving until"
                     + " the application changes again", e);
             rollover.failed(null);
+            old.context().setBackgroundProcessorDelay(-1); // (the parent's processing again)
             return;
         }
         if (!next.available()) {
             rollover.failed(next); // JVM01451 said why; the old version serves on
+            old.context().setBackgroundProcessorDelay(-1);
             return;
         }
         // from here the Mapper sends the new version the requests without a session; the old one's
@@ -279,7 +289,7 @@ public final class TomcatEngine implements WebEngine {
         Path file = work.resolve("handover-" + version + ".ser");
         Sessions.Transfer transfer = Sessions.transfer(old.context(), next.context(), file, rollover::open);
         try {
-            undeployOnUtilityThread(old); // its manager's stop hands its sessions over and opens the gate
+            old.undeploy(host); // its manager's stop hands its sessions over and opens the gate
         } finally {
             if (transfer != null) {
                 transfer.finish(); // (if the old version did not stop as it should)
@@ -302,31 +312,6 @@ public final class TomcatEngine implements WebEngine {
                 + Log.millis(rollover.noticed) + " ms after the change was noticed; the old one stopped and handed"
                 + " over " + (transfer == null ? 0 : transfer.count()) + " sessions, requests carrying a session waited at most "
                 + TimeUnit.NANOSECONDS.toMillis(rollover.held()) + " ms");
-    }
-
-    /**
-     * Undeploys {@code old} on the engine's utility thread (one: {@code setUtilityThreads(1)}),
-     * as Tomcat's HostConfig undeploys old versions, and waits for it. That thread runs each
-     * context's background processing under the context's class loader and lock; had it just
-     * been released by the new version's start (it waits on a starting context's lock), it
-     * would wait on the stopping old one's holding the old version's class loader, and the old
-     * version's leak check would report it as a thread the application failed to stop.
-     */
-    private void undeployOnUtilityThread(Deployment old) {
-        java.util.concurrent.Future<?> stopping;
-        try {
-            stopping = tomcat.getServer().getUtilityExecutor().submit(() -> old.undeploy(host));
-        } catch (RuntimeException e) { // the engine is stopping
-            old.undeploy(host);
-            return;
-        }
-        try {
-            stopping.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            // undeploy catches what stopping throws
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String contextPathShown(String contextPath) {
