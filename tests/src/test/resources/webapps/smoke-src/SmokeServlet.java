@@ -66,5 +66,9 @@ public class SmokeServlet extends HttpServlet {
         out.println("bodyBytes=" + bodyBytes);
         out.println("visits=" + visits);
         out.println("contextAttribute=" + getServletContext().getAttribute("smoke.listener"));
+        Object version = getServletContext().getAttribute("smoke.version");
+        if (version != null) {
+            out.println("version=" + version); // (a WAR with WEB-INF/version: ServletRollingTest)
+        }
     }
 }

@@ -42,6 +42,9 @@ class ServletJavaxTest {
         apps = server.root().resolve("apps");
         buildApps(apps);
         Path smoke = SmokeWebApp.war(DeployApps.smokeWith(apps.resolve("smoke"), ""), apps.resolve("smoke.war"));
+        // copies of the javax WAR and directory that aChangedJavaxApplicationRollsOverInDaemonMode changes
+        SmokeWebApp.war(apps.resolve("legacy"), apps.resolve("roll/legacy.war"));
+        copyTree(apps.resolve("legacy"), apps.resolve("roll/legacy"));
         server.config("""
                 JvmDaemonProcess wj processes=1 threads=8
                 JvmScriptAlias /e-ok %1$s
@@ -52,8 +55,10 @@ class ServletJavaxTest {
                 JvmScriptAlias /d-jxanno %3$s process-group=wj
                 JvmScriptAlias /e-jxdir %4$s
                 JvmScriptAlias /d-jxdir %4$s process-group=wj
-                """.formatted(smoke, apps.resolve("legacy.war"), apps.resolve("annotated.war"), apps.resolve("legacy")))
-                .start();
+                JvmScriptAlias /d-jxroll %5$s process-group=wj
+                JvmScriptAlias /d-jxrolldir %6$s process-group=wj
+                """.formatted(smoke, apps.resolve("legacy.war"), apps.resolve("annotated.war"), apps.resolve("legacy"),
+                apps.resolve("roll/legacy.war"), apps.resolve("roll/legacy"))).start();
         for (String mount : List.of("/e-ok", "/d-ok")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (FaultHarnessTest.get(server, mount + "/echo/").status() != 200) {
@@ -137,6 +142,75 @@ class ServletJavaxTest {
                 }
                 """));
         SmokeWebApp.war(annotated, apps.resolve("annotated.war"));
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Daemon mode rolls a changed javax.servlet application over like any other (ServletRollingTest):
+     * the new version is converted into a directory of its own, so the old one, which serves from
+     * its converted copy meanwhile, keeps it. A replaced WAR (the same content, a new file) and a
+     * touched web.xml of a directory, while requests keep coming: every one answered by the
+     * converted application.
+     */
+    @Test
+    void aChangedJavaxApplicationRollsOverInDaemonMode() throws IOException {
+        String expected = "legacy servlet sees jakarta.servlet.http.HttpServletRequest listener=started";
+        List<String> targets = List.of("/d-jxroll/hello", "/d-jxrolldir/hello", "/d-jxrolldir/page.jsp");
+        for (String target : targets) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (FaultHarnessTest.get(server, target).status() != 200) {
+                assertTrue(System.nanoTime() < deadline, target + " does not answer");
+                ApacheServer.sleep(200);
+            }
+        }
+        long mark = server.errorLogMark();
+        Path war = apps.resolve("roll/legacy.war");
+        Path next = apps.resolve("roll/.legacy.war.new");
+        Files.copy(war, next, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(next, war, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(apps.resolve("roll/legacy/WEB-INF/web.xml"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int requests = 0;
+        String log = "";
+        while (FaultHarnessTest.countMatches(log, "\\(jvm:wj\\) JVM01450: .*/roll/legacy") < 2) {
+            assertTrue(System.nanoTime() < deadline, "both rolled over within 120 s:\n" + server.errorLogSince(mark));
+            for (String target : targets) {
+                FaultHarnessTest.Outcome o = FaultHarnessTest.get(server, target);
+                requests++;
+                assertEquals(200, o.status(), () -> target + ": " + o + "\n" + server.errorLogSince(mark));
+                assertTrue(o.text().contains(target.endsWith(".jsp") ? "jsp sees jakarta." : expected),
+                        () -> target + ": " + o);
+            }
+            ApacheServer.sleep(20);
+            log = server.errorLogSince(mark);
+        }
+        for (String target : targets) {
+            FaultHarnessTest.Outcome o = FaultHarnessTest.get(server, target);
+            assertEquals(200, o.status(), () -> target + " after the rollovers: " + o);
+        }
+        String all = server.errorLogSince(mark);
+        System.out.println("[javax] " + requests + " requests answered while both rolled over");
+        assertEquals(2, FaultHarnessTest.countMatches(all, "\\(jvm:wj\\) JVM01440: web application .*/roll/legacy"
+                + "(\\.war)? \\(context path /d-jxroll(dir)?\\) is a javax.servlet application"),
+                () -> "each new version converted:\n" + all);
+        for (String bad : List.of("JVM01405", "JVM01451", "JVM01453")) {
+            assertEquals(0, FaultHarnessTest.countMatches(all, bad), () -> bad + ":\n" + all);
+        }
     }
 
     /** The javax.servlet-api 4.0.1 jar (a test dependency). */

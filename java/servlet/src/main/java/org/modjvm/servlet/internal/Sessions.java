@@ -27,6 +27,7 @@ import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Manager;
 import org.apache.catalina.Session;
 import org.apache.catalina.WebResource;
+import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardManager;
 import org.apache.catalina.util.ContextName;
 import org.modjvm.runtime.core.RuntimeConfig;
@@ -240,6 +241,114 @@ final class Sessions implements ContainerListener {
 
         private String shown() {
             return TomcatEngine.contextPathShown(context.getPath());
+        }
+    }
+
+    /**
+     * Prepares the hand-over of the sessions of {@code from}, a version of a web application about
+     * to be undeployed, to {@code to}, its newer version, started (a rollover: {@link Rollover}).
+     * When from's manager stops (from is being undeployed: its servlets have finished their
+     * requests and been destroyed), it writes its sessions to {@code file} instead of its own
+     * file (the sessions are not for the next process: they go on in this one), and they are
+     * read into to's manager at once, beside the sessions to has made meanwhile (Tomcat's
+     * {@code StandardManager.load} would drop those): the returned transfer then runs
+     * {@code handedOver}. Null if from's manager is not a StandardManager (the application named
+     * its own in context.xml): its sessions are its manager's business.
+     */
+    static Transfer transfer(Context from, Context to, Path file, Runnable handedOver) {
+        if (!(from.getManager() instanceof StandardManager manager) || to.getManager() == null) {
+            return null;
+        }
+        manager.setPathname(file.toString());
+        Transfer transfer = new Transfer(to, file, handedOver);
+        manager.addLifecycleListener(transfer);
+        return transfer;
+    }
+
+    /** A hand-over of sessions between two versions of a web application ({@link #transfer}). */
+    static final class Transfer implements LifecycleListener {
+        private final Context to;
+        private final Path file;
+        private final Runnable handedOver;
+        private boolean done;
+        private int count;
+        private Throwable failure;
+
+        private Transfer(Context to, Path file, Runnable handedOver) {
+            this.to = to;
+            this.file = file;
+            this.handedOver = handedOver;
+        }
+
+        @Override
+        public void lifecycleEvent(LifecycleEvent event) {
+            if (Lifecycle.AFTER_STOP_EVENT.equals(event.getType())) {
+                finish();
+            }
+        }
+
+        /**
+         * Reads the sessions into the newer version if that is not done yet (the manager did not
+         * stop: the older version failed to stop), and runs {@code handedOver}. Idempotent.
+         */
+        synchronized void finish() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                count = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? load() : 0; // (no file: it had none)
+            } catch (Exception | LinkageError e) {
+                failure = e;
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // the work directory goes with the process
+                }
+                handedOver.run();
+            }
+        }
+
+        /** The sessions handed over. */
+        synchronized int count() {
+            return count;
+        }
+
+        /** Why they were not, or null. */
+        synchronized Throwable failure() {
+            return failure;
+        }
+
+        /**
+         * Reads the file with a StandardManager of its own for the newer version (its class
+         * loader, its attribute filters), then gives each session to the newer version's manager.
+         */
+        private int load() throws IOException, ClassNotFoundException {
+            Manager target = to.getManager();
+            StandardManager reader = new StandardManager();
+            reader.setContext(to);
+            reader.setPathname(file.toString());
+            if (target instanceof ManagerBase base) {
+                reader.setSessionAttributeNameFilter(base.getSessionAttributeNameFilter());
+                reader.setSessionAttributeValueClassNameFilter(base.getSessionAttributeValueClassNameFilter());
+                reader.setWarnOnSessionAttributeFilterFailure(base.getWarnOnSessionAttributeFilterFailure());
+            }
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(to.getLoader().getClassLoader()); // as when the application runs
+            try {
+                reader.load();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+            int n = 0;
+            for (Session session : reader.findSessions()) {
+                session.setManager(target);
+                target.add(session);
+                n++;
+            }
+            return n;
         }
     }
 
