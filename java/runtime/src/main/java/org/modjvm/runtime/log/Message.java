@@ -126,7 +126,8 @@ public enum Message {
     JVM01475(NOTICE, "Spring Boot application … changed: daemon process (pid …) asks the Apache parent for a successor, …"),
     JVM01476(NOTICE, "the successor of daemon process (pid …) is ready (pid …): this process stops taking requests, …"),
     JVM01477(ERR, "Spring Boot application did not start in this successor of pid …: it exits before it is ready; …"),
-    JVM01478(INFO, "daemon process (pid …) takes over route R (the requests of its sessions) from the process it succeeds (pid …), …");
+    JVM01478(INFO, "daemon process (pid …) takes over route R (the requests of its sessions) from the process it succeeds (pid …), …"),
+    JVM01479(ERR, "web application … (context path …): the sessions of route R saved by the process it succeeds could not be read from …: …; their clients get new sessions");
 
     /**
      * The C module's lines that mean "the application (or its daemon group) did not start"

@@ -1,9 +1,12 @@
 package org.modjvm.servlet.internal;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
 import org.modjvm.runtime.core.RuntimeConfig;
 import org.modjvm.runtime.log.Log;
 import org.modjvm.runtime.web.BootHandoff;
+import org.modjvm.runtime.web.WebRequest;
 
 /**
  * Sessions of a Spring Boot application's own Tomcat as of a WAR in mod_jvm's engine
@@ -16,6 +19,8 @@ import org.modjvm.runtime.web.BootHandoff;
 public final class BootSessions {
     /** Held until the process exits: it holds the route's lock (never released before the sessions are saved). */
     private static volatile Sessions sessions;
+    /** Open while a successor waits for its predecessor's sessions (null otherwise). */
+    private static volatile CountDownLatch handover;
 
     private BootSessions() {
     }
@@ -31,8 +36,48 @@ public final class BootSessions {
         if (config == null || log == null) {
             return; // not launched by mod_jvm's runtime: nothing of ours to do
         }
-        Sessions started = Sessions.start(config, log);
+        // a successor (a rolling reload) starts while the process it succeeds still serves: that
+        // one saves its sessions when it exits, after this one is ready, so they are taken over then
+        boolean later = BootHandoff.successorOfRunningProcess();
+        Sessions started = Sessions.start(config, log, later);
         sessions = started;
         started.configure(context, BootHandoff.jar());
+        if (later) {
+            CountDownLatch pending = new CountDownLatch(1);
+            handover = pending;
+            BootHandoff.whenPredecessorGone(() -> {
+                try {
+                    started.takeOverLater();
+                } finally {
+                    pending.countDown();
+                    handover = null;
+                }
+            });
+        }
+    }
+
+    /**
+     * A request that carries a session waits (at most {@link Sessions#HANDOVER_WAIT_MS}) while a
+     * successor has not taken over its predecessor's sessions yet: served before, it would find no
+     * session and the client would get a new one. Requests without one do not wait. (With
+     * processes=2 and more the route's requests reach a successor only after the hand-over anyway;
+     * this covers processes=1, where every request comes through the group's socket.)
+     */
+    static void awaitHandover(WebRequest request) {
+        CountDownLatch pending = handover;
+        if (pending == null || !carriesSession(request)) {
+            return;
+        }
+        try {
+            pending.await(Sessions.HANDOVER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean carriesSession(WebRequest request) {
+        java.util.HashMap<String, Object> environ = request.frame().environ();
+        return environ.get("mod_jvm.headers") instanceof String headers && headers.contains("JSESSIONID=")
+                || environ.get("REQUEST_URI") instanceof String uri && uri.contains(";jsessionid=");
     }
 }

@@ -18,6 +18,7 @@ final class ConnectorEngine implements WebEngine {
 
     @Override
     public int serve(WebRequest request) {
+        BootSessions.awaitHandover(request); // (a volatile read unless a successor takes sessions over)
         return processors.serve(request);
     }
 

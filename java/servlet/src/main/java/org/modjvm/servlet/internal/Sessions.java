@@ -68,7 +68,9 @@ final class Sessions implements ContainerListener {
     private final boolean warnEmbedded;
     /** The route's lock, held until the process exits (never closed: closing would release it). */
     @SuppressWarnings("unused")
-    private final FileChannel lock;
+    private volatile FileChannel lock;
+    /** A Boot application's Context, whose sessions a successor takes over later ({@link #takeOverLater}). */
+    private volatile Application bootApplication;
 
     private Sessions(Log log, int route, Path directory, boolean warnEmbedded, FileChannel lock) {
         this.log = log;
@@ -83,6 +85,16 @@ final class Sessions implements ContainerListener {
      * for the route's previous process to have saved its sessions and gone.
      */
     static Sessions start(RuntimeConfig config, Log log) {
+        return start(config, log, false);
+    }
+
+    /**
+     * As {@link #start(RuntimeConfig, Log)}; with {@code later}, does not wait for the route's
+     * lock: the process is a successor (a rolling reload of a Boot jar) whose predecessor saves its
+     * sessions only when it exits, after this process is ready; {@link #takeOverLater} then takes
+     * the lock and the sessions.
+     */
+    static Sessions start(RuntimeConfig config, Log log, boolean later) {
         boolean daemon = !config.processGroup().isEmpty();
         if (!daemon || config.route() < 0) {
             return new Sessions(log, -1, null, !daemon && config.multiprocess(), null);
@@ -99,7 +111,23 @@ final class Sessions implements ContainerListener {
             log.log(Message.JVM01425, "sessions of web applications are not kept across process replacement: " + e);
             return new Sessions(log, config.route(), null, false, null);
         }
-        return new Sessions(log, config.route(), directory, false, routeLock(directory, config.route(), log));
+        return new Sessions(log, config.route(), directory, false, later ? null : routeLock(directory, config.route(), log));
+    }
+
+    /**
+     * A successor's predecessor has exited, its sessions saved: takes the route's lock (free now)
+     * and reads the sessions into the running Boot application, beside those it made meanwhile
+     * (requests that carry a session waited for this: {@link BootSessions}).
+     */
+    void takeOverLater() {
+        if (directory == null) {
+            return;
+        }
+        lock = routeLock(directory, route, log);
+        Application application = bootApplication;
+        if (application != null) {
+            application.takeOverLater();
+        }
     }
 
     /** The engine's jvmRoute and a listener on the host for each web application it deploys. */
@@ -125,7 +153,9 @@ final class Sessions implements ContainerListener {
      * jar (Boot's document root is a new temporary directory at every start).
      */
     void configure(Context context, String jar) {
-        context.addLifecycleListener(new Application(context, jar, true));
+        Application application = new Application(context, jar, true);
+        bootApplication = application;
+        context.addLifecycleListener(application);
     }
 
     /** The sessions of one deployment of a web application. */
@@ -218,6 +248,28 @@ final class Sessions implements ContainerListener {
             }
             manager.setPathname(file.toString());
             hadFile = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        /** {@link Sessions#takeOverLater}: the predecessor's file read into the running application. */
+        void takeOverLater() {
+            if (manager == null || file == null || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return; // the predecessor had no session to save (or the application keeps its own)
+            }
+            try {
+                int n = readInto(context, file);
+                log.log(Message.JVM01421, "web application " + root + " (context path " + shown() + "): took over "
+                        + n + " sessions of route " + route + " saved by the process it succeeds");
+            } catch (Exception | LinkageError e) {
+                log.log(Message.JVM01479, "web application " + root + " (context path " + shown() + "): the sessions"
+                        + " of route " + route + " saved by the process it succeeds could not be read from " + file
+                        + ": " + e + "; their clients get new sessions");
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // read or not, a file left would be loaded by the next process as if it were its own
+                }
+            }
         }
 
         private boolean declaresSessions() {
@@ -325,31 +377,40 @@ final class Sessions implements ContainerListener {
          * loader, its attribute filters), then gives each session to the newer version's manager.
          */
         private int load() throws IOException, ClassNotFoundException {
-            Manager target = to.getManager();
-            StandardManager reader = new StandardManager();
-            reader.setContext(to);
-            reader.setPathname(file.toString());
-            if (target instanceof ManagerBase base) {
-                reader.setSessionAttributeNameFilter(base.getSessionAttributeNameFilter());
-                reader.setSessionAttributeValueClassNameFilter(base.getSessionAttributeValueClassNameFilter());
-                reader.setWarnOnSessionAttributeFilterFailure(base.getWarnOnSessionAttributeFilterFailure());
-            }
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(to.getLoader().getClassLoader()); // as when the application runs
-            try {
-                reader.load();
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
-            int n = 0;
-            for (Session session : reader.findSessions()) {
-                session.setManager(target);
-                target.add(session);
-                n++;
-            }
-            return n;
+            return readInto(to, file);
         }
+    }
+
+    /**
+     * Reads the sessions saved in {@code file} with a StandardManager of its own for {@code to}
+     * (its class loader, its attribute filters), then gives each to to's manager, beside the
+     * sessions it has ({@code StandardManager.load} would drop those). Returns how many.
+     */
+    static int readInto(Context to, Path file) throws IOException, ClassNotFoundException {
+        Manager target = to.getManager();
+        StandardManager reader = new StandardManager();
+        reader.setContext(to);
+        reader.setPathname(file.toString());
+        if (target instanceof ManagerBase base) {
+            reader.setSessionAttributeNameFilter(base.getSessionAttributeNameFilter());
+            reader.setSessionAttributeValueClassNameFilter(base.getSessionAttributeValueClassNameFilter());
+            reader.setWarnOnSessionAttributeFilterFailure(base.getWarnOnSessionAttributeFilterFailure());
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(to.getLoader().getClassLoader()); // as when the application runs
+        try {
+            reader.load();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        int n = 0;
+        for (Session session : reader.findSessions()) {
+            session.setManager(target);
+            target.add(session);
+            n++;
+        }
+        return n;
     }
 
     /** Embedded mode: says so (once) when the application makes its first session. */
