@@ -91,6 +91,8 @@ class BootRollingTest {
             // with processes=1, slow requests: those running when the old process drains finish there
             Load slow = processes == 1 ? new Load(server.port(), "/slow?ms=" + SLOW_REQUEST_MS, 3,
                     r -> r.text().startsWith("version=")).start() : null;
+            // clients with a session each, counting their visits: none may start over (a lost session)
+            SessionClients sessions = new SessionClients(server.port(), 4).start();
             try (Load load = new Load(server.port(), "/", 6, r -> r.text().startsWith("version=")).start()) {
                 load.awaitCount(50, 30_000);
                 long swapped = System.nanoTime();
@@ -100,6 +102,9 @@ class BootRollingTest {
                 int before = load.count();
                 load.awaitCount(before + 100, 30_000);
                 load.stop();
+                sessions.stop();
+                assertEquals(List.of(), sessions.problems(), "sessions across the reload");
+                assertTrue(sessions.v2Visits() > 0, "no session visit reached the new version");
                 for (Load r : routed) {
                     r.stop();
                 }
@@ -205,6 +210,7 @@ class BootRollingTest {
                     assertTrue(v2Pids.contains(Long.parseLong(m.group(2))), m.group());
                 }
             } finally {
+                sessions.stop();
                 for (Load r : routed) {
                     r.stop();
                 }
@@ -212,6 +218,87 @@ class BootRollingTest {
                     slow.stop();
                 }
             }
+        }
+    }
+
+    /**
+     * Clients that each keep one session and visit /visits in a loop: every answer must be a 200
+     * whose count is the previous one plus one, through the reload (the successor took the
+     * session over) and whichever version answers.
+     */
+    static final class SessionClients {
+        private final int port;
+        private final List<Thread> threads = new java.util.ArrayList<>();
+        private final List<String> problems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private final java.util.concurrent.atomic.AtomicInteger v2 = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean stop;
+
+        SessionClients(int port, int clients) {
+            this.port = port;
+            for (int i = 0; i < clients; i++) {
+                threads.add(new Thread(this::visit, "session-client-" + i));
+            }
+        }
+
+        SessionClients start() {
+            threads.forEach(Thread::start);
+            return this;
+        }
+
+        private void visit() {
+            String cookie = null;
+            int expected = 1;
+            while (!stop && problems.size() < 20) {
+                RawHttp.Response r;
+                try {
+                    r = cookie == null ? RawHttp.get(port, "/visits")
+                            : RawHttp.get(port, "/visits", "Cookie: JSESSIONID=" + cookie);
+                } catch (RuntimeException e) {
+                    problems.add(Thread.currentThread().getName() + ": visit " + expected + ": " + e);
+                    return;
+                }
+                Matcher visits = Pattern.compile("visits=(\\d+)").matcher(r.text());
+                if (r.status() != 200 || !visits.find()) {
+                    problems.add(Thread.currentThread().getName() + ": " + r);
+                    return;
+                }
+                if (Integer.parseInt(visits.group(1)) != expected) {
+                    problems.add(Thread.currentThread().getName() + ": visit " + expected + " answered " + r.text().trim());
+                    return;
+                }
+                if (cookie == null) {
+                    Matcher id = Pattern.compile("JSESSIONID=([^;]+)").matcher(String.valueOf(r.header("Set-Cookie")));
+                    if (!id.find()) {
+                        problems.add(Thread.currentThread().getName() + ": no session cookie: " + r);
+                        return;
+                    }
+                    cookie = id.group(1);
+                }
+                if (r.text().startsWith("version=v2 ")) {
+                    v2.incrementAndGet();
+                }
+                expected++;
+                ApacheServer.sleep(20);
+            }
+        }
+
+        void stop() {
+            stop = true;
+            for (Thread t : threads) {
+                try {
+                    t.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        List<String> problems() {
+            return List.copyOf(problems);
+        }
+
+        int v2Visits() {
+            return v2.get();
         }
     }
 

@@ -117,7 +117,7 @@ public final class DaemonServer {
         this.predecessorAlive = predecessor > 0 && alive(predecessor);
         this.routeDeferred = routeListener != null && predecessorAlive;
         if (predecessorAlive) {
-            BootHandoff.predecessorRunning(); // its sessions are handed over when it exits
+            BootHandoff.predecessorRunning(predecessor); // its sessions are handed over when it exits
         }
     }
 

@@ -173,6 +173,13 @@ final class BootApplication {
      */
     private void exit(Message message, String what) {
         serverLog.log(message, what + EXITING);
+        long predecessor = BootHandoff.runningPredecessor();
+        if (predecessor > 0) {
+            // a successor (rolling reload): the process it succeeds goes on with the old version
+            serverLog.log(Message.JVM01477, "Spring Boot application did not start in this successor of pid "
+                    + predecessor + ": it exits before it is ready; pid " + predecessor
+                    + " goes on serving the version it runs (the cause is above)");
+        }
         stop();
         Runtime.getRuntime().halt(EXIT_STATUS);
     }

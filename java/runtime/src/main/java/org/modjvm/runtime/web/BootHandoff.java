@@ -27,6 +27,7 @@ public final class BootHandoff {
     private static final java.util.List<Runnable> AFTER_PREDECESSOR = new java.util.ArrayList<>();
     /** 1: a successor whose predecessor still runs; 2: that predecessor has exited; 0: neither. */
     private static int predecessorState;
+    private static long predecessor;
 
     private BootHandoff() {
     }
@@ -43,8 +44,14 @@ public final class BootHandoff {
      * it succeeds still serves the application's previous version: its sessions are saved only when
      * it exits, after this one is ready (DaemonServer, before the application starts).
      */
-    public static synchronized void predecessorRunning() {
+    public static synchronized void predecessorRunning(long pid) {
         predecessorState = 1;
+        predecessor = pid;
+    }
+
+    /** The pid of the process this one succeeds while that one runs, else 0. */
+    public static synchronized long runningPredecessor() {
+        return predecessorState == 1 ? predecessor : 0;
     }
 
     /** Whether this process starts while the process it succeeds still runs (its sessions come later). */

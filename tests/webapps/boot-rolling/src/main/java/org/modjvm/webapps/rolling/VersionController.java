@@ -19,6 +19,15 @@ public class VersionController {
         return "version=" + version + " pid=" + PID + "\n";
     }
 
+    /** The visits of this session: a reload must not lose them (its sessions are handed over). */
+    @GetMapping("/visits")
+    public String visits(jakarta.servlet.http.HttpSession session) {
+        Integer visits = (Integer) session.getAttribute("visits");
+        visits = visits == null ? 1 : visits + 1;
+        session.setAttribute("visits", visits);
+        return "version=" + version + " pid=" + PID + " visits=" + visits + "\n";
+    }
+
     /** Answers after ms milliseconds: a request still running when its process is replaced. */
     @GetMapping("/slow")
     public String slow(@RequestParam(name = "ms", defaultValue = "1000") long ms) throws InterruptedException {
