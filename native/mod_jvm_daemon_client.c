@@ -29,9 +29,16 @@ APLOG_USE_MODULE(jvm);
 
 #define READ_BUF (64 * 1024)
 
-/* A connection older than this is closed before its next request and a new one is made, so the
- * group's processes share the load again after one was replaced (persistent connections would
- * otherwise stay with the survivors). One connect per Apache thread every few seconds. */
+/* A connection of a group with processes=2+ that is older than this is closed before its next
+ * request and a new one is made, so the group's processes share the load again after one was
+ * replaced (persistent connections would otherwise stay with the survivors). One connect per
+ * Apache thread every few seconds. Not with processes=1: there is nothing to share (a replaced
+ * process closes its connections, and the next request connects to its successor), and each
+ * reconnect cost the daemon a thread start and left garbage that lived long enough to be
+ * promoted (bench/README.md, 2026-12-03: the servlet daemon's heap grew 8 MB more than Tomcat's
+ * under load). The connections to one process (sticky sessions, processes=2+) age too: kept, a
+ * session's request waited 3.2-3.9 s during a Boot application's rolling reload
+ * (BootRollingTest, twice; not explained yet), within 3 s when they age. */
 #define CONNECTION_MAX_AGE apr_time_from_sec(2)
 
 /* Per worker thread: its connections and buffers. A group has a connection through its socket (to
@@ -50,6 +57,9 @@ typedef struct client_thread {
     int id;                 /* thread number (mod_jvm.thread_id) */
     unsigned long requests;
     int wait_ms;            /* socket-timeout of the current request, for each wait in poll() */
+    int reply_pending;      /* a request just went out: its reply cannot be there yet, so the
+                             * next refill waits in poll() first instead of a recv() that fails
+                             * with EAGAIN (one system call less per request) */
 } client_thread;
 
 static pthread_key_t thread_key;
@@ -391,6 +401,12 @@ enum { IO_OK = 0, IO_CLOSED = -1, IO_TIMEOUT = -2, IO_ERROR = -3, IO_GOODBYE = -
 /* Refills the thread's (empty) read buffer from the daemon. */
 static int refill(client_thread *t, int fd, int *got_any)
 {
+    if (t->reply_pending) {
+        t->reply_pending = 0;
+        if (wait_for(t, fd, POLLIN) != 0) {
+            return errno == EAGAIN ? IO_TIMEOUT : IO_ERROR;
+        }
+    }
     for (;;) {
         ssize_t got = recv(fd, t->in, sizeof t->in, 0);
         if (got > 0) {
@@ -652,7 +668,8 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         int slot = t->first[g->index] + (route >= 0 ? 1 + route : 0);
         int fd = t->fds[slot];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && attempt == 0 && first_try - t->since[slot] > CONNECTION_MAX_AGE) {
+        if (fd >= 0 && attempt == 0 && g->processes > 1
+            && first_try - t->since[slot] > CONNECTION_MAX_AGE) {
             close(fd); /* idle: the daemon just sees it end */
             fd = t->fds[slot] = -1;
         }
@@ -717,7 +734,9 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
                           JVM00062 "cannot send the request to daemon process group %s", g->name);
             return HTTP_SERVICE_UNAVAILABLE;
         }
+        t->reply_pending = 1;
         rc = converse(r, t, fd, g, &resp, &got_any, &reusable);
+        t->reply_pending = 0;
         if (!reusable) {
             close(fd);
             t->fds[slot] = -1;

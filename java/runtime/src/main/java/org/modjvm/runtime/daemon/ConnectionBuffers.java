@@ -10,8 +10,8 @@ import org.modjvm.runtime.core.RequestHandler;
  * its buffers), taken from a {@link Pool} when the connection is accepted and given back when it
  * ends.
  *
- * <p>Why a pool: Apache's worker threads reconnect every few seconds (for balancing), so a busy
- * daemon opens and closes many connections a second. What each would allocate lives a few
+ * <p>Why a pool: with processes=2+ Apache's worker threads reconnect every few seconds (for
+ * balancing), so a busy daemon opens and closes many connections a second. What each would allocate lives a few
  * seconds, long enough to reach the old generation, which is collected rarely: a JDK 25 daemon
  * held 24 MB of dead direct buffers (freed only when a collection finds them) and 24 MB of dead
  * {@code jvm.errors} buffers after a minute of load, and grew past 100 MB. Reused, the

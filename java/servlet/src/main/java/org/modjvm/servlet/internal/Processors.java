@@ -13,8 +13,8 @@ import org.modjvm.runtime.web.WebRequest;
  * threads of their {@code AsyncContext.start} tasks.
  *
  * <p>Idle processors are reused by whichever thread serves next: a daemon's connection threads
- * come and go (Apache reconnects every few seconds), and a processor (a Coyote request and
- * response with their buffers) per thread would be built again for each of them.
+ * come and go (with processes=2+ Apache reconnects every few seconds), and a processor (a
+ * Coyote request and response with their buffers) per thread would be built again for each.
  */
 final class Processors {
     /** AsyncContext.start() tasks: a few threads, made when needed, gone when idle. */
