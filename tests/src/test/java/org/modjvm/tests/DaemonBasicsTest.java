@@ -349,6 +349,55 @@ class DaemonBasicsTest {
     }
 
     @Test
+    void aOneProcessGroupKeepsItsConnectionsATwoProcessGroupRenewsThem() throws IOException {
+        // with processes=2+ Apache renews a connection older than 2 s before its next request (the
+        // processes share the load again after one was replaced); with processes=1 there is nothing
+        // to share, and each renewal would cost the daemon a thread and promoted garbage
+        Assumptions.assumeTrue(ApacheServer.isRoot(), "reading another user's /proc/PID/fd needs root");
+        long plain = Long.parseLong(info("/plain").get("pid"));
+        List<Long> basic = Daemons.pids(server, "basic");
+        try (Load a = new Load(server, "/plain", 4).start(); Load b = new Load(server, "/basic", 4).start()) {
+            ApacheServer.sleep(1000);
+            Set<String> plainBefore = socketInodes(plain);
+            Map<Long, Set<String>> basicBefore = new HashMap<>();
+            for (long pid : basic) {
+                basicBefore.put(pid, socketInodes(pid));
+            }
+            ApacheServer.sleep(3500); // every connection in use is older than 2 s by now
+            Set<String> plainGone = new HashSet<>(plainBefore);
+            plainGone.removeAll(socketInodes(plain));
+            assertEquals(Set.of(), plainGone, "processes=1: no connection was closed under load");
+            int basicGone = 0;
+            for (long pid : basic) {
+                Set<String> gone = new HashSet<>(basicBefore.get(pid));
+                gone.removeAll(socketInodes(pid));
+                basicGone += gone.size();
+            }
+            assertTrue(basicGone > 0, "processes=2: connections older than 2 s were renewed");
+            assertEquals(List.of(), a.failures(), a.report());
+            assertEquals(List.of(), b.failures(), b.report());
+        }
+    }
+
+    /** The inodes of a process's sockets (its listeners and its connections). */
+    static Set<String> socketInodes(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target);
+                    }
+                } catch (IOException closed) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return inodes;
+    }
+
+    @Test
     void bothProcessesOfTheGroupServe() throws Exception {
         Set<String> pids = new HashSet<>();
         for (String a : concurrentSleeps(10, 300)) {
