@@ -303,6 +303,34 @@ class BootRollingTest {
     }
 
     @Test
+    void aProcessStoppedWhileItsApplicationStartsExitsAtOnce() throws IOException {
+        // SIGTERM in the middle of Boot's start: the process serves nothing yet and goes at once
+        // (JVM01353); the JVM's own SIGTERM handling would wait in Boot's shutdown hook for the
+        // context's refresh to finish (here 60 s) and outlive Apache's stop
+        Path slow = withProperties(v1, Files.createTempDirectory("boot-rolling-slow").resolve("slow.jar"),
+                "rolling.version=slow\nrolling.start-delay-ms=60000\n");
+        try (ApacheServer server = ApacheServer.create().name("boot-rolling-stopped")) {
+            Path jar = install(server, slow);
+            server.config("""
+                    JvmDaemonProcess roll processes=1 threads=8 jvm-options="-Xmx256m" startup-timeout=120
+                    JvmScriptAlias / %s process-group=roll
+                    """.formatted(jar)).start();
+            long pid = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
+            server.awaitErrorLog(0, "Starting RollingApplication", Duration.ofSeconds(60));
+            ApacheServer.sleep(1000); // inside the refresh, in the slow bean
+            long t0 = System.nanoTime();
+            server.stop(); // fails if a process outlives Apache by 5 s
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertFalse(Daemons.alive(pid));
+            assertTrue(ms < 10_000, "the stop took " + ms + " ms");
+            String log = server.errorLog();
+            assertTrue(log.contains("JVM01353: daemon process (pid " + pid + ") stopping before it was ready: Apache"
+                    + " stops or restarts"), log);
+            assertFalse(log.contains("JVM01300: daemon process of group roll ready"), log);
+        }
+    }
+
+    @Test
     void aSuccessorThatDoesNotStartLeavesTheOldProcessServing() throws IOException {
         try (ApacheServer server = ApacheServer.create().name("boot-rolling-broken")) {
             Path jar = install(server, v1);

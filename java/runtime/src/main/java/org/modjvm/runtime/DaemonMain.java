@@ -59,6 +59,17 @@ public final class DaemonMain {
             RuntimeContext base = RuntimeContext.create(config, sink, ownedReader);
             ReloadWatch applications = new ReloadWatch(base.applications());
             RuntimeContext context = new RuntimeContext(config, base.serverLog(), applications);
+            // SIGTERM before the process is ready (Apache stops or restarts while it starts): it
+            // serves nothing yet, so it goes at once. The JVM's default would run the shutdown
+            // hooks, and a Spring Boot application's hook waits for its context's refresh to
+            // finish: on a slow machine the process outlived Apache's stop by seconds
+            // (BootVariantsTest). Replaced by the draining handler below once it is ready.
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                context.serverLog().log(Message.JVM01353, "daemon process (pid " + ProcessHandle.current().pid()
+                        + ") stopping before it was ready: Apache stops or restarts");
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            });
             // with processes=2+ its own socket too: the requests of its sessions (sticky sessions)
             DaemonServer server = new DaemonServer(settings, context, sink, listener,
                     DaemonServer.routeSocket(settings, context.serverLog()));

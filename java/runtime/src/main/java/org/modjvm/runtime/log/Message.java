@@ -89,6 +89,7 @@ public enum Message {
     JVM01350(WARNING, "-Dmod_jvm.compile=… is neither 'process' nor 'inprocess': using 'process'"),
     JVM01351(INFO, "Apache closed the connection of a request running for N s (its client went away): interrupted the request's thread"),
     JVM01352(ERR, "cannot check the owner of script … (… requires …): …"),
+    JVM01353(INFO, "daemon process (pid …) stopping before it was ready: …"),
     JVM01400(ERR, "web applications cannot be served: the servlet engine is not installed (…)", Message.STARTUP_FAILURE),
     JVM01401(CRIT, "the servlet engine could not start: …", Message.STARTUP_FAILURE),
     JVM01402(WARNING, "cannot remove the servlet work directories of processes that are gone from …: …"),
