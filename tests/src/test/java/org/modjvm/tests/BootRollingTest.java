@@ -69,11 +69,7 @@ class BootRollingTest {
 
     private void rollingReload(int processes) throws IOException {
         try (ApacheServer server = ApacheServer.create().name("boot-rolling-" + processes)) {
-            Path jar = install(server, v1);
-            server.config("""
-                    JvmDaemonProcess roll processes=%d threads=8 jvm-options="-Xmx256m" startup-timeout=120
-                    JvmScriptAlias / %s process-group=roll
-                    """.formatted(processes, jar)).start();
+            Path jar = startRollGroup(server, v1, processes);
             List<Long> old = Daemons.awaitPids(server, "roll", processes, Duration.ofSeconds(30));
             // every process has started the application (the first ready one answers before the others are)
             server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){" + processes + "}",
@@ -310,11 +306,7 @@ class BootRollingTest {
         Path slow = withProperties(v1, Files.createTempDirectory("boot-rolling-slow").resolve("slow.jar"),
                 "rolling.version=slow\nrolling.start-delay-ms=60000\n");
         try (ApacheServer server = ApacheServer.create().name("boot-rolling-stopped")) {
-            Path jar = install(server, slow);
-            server.config("""
-                    JvmDaemonProcess roll processes=1 threads=8 jvm-options="-Xmx256m" startup-timeout=120
-                    JvmScriptAlias / %s process-group=roll
-                    """.formatted(jar)).start();
+            startRollGroup(server, slow, 1);
             long pid = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
             server.awaitErrorLog(0, "Starting RollingApplication", Duration.ofSeconds(60));
             ApacheServer.sleep(1000); // inside the refresh, in the slow bean
@@ -333,11 +325,7 @@ class BootRollingTest {
     @Test
     void aSuccessorThatDoesNotStartLeavesTheOldProcessServing() throws IOException {
         try (ApacheServer server = ApacheServer.create().name("boot-rolling-broken")) {
-            Path jar = install(server, v1);
-            server.config("""
-                    JvmDaemonProcess roll processes=1 threads=8 jvm-options="-Xmx256m" startup-timeout=120
-                    JvmScriptAlias / %s process-group=roll
-                    """.formatted(jar)).start();
+            Path jar = startRollGroup(server, v1, 1);
             long old = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
             awaitAnswer(server, "version=v1");
 
@@ -380,11 +368,7 @@ class BootRollingTest {
     @Test
     void aSuccessorStillStartingTakesTheSlotOfAProcessKilledMeanwhile() throws IOException {
         try (ApacheServer server = ApacheServer.create().name("boot-rolling-killed")) {
-            Path jar = install(server, v1);
-            server.config("""
-                    JvmDaemonProcess roll processes=1 threads=8 jvm-options="-Xmx256m" startup-timeout=120
-                    JvmScriptAlias / %s process-group=roll
-                    """.formatted(jar)).start();
+            Path jar = startRollGroup(server, v1, 1);
             long old = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
             awaitAnswer(server, "version=v1");
             long mark = server.errorLogMark();
@@ -410,6 +394,16 @@ class BootRollingTest {
     }
 
     /** The jar of the group, in the server's tree. */
+    /** Installs {@code version} as the group's jar, starts Apache with group "roll" serving it at /; returns the jar's path. */
+    private static Path startRollGroup(ApacheServer server, Path version, int processes) throws IOException {
+        Path jar = install(server, version);
+        server.config("""
+                JvmDaemonProcess roll processes=%d threads=8 jvm-options="-Xmx256m" startup-timeout=120
+                JvmScriptAlias / %s process-group=roll
+                """.formatted(processes, jar)).start();
+        return jar;
+    }
+
     private static Path install(ApacheServer server, Path version) throws IOException {
         Path jar = server.root().resolve("apps/roll/roll.jar");
         Files.createDirectories(jar.getParent());

@@ -11,11 +11,11 @@ import org.modjvm.runtime.core.RequestHandler;
  * ends.
  *
  * <p>Why a pool: with processes=2+ Apache's worker threads reconnect every few seconds (for
- * balancing), so a busy daemon opens and closes many connections a second. What each would allocate lives a few
- * seconds, long enough to reach the old generation, which is collected rarely: a JDK 25 daemon
- * held 24 MB of dead direct buffers (freed only when a collection finds them) and 24 MB of dead
- * {@code jvm.errors} buffers after a minute of load, and grew past 100 MB. Reused, the
- * connection churn costs little memory.
+ * balancing), so a busy daemon opens and closes many connections a second. What each would
+ * allocate lives a few seconds, long enough to reach the old generation, which is collected
+ * rarely: a JDK 25 daemon held 24 MB of dead direct buffers (freed only when a collection finds
+ * them) and 24 MB of dead {@code jvm.errors} buffers after a minute of load, and grew past
+ * 100 MB. Reused, the connection churn costs little memory.
  *
  * <p>Both socket buffers are direct: socket I/O from a heap buffer makes the JDK keep a native
  * copy per thread as large as the largest transfer.
