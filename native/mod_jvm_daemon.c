@@ -234,6 +234,19 @@ int jvm_daemon_readiness(const jvm_daemon_group *g)
     return failing ? JVM_GROUP_FAILING : JVM_GROUP_STARTING;
 }
 
+int jvm_daemon_successor_ready(const jvm_daemon_group *g)
+{
+    const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);
+    const jvm_group_shared *sh = rt && rt->socket ? rt->socket->shared : NULL;
+    uint32_t n = sh ? __atomic_load_n(&sh->slots, __ATOMIC_ACQUIRE) : 0;
+    for (uint32_t k = 0; k < n && k < SLOTS; k++) {
+        if (__atomic_load_n(&sh->successor[k], __ATOMIC_ACQUIRE) & SLOT_READY) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int jvm_daemon_route_state(const jvm_daemon_group *g, int route)
 {
     const jvm_daemon_runtime *rt = jvm_daemon_runtime_of(g);

@@ -55,6 +55,10 @@ int jvm_daemon_monitor(apr_pool_t *p, server_rec *s);
 enum { JVM_GROUP_READY, JVM_GROUP_STARTING, JVM_GROUP_FAILING };
 int jvm_daemon_readiness(const jvm_daemon_group *g);
 
+/* Whether a successor (rolling reload of a changed application) of one of group g's processes is
+ * ready: it accepts on the group's socket beside the process it replaces. */
+int jvm_daemon_successor_ready(const jvm_daemon_group *g);
+
 /* Whether a request whose session names route r (the index of a process in group g: Tomcat's
  * jvmRoute, docs/internals.md "Sticky sessions") can go to that process's own socket now: its
  * process is ready and accepts there; it is being started (replaced: wait for it, it takes over

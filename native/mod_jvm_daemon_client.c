@@ -32,8 +32,11 @@ APLOG_USE_MODULE(jvm);
 /* A connection of a group with processes=2+ that is older than this is closed before its next
  * request and a new one is made, so the group's processes share the load again after one was
  * replaced (persistent connections would otherwise stay with the survivors). One connect per
- * Apache thread every few seconds. Not with processes=1: there is nothing to share (a replaced
- * process closes its connections, and the next request connects to its successor), and each
+ * Apache thread every few seconds. Not with processes=1, unless a successor is ready (a rolling
+ * reload: it accepts beside the old process, and renewed connections move the load to it while
+ * the old one drains; kept, none reached it before the drain, whose requests then waited for the
+ * successor's first, cold, answers: BootRollingTest): otherwise there is nothing to share (a
+ * replaced process closes its connections, and the next request connects to its successor), and each
  * reconnect cost the daemon a thread start and left garbage that lived long enough to be
  * promoted (bench/README.md, 2026-12-03: the servlet daemon's heap grew 8 MB more than Tomcat's
  * under load). The connections to one process (sticky sessions, processes=2+) age too: kept, a
@@ -668,8 +671,8 @@ int jvm_daemon_handle(request_rec *r, jvm_daemon_group *g, const jvm_alias *alia
         int slot = t->first[g->index] + (route >= 0 ? 1 + route : 0);
         int fd = t->fds[slot];
         int reused, got_any = 0, reusable = 0, rc;
-        if (fd >= 0 && attempt == 0 && g->processes > 1
-            && first_try - t->since[slot] > CONNECTION_MAX_AGE) {
+        if (fd >= 0 && attempt == 0 && first_try - t->since[slot] > CONNECTION_MAX_AGE
+            && (g->processes > 1 || jvm_daemon_successor_ready(g))) {
             close(fd); /* idle: the daemon just sees it end */
             fd = t->fds[slot] = -1;
         }
