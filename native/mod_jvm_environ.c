@@ -1,6 +1,8 @@
 /* mod_jvm_environ: see mod_jvm_environ.h. Semantics follow mod_wsgi: ap_add_common_vars()
  * for the server, client and HTTP_* variables, then the CGI request variables with
- * SCRIPT_NAME the mount point ("" for /) and PATH_INFO the rest of the (decoded) path. */
+ * SCRIPT_NAME the mount point ("" for /) and PATH_INFO the rest of the (decoded) path.
+ * A web application's frame carries only what its connector reads (the way mod_proxy_ajp
+ * sends Tomcat a handful of fields, not a CGI environment). */
 #include "mod_jvm.h"
 #include "mod_jvm_environ.h"
 #include "mod_jvm_lookup.h"
@@ -14,7 +16,11 @@
 
 #include <string.h>
 
-static void add_web_application_vars(request_rec *r, apr_table_t *env);
+static void add_script_vars(request_rec *r, apr_table_t *env, const jvm_dir_conf *dc,
+                            const char *script_name, const char *path_info);
+static apr_table_t *web_application_vars(request_rec *r, const char *script_name);
+static void add_web_application_headers(request_rec *r, apr_table_t *env);
+static void set_if(apr_table_t *env, const char *key, const char *value);
 
 void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
                          const char *process_group, int thread_id, unsigned long request_seq)
@@ -25,34 +31,16 @@ void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
     const char *uid;
     int script_len;
 
-    ap_add_common_vars(r);
-
-    /* The CGI request variables (ap_add_cgi_vars would also run a sub-request per request
-     * to find PATH_TRANSLATED; the document root + PATH_INFO is what that gives for a
-     * path no alias maps, at no cost). */
     script_len = *path_info ? ap_find_path_info(r->uri, path_info) : (int)strlen(r->uri);
     e->script_name = apr_pstrmemdup(r->pool, r->uri, (apr_size_t)script_len);
     if (!strcmp(e->script_name, "/")) {
         e->script_name = "";
     }
-    apr_table_setn(env, "GATEWAY_INTERFACE", "CGI/1.1");
-    apr_table_setn(env, "SERVER_PROTOCOL", r->protocol);
-    apr_table_setn(env, "REQUEST_METHOD", r->method);
-    apr_table_setn(env, "QUERY_STRING", r->args ? r->args : "");
-    apr_table_setn(env, "REQUEST_URI", r->unparsed_uri);
-    apr_table_setn(env, "SCRIPT_NAME", e->script_name);
-    apr_table_setn(env, "PATH_INFO", path_info);
-    if (*path_info) {
-        apr_table_setn(env, "PATH_TRANSLATED", apr_pstrcat(r->pool, ap_document_root(r), path_info, NULL));
-    }
-    if (dc->pass_authorization == 1) {
-        const char *auth = apr_table_get(r->headers_in, "Authorization");
-        if (auth) {
-            apr_table_setn(env, "HTTP_AUTHORIZATION", auth);
-        }
+    if (alias && alias->webapp) {
+        e->vars = web_application_vars(r, e->script_name);
     } else {
-        /* CGIPassAuth On would have added it: the module's setting decides */
-        apr_table_unset(env, "HTTP_AUTHORIZATION");
+        e->vars = env;
+        add_script_vars(r, env, dc, e->script_name, path_info);
     }
 
     e->application_group = jvm_conf_application_group(r, alias, dc, e->script_name);
@@ -78,7 +66,34 @@ void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
     }
     if (alias && alias->webapp) {
         e->flags |= JVM_FRAME_FLAG_WEB_APPLICATION;
-        add_web_application_vars(r, env);
+    }
+}
+
+/* A script's environ: the common variables, then the CGI request variables (ap_add_cgi_vars
+ * would also run a sub-request per request to find PATH_TRANSLATED; the document root +
+ * PATH_INFO is what that gives for a path no alias maps, at no cost). */
+static void add_script_vars(request_rec *r, apr_table_t *env, const jvm_dir_conf *dc,
+                            const char *script_name, const char *path_info)
+{
+    ap_add_common_vars(r);
+    apr_table_setn(env, "GATEWAY_INTERFACE", "CGI/1.1");
+    apr_table_setn(env, "SERVER_PROTOCOL", r->protocol);
+    apr_table_setn(env, "REQUEST_METHOD", r->method);
+    apr_table_setn(env, "QUERY_STRING", r->args ? r->args : "");
+    apr_table_setn(env, "REQUEST_URI", r->unparsed_uri);
+    apr_table_setn(env, "SCRIPT_NAME", script_name);
+    apr_table_setn(env, "PATH_INFO", path_info);
+    if (*path_info) {
+        apr_table_setn(env, "PATH_TRANSLATED", apr_pstrcat(r->pool, ap_document_root(r), path_info, NULL));
+    }
+    if (dc->pass_authorization == 1) {
+        const char *auth = apr_table_get(r->headers_in, "Authorization");
+        if (auth) {
+            apr_table_setn(env, "HTTP_AUTHORIZATION", auth);
+        }
+    } else {
+        /* CGIPassAuth On would have added it: the module's setting decides */
+        apr_table_unset(env, "HTTP_AUTHORIZATION");
     }
 }
 
@@ -88,10 +103,48 @@ static const char *const ssl_vars[] = {
     "SSL_PROTOCOL", "SSL_CIPHER", "SSL_CIPHER_USEKEYSIZE", "SSL_SESSION_ID", "SSL_CLIENT_CERT", NULL
 };
 
-/* A web application's request: its headers as they arrived (names in their case, in their
- * order: "Name: value" lines in mod_jvm.headers), the connection's local port (the servlet's
- * getLocalPort, where SERVER_PORT follows UseCanonicalName) and the TLS variables. */
-static void add_web_application_vars(request_rec *r, apr_table_t *env)
+/* A web application's request: what its connector (RequestMapping.java) reads, with the values
+ * ap_add_common_vars would give a script (SERVER_NAME, SERVER_PORT follow UseCanonicalName;
+ * REMOTE_ADDR is mod_remoteip's useragent address; HTTPS as mod_ssl or SetEnvIf set it); its
+ * headers as they arrived (names in their case, in their order: "Name: value" lines in
+ * mod_jvm.headers), the connection's local port (the servlet's getLocalPort) and the TLS
+ * variables. Nothing is added to r->subprocess_env: no HTTP_* copy of every header, no
+ * SERVER_SIGNATURE. */
+static apr_table_t *web_application_vars(request_rec *r, const char *script_name)
+{
+    apr_table_t *env = apr_table_make(r->pool, 24);
+    set_if(env, "SCRIPT_FILENAME", r->filename);
+    apr_table_setn(env, "SCRIPT_NAME", script_name);
+    apr_table_setn(env, "SERVER_PROTOCOL", r->protocol);
+    apr_table_setn(env, "REQUEST_METHOD", r->method);
+    apr_table_setn(env, "REQUEST_URI", r->unparsed_uri);
+    apr_table_setn(env, "QUERY_STRING", r->args ? r->args : "");
+    apr_table_setn(env, "SERVER_NAME", ap_escape_html(r->pool, ap_get_server_name_for_url(r)));
+    set_if(env, "SERVER_ADDR", r->connection->local_ip);
+    apr_table_setn(env, "SERVER_PORT", apr_itoa(r->pool, (int)ap_get_server_port(r)));
+    set_if(env, "REMOTE_ADDR", r->useragent_ip);
+    set_if(env, "REMOTE_HOST", ap_get_useragent_host(r, REMOTE_HOST, NULL));
+    if (r->useragent_addr) {
+        apr_table_setn(env, "REMOTE_PORT", apr_itoa(r->pool, r->useragent_addr->port));
+    }
+    apr_table_setn(env, "REQUEST_SCHEME", ap_http_scheme(r));
+    set_if(env, "HTTPS", apr_table_get(r->subprocess_env, "HTTPS"));
+    set_if(env, "CONTENT_TYPE", apr_table_get(r->headers_in, "Content-Type"));
+    set_if(env, "CONTENT_LENGTH", apr_table_get(r->headers_in, "Content-Length"));
+    set_if(env, "REMOTE_USER", r->user);
+    set_if(env, "AUTH_TYPE", r->ap_auth_type);
+    add_web_application_headers(r, env);
+    return env;
+}
+
+static void set_if(apr_table_t *env, const char *key, const char *value)
+{
+    if (value) {
+        apr_table_setn(env, key, value);
+    }
+}
+
+static void add_web_application_headers(request_rec *r, apr_table_t *env)
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
     const apr_table_entry_t *h = (const apr_table_entry_t *)arr->elts;
@@ -138,7 +191,7 @@ static void add_web_application_vars(request_rec *r, apr_table_t *env)
 
 void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)
 {
-    const apr_array_header_t *arr = apr_table_elts(r->subprocess_env);
+    const apr_array_header_t *arr = apr_table_elts(e->vars);
     const apr_table_entry_t *elts = (const apr_table_entry_t *)arr->elts;
     char start[32];
     uint32_t count = 0;
@@ -153,9 +206,6 @@ void jvm_environ_write(request_rec *r, const jvm_environ *e, jvm_fw *w)
     for (int i = 0; i < arr->nelts; i++) {
         if (!elts[i].key || !elts[i].val) {
             continue;
-        }
-        if ((e->flags & JVM_FRAME_FLAG_WEB_APPLICATION) && !strncmp(elts[i].key, "HTTP_", 5)) {
-            continue; /* the headers themselves are in mod_jvm.headers */
         }
         jvm_fw_kv(w, elts[i].key, strlen(elts[i].key), elts[i].val, strlen(elts[i].val));
         count++;

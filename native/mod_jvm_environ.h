@@ -7,8 +7,10 @@
 #include "jvm_frame.h"
 #include "mod_jvm_config.h"
 
-/* What the frame carries besides r->subprocess_env. */
+/* What the frame carries. */
 typedef struct jvm_environ {
+    apr_table_t *vars;             /* the variables: r->subprocess_env for a script, a table of
+                                    * the connector's own for a web application */
     const char *script_name;       /* SCRIPT_NAME ("" when mounted at /) */
     const char *application_group; /* expanded application group */
     const char *callable;          /* callable object name */
@@ -18,7 +20,7 @@ typedef struct jvm_environ {
     unsigned flags;                /* JVM_FRAME_FLAG_* */
 } jvm_environ;
 
-/* Adds the CGI variables to r->subprocess_env and fills *e. Call once per request. */
+/* Fills *e; a script's CGI variables are added to r->subprocess_env. Call once per request. */
 void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
                          const char *process_group, int thread_id, unsigned long request_seq);
 

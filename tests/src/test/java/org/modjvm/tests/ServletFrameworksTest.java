@@ -31,7 +31,7 @@ class ServletFrameworksTest {
     @BeforeAll
     static void start() {
         server = ApacheServer.create().name("servlet-frameworks").threadsPerChild(16).tls()
-                .loadModules(WebAppChecks.AUTH_MODULES);
+                .loadModules(WebAppChecks.AUTH_MODULES).loadModules("remoteip");
         server.writeFile("conf/htpasswd", WebAppChecks.htpasswd());
         checks = Map.of(
                 "/emb", new WebAppChecks(server.port(), "/emb/servlet-plain", "/emb/spring-mvc", "/emb/jersey"),
@@ -42,6 +42,12 @@ class ServletFrameworksTest {
             config.append("JvmScriptAlias /dmn/").append(app).append(' ').append(WebApps.war(app))
                     .append(" process-group=web\n");
         }
+        // a proxy in front (plainBehindAProxy): its client address, and its scheme as SetEnvIf says
+        config.append("""
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPInternalProxy 127.0.0.1
+                SetEnvIf X-Forwarded-Proto ^https$ HTTPS=on
+                """);
         server.config(config.toString()).config(checks.get("/emb").basicAuthConfig())
                 .config(checks.get("/dmn").basicAuthConfig()).start();
     }
@@ -66,6 +72,28 @@ class ServletFrameworksTest {
         c.tlsAttributesAndSchemeUnderModSsl(server.tlsPort());
         c.remoteUserIsTheUserApacheAuthenticated();
         c.servletContainerInitializerFromAWebInfLibJar();
+    }
+
+    /**
+     * Behind a proxy: the client address mod_remoteip took from X-Forwarded-For, and HTTPS=on as
+     * SetEnvIf set it from X-Forwarded-Proto, are what the servlet sees (as a script sees them in
+     * REMOTE_ADDR and HTTPS), though a web application's frame carries no CGI environment.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/emb", "/dmn"})
+    void plainBehindAProxy(String mode) {
+        RawHttp.Response r = RawHttp.get(server.port(), mode + "/servlet-plain/echo/p",
+                "X-Forwarded-For: 203.0.113.7", "X-Forwarded-Proto: https");
+        assertEquals(200, r.status(), r::toString);
+        Map<String, java.util.List<String>> f = WebAppChecks.fields(r);
+        assertEquals("203.0.113.7", WebAppChecks.one(f, "remoteAddr"), r::toString);
+        assertEquals("203.0.113.7", WebAppChecks.one(f, "remoteHost"), r::toString);
+        assertEquals("true", WebAppChecks.one(f, "secure"), r::toString);
+        assertEquals("https", WebAppChecks.one(f, "scheme"), r::toString);
+        RawHttp.Response direct = RawHttp.get(server.port(), mode + "/servlet-plain/echo/p");
+        Map<String, java.util.List<String>> d = WebAppChecks.fields(direct);
+        assertEquals("127.0.0.1", WebAppChecks.one(d, "remoteAddr"), direct::toString);
+        assertEquals("false", WebAppChecks.one(d, "secure"), direct::toString);
     }
 
     @ParameterizedTest
@@ -139,13 +167,14 @@ class ServletFrameworksTest {
     @ParameterizedTest
     @ValueSource(strings = {"/emb", "/dmn"})
     void aWarsContextXmlIsRead(String mode) {
-        long mark = server.errorLogMark();
         RawHttp.Response r = RawHttp.get(server.port(), mode + "/broken-missing-class/");
         assertEquals(503, r.status(), r::toString);
         assertFalse(r.text().contains("must not be served"), r::toString);
-        server.awaitErrorLog(mark, "Servlet \\[missing\\] in web application \\[" + mode
+        // from the log's start: a daemon deploys its web applications when it starts, an
+        // embedded child at its first request for them
+        server.awaitErrorLog(0, "Servlet \\[missing\\] in web application \\[" + mode
                 + "/broken-missing-class\\] threw load\\(\\) exception", Duration.ofSeconds(30));
-        server.awaitErrorLog(mark, "JVM01405.*broken-missing-class", Duration.ofSeconds(30));
+        server.awaitErrorLog(0, "JVM01405.*" + mode + "/broken-missing-class", Duration.ofSeconds(30));
     }
 
     /**
