@@ -640,15 +640,21 @@ public final class ApacheServer implements AutoCloseable {
 
     /**
      * Waits (up to {@code timeout}) until the error log written since {@code mark} matches
-     * {@code regex} (MULTILINE); returns the log since mark either way.
+     * {@code regex} (MULTILINE) and returns the log since mark; fails the test if it does not
+     * match in time (a wait that ended without its line must not let the test go on as if it
+     * had seen it).
      */
     public String awaitErrorLog(long mark, String regex, Duration timeout) {
         Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             String since = errorLogSince(mark);
-            if (p.matcher(since).find() || System.nanoTime() > deadline) {
+            if (p.matcher(since).find()) {
                 return since;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new org.opentest4j.AssertionFailedError("no line matching /" + regex + "/ in the error log within "
+                        + timeout.toSeconds() + " s; the log since the mark:\n" + since);
             }
             sleep(50);
         }

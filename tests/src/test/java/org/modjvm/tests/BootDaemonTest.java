@@ -76,7 +76,7 @@ class BootDaemonTest {
         Files.createDirectories(jar.getParent());
         Files.copy(WebApps.bootJar("boot4"), jar);
         server.config("""
-                JvmDaemonProcess shop processes=2 threads=8 jvm-options="-Xmx256m" startup-timeout=180 \\
+                JvmDaemonProcess shop processes=2 threads=8 jvm-options="-Xmx256m -XX:TieredStopAtLevel=1" startup-timeout=180 \\
                     socket-timeout=150
                 JvmScriptAlias / %s process-group=shop
                 """.formatted(jar)).start();
@@ -228,7 +228,7 @@ class BootDaemonTest {
         try (s) {
             s.config("""
                     JvmDaemonProcess wrong processes=1 threads=2 startup-timeout=180 socket-timeout=150 \\
-                        jvm-options="-Xmx192m" home=%s
+                        jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" home=%s
                     JvmScriptAlias /wrong %s process-group=wrong
                     """.formatted(copy.getParent(), copy)).start();
             // the process says why and exits before it is ready (restarted with the parent's backoff)
@@ -591,7 +591,7 @@ class BootDaemonTest {
     void sessionsFollowProcessesRecycledByMaximumRequests() {
         try (ApacheServer rec = otherServer("boot-recycle", """
                 JvmDaemonProcess rec processes=2 threads=4 maximum-requests=120 startup-timeout=180 socket-timeout=150 \\
-                    jvm-options="-Xmx256m -Dserver.servlet.context-path=/rec"
+                    jvm-options="-Xmx256m -XX:TieredStopAtLevel=1 -Dserver.servlet.context-path=/rec"
                 JvmScriptAlias /rec %s process-group=rec
                 """)) {
             awaitReady(rec, "rec", 2);

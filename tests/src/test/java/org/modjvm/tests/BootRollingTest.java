@@ -398,7 +398,7 @@ class BootRollingTest {
     private static Path startRollGroup(ApacheServer server, Path version, int processes) throws IOException {
         Path jar = install(server, version);
         server.config("""
-                JvmDaemonProcess roll processes=%d threads=8 jvm-options="-Xmx256m" startup-timeout=120
+                JvmDaemonProcess roll processes=%d threads=8 jvm-options="-Xmx256m -XX:TieredStopAtLevel=1" startup-timeout=120
                 JvmScriptAlias / %s process-group=roll
                 """.formatted(processes, jar)).start();
         return jar;

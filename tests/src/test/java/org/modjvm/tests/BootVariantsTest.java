@@ -40,7 +40,7 @@ class BootVariantsTest {
         server = ApacheServer.create().name("boot-variants");
         jar = copy(server, "boot35", "apps/inventory/inventory.jar");
         server.config("""
-                JvmDaemonProcess inventory processes=2 threads=4 jvm-options="-Xmx256m" startup-timeout=180 socket-timeout=180
+                JvmDaemonProcess inventory processes=2 threads=4 jvm-options="-Xmx256m -XX:TieredStopAtLevel=1" startup-timeout=180 socket-timeout=180
                 JvmScriptAlias /inventory %s process-group=inventory
                 """.formatted(jar)).start();
         awaitReady(server, "inventory", 2);
@@ -188,9 +188,9 @@ class BootVariantsTest {
             Path report = copy(s, "boot-nonweb", "apps/report.jar");
             Path jetty = copy(s, "boot-jetty", "apps/jetty.jar");
             s.config("""
-                    JvmDaemonProcess reactive jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
-                    JvmDaemonProcess report jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
-                    JvmDaemonProcess jetty jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess reactive jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess report jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess jetty jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180 connect-timeout=3
                     JvmScriptAlias / %s process-group=reactive
                     JvmScriptAlias /report %s process-group=report
                     JvmScriptAlias /jetty %s process-group=jetty
@@ -237,11 +237,11 @@ class BootVariantsTest {
             Path ledger = copy(s, "boot-broken", "apps/ledger.jar");
             Path inventory = copy(s, "boot35", "apps/inventory.jar");
             s.config("""
-                    JvmDaemonProcess noprofile jvm-options="-Xmx192m -Dserver.servlet.context-path=/plain" \\
+                    JvmDaemonProcess noprofile jvm-options="-Xmx192m -XX:TieredStopAtLevel=1 -Dserver.servlet.context-path=/plain" \\
                         startup-timeout=180 connect-timeout=3
-                    JvmDaemonProcess badbean jvm-options="-Xmx192m -Dspring.profiles.active=prod -Dserver.servlet.context-path=/prod" \\
+                    JvmDaemonProcess badbean jvm-options="-Xmx192m -XX:TieredStopAtLevel=1 -Dspring.profiles.active=prod -Dserver.servlet.context-path=/prod" \\
                         startup-timeout=180 connect-timeout=3
-                    JvmDaemonProcess wrongpath jvm-options="-Xmx192m" startup-timeout=180 connect-timeout=3
+                    JvmDaemonProcess wrongpath jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180 connect-timeout=3
                     JvmScriptAlias /plain %s process-group=noprofile
                     JvmScriptAlias /prod %s process-group=badbean
                     JvmScriptAlias /stock %s process-group=wrongpath
