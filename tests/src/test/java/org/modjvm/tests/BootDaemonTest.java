@@ -244,23 +244,13 @@ class BootDaemonTest {
             assertFalse(log.contains("(jvm:wrong) JVM01460"), log);
             // at once: a request to /wrong waits for the start in progress to fail (seconds of Boot)
             List<String> paths = List.of("/wrong/", "/wrong/actuator/health", "/elsewhere/");
-            ExecutorService pool = Executors.newFixedThreadPool(paths.size());
-            try {
-                List<java.util.concurrent.Future<RawHttp.Response>> answers = new ArrayList<>();
-                for (String path : paths) {
-                    answers.add(pool.submit(() -> RawHttp.get(s.port(), path)));
-                }
-                for (int i = 0; i < paths.size(); i++) {
-                    String path = paths.get(i);
-                    RawHttp.Response r = answers.get(i).get(200, TimeUnit.SECONDS);
-                    int expected = path.startsWith("/wrong") ? 503 : 404; // /elsewhere: no mount, Apache's 404
-                    assertEquals(expected, r.status(), () -> path + ": " + r);
-                }
-            } catch (InterruptedException | java.util.concurrent.ExecutionException
-                     | java.util.concurrent.TimeoutException e) {
-                throw new AssertionError(e);
-            } finally {
-                pool.shutdownNow();
+            List<RawHttp.Response> answers = FaultHarnessTest.concurrently(paths.size(),
+                    i -> RawHttp.get(s.port(), paths.get(i)), Duration.ofSeconds(200));
+            for (int i = 0; i < paths.size(); i++) {
+                String path = paths.get(i);
+                RawHttp.Response r = answers.get(i);
+                int expected = path.startsWith("/wrong") ? 503 : 404; // /elsewhere: no mount, Apache's 404
+                assertEquals(expected, r.status(), () -> path + ": " + r);
             }
         }
     }
@@ -625,7 +615,7 @@ class BootDaemonTest {
             run(visitors, () -> {
                 if (after.isEmpty()) {
                     List<Long> now = Daemons.pids(rec, "rec");
-                        if (now.size() == 2 && now.stream().noneMatch(before.values()::contains)) {
+                    if (now.size() == 2 && now.stream().noneMatch(before.values()::contains)) {
                         // both processes were replaced at least once; then two more requests each (not five:
                         // maximum-requests=120 goes on replacing a process every few seconds under
                         // this load, and a visitor whose process is being replaced waits for its

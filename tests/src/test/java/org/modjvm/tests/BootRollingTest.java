@@ -393,7 +393,6 @@ class BootRollingTest {
         }
     }
 
-    /** The jar of the group, in the server's tree. */
     /** Installs {@code version} as the group's jar, starts Apache with group "roll" serving it at /; returns the jar's path. */
     private static Path startRollGroup(ApacheServer server, Path version, int processes) throws IOException {
         Path jar = install(server, version);
@@ -404,6 +403,7 @@ class BootRollingTest {
         return jar;
     }
 
+    /** The jar of the group, in the server's tree. */
     private static Path install(ApacheServer server, Path version) throws IOException {
         Path jar = server.root().resolve("apps/roll/roll.jar");
         Files.createDirectories(jar.getParent());
