@@ -18,9 +18,9 @@
 
 static void add_script_vars(request_rec *r, apr_table_t *env, const jvm_dir_conf *dc,
                             const char *script_name, const char *path_info);
-static apr_table_t *web_application_vars(request_rec *r, const char *script_name);
-static void add_web_application_headers(request_rec *r, apr_table_t *env);
-static void set_if(apr_table_t *env, const char *key, const char *value);
+static apr_table_t *web_application_vars(request_rec *r, const jvm_dir_conf *dc, const char *script_name);
+static void add_web_application_headers(request_rec *r, const jvm_dir_conf *dc, apr_table_t *env);
+static void add_if(apr_table_t *env, const char *key, const char *value);
 
 void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
                          const char *process_group, int thread_id, unsigned long request_seq)
@@ -37,7 +37,7 @@ void jvm_environ_prepare(request_rec *r, const jvm_alias *alias, jvm_environ *e,
         e->script_name = "";
     }
     if (alias && alias->webapp) {
-        e->vars = web_application_vars(r, e->script_name);
+        e->vars = web_application_vars(r, dc, e->script_name);
     } else {
         e->vars = env;
         add_script_vars(r, env, dc, e->script_name, path_info);
@@ -110,45 +110,45 @@ static const char *const ssl_vars[] = {
  * mod_jvm.headers), the connection's local port (the servlet's getLocalPort) and the TLS
  * variables. Nothing is added to r->subprocess_env: no HTTP_* copy of every header, no
  * SERVER_SIGNATURE. */
-static apr_table_t *web_application_vars(request_rec *r, const char *script_name)
+static apr_table_t *web_application_vars(request_rec *r, const jvm_dir_conf *dc, const char *script_name)
 {
+    /* a table of its own, each key once: added without apr_table_setn's search for the key */
     apr_table_t *env = apr_table_make(r->pool, 24);
-    set_if(env, "SCRIPT_FILENAME", r->filename);
-    apr_table_setn(env, "SCRIPT_NAME", script_name);
-    apr_table_setn(env, "SERVER_PROTOCOL", r->protocol);
-    apr_table_setn(env, "REQUEST_METHOD", r->method);
-    apr_table_setn(env, "REQUEST_URI", r->unparsed_uri);
-    apr_table_setn(env, "QUERY_STRING", r->args ? r->args : "");
-    apr_table_setn(env, "SERVER_NAME", ap_escape_html(r->pool, ap_get_server_name_for_url(r)));
-    set_if(env, "SERVER_ADDR", r->connection->local_ip);
-    apr_table_setn(env, "SERVER_PORT", apr_itoa(r->pool, (int)ap_get_server_port(r)));
-    set_if(env, "REMOTE_ADDR", r->useragent_ip);
-    set_if(env, "REMOTE_HOST", ap_get_useragent_host(r, REMOTE_HOST, NULL));
+    add_if(env, "SCRIPT_FILENAME", r->filename);
+    apr_table_addn(env, "SCRIPT_NAME", script_name);
+    apr_table_addn(env, "SERVER_PROTOCOL", r->protocol);
+    apr_table_addn(env, "REQUEST_METHOD", r->method);
+    apr_table_addn(env, "REQUEST_URI", r->unparsed_uri);
+    apr_table_addn(env, "QUERY_STRING", r->args ? r->args : "");
+    apr_table_addn(env, "SERVER_NAME", ap_escape_html(r->pool, ap_get_server_name_for_url(r)));
+    add_if(env, "SERVER_ADDR", r->connection->local_ip);
+    apr_table_addn(env, "SERVER_PORT", apr_itoa(r->pool, (int)ap_get_server_port(r)));
+    add_if(env, "REMOTE_ADDR", r->useragent_ip);
+    add_if(env, "REMOTE_HOST", ap_get_useragent_host(r, REMOTE_HOST, NULL));
     if (r->useragent_addr) {
-        apr_table_setn(env, "REMOTE_PORT", apr_itoa(r->pool, r->useragent_addr->port));
+        apr_table_addn(env, "REMOTE_PORT", apr_itoa(r->pool, r->useragent_addr->port));
     }
-    apr_table_setn(env, "REQUEST_SCHEME", ap_http_scheme(r));
-    set_if(env, "HTTPS", apr_table_get(r->subprocess_env, "HTTPS"));
-    set_if(env, "CONTENT_TYPE", apr_table_get(r->headers_in, "Content-Type"));
-    set_if(env, "CONTENT_LENGTH", apr_table_get(r->headers_in, "Content-Length"));
-    set_if(env, "REMOTE_USER", r->user);
-    set_if(env, "AUTH_TYPE", r->ap_auth_type);
-    add_web_application_headers(r, env);
+    apr_table_addn(env, "REQUEST_SCHEME", ap_http_scheme(r));
+    add_if(env, "HTTPS", apr_table_get(r->subprocess_env, "HTTPS"));
+    add_if(env, "CONTENT_TYPE", apr_table_get(r->headers_in, "Content-Type"));
+    add_if(env, "CONTENT_LENGTH", apr_table_get(r->headers_in, "Content-Length"));
+    add_if(env, "REMOTE_USER", r->user);
+    add_if(env, "AUTH_TYPE", r->ap_auth_type);
+    add_web_application_headers(r, dc, env);
     return env;
 }
 
-static void set_if(apr_table_t *env, const char *key, const char *value)
+static void add_if(apr_table_t *env, const char *key, const char *value)
 {
     if (value) {
-        apr_table_setn(env, key, value);
+        apr_table_addn(env, key, value);
     }
 }
 
-static void add_web_application_headers(request_rec *r, apr_table_t *env)
+static void add_web_application_headers(request_rec *r, const jvm_dir_conf *dc, apr_table_t *env)
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
     const apr_table_entry_t *h = (const apr_table_entry_t *)arr->elts;
-    jvm_dir_conf *dc = ap_get_module_config(r->per_dir_config, &jvm_module);
     apr_size_t len = 0;
     char *all, *at;
     for (int i = 0; i < arr->nelts; i++) {
@@ -176,14 +176,14 @@ static void add_web_application_headers(request_rec *r, apr_table_t *env)
         *at++ = '\n';
     }
     *at = '\0';
-    apr_table_setn(env, "mod_jvm.headers", all);
-    apr_table_setn(env, "mod_jvm.local_port",
+    apr_table_addn(env, "mod_jvm.headers", all);
+    apr_table_addn(env, "mod_jvm.local_port",
                    apr_itoa(r->pool, r->connection->local_addr ? r->connection->local_addr->port : 0));
     if (ap_ssl_conn_is_ssl(r->connection)) {
         for (int i = 0; ssl_vars[i]; i++) {
             const char *v = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, ssl_vars[i]);
             if (v && *v) {
-                apr_table_setn(env, ssl_vars[i], v);
+                apr_table_addn(env, ssl_vars[i], v);
             }
         }
     }
