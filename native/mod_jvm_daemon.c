@@ -12,6 +12,7 @@
 #include "mod_jvm_checks.h"
 #include "mod_jvm_daemon.h"
 #include "jvm_trust.h"
+#include "jvm_jar_copy.h"
 
 #include "http_core.h"
 #include "ap_mpm.h"
@@ -362,6 +363,54 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
     }
 }
 
+/* How long a process waits for a Spring Boot jar being written (cp, scp into the file) to be
+ * whole before it gives up (JVM00139; the backoff then spaces the next tries), and how long a jar
+ * must be left alone to count as written when it is not a whole zip (then it runs in place, and
+ * Boot's start says what is wrong with it; a copy over a network can pause for a second or two). */
+#define JAR_WRITE_WAIT_MS 10000
+#define JAR_SETTLED_SEC 5
+
+/* In the forked child, as the group's user, before exec: the Spring Boot jar goes on the class path
+ * as the group's private copy of its current version, in the group's cache directory
+ * (docs/internals.md, "A private copy of the jar"), held by the process as long as it lives, so
+ * that a jar replaced in any way, also written into, never changes the classes a running process
+ * reads. Lines go to the log relay (numbered: "\001<level>"). */
+static void run_private_copy(jvm_daemon_proc *dp)
+{
+    jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
+    char copy[PATH_MAX], why[PATH_MAX + 256];
+    int rc, held, waited = 0;
+    while ((rc = jvm_jar_hold(rt->boot_jar, rt->boot_copy_dir, copy, sizeof copy, &held, why, sizeof why))
+           == JVM_JAR_INCOMPLETE) {
+        struct stat st;
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (stat(rt->boot_jar, &st) == 0
+            && (now.tv_sec - st.st_mtim.tv_sec) * 1000 + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000
+               >= JAR_SETTLED_SEC * 1000) {
+            break; /* not being written: not a whole zip either */
+        }
+        if (waited >= JAR_WRITE_WAIT_MS) {
+            dprintf(1, "\0013" JVM00139 "daemon process of group %s: the Spring Boot jar %s is still being written after "
+                    "%d s (it %s): the process exits before it starts, and the group restarts it with a growing delay "
+                    "(JVM00080)\n", dp->g->name, rt->boot_jar, JAR_WRITE_WAIT_MS / 1000, why);
+            _exit(126);
+        }
+        usleep(100 * 1000);
+        waited += 100;
+    }
+    /* the copies of versions no process runs any more (ours is held now) */
+    jvm_jar_sweep(rt->boot_copy_dir);
+    if (rc == JVM_JAR_COPIED) {
+        rt->argv[rt->class_path_arg] = apr_pstrcat(rt->pool, rt->class_path_before, copy, rt->class_path_after, NULL);
+    } else if (rc != JVM_JAR_NO_SOURCE) {
+        /* (a jar that cannot be read: Boot's start says so, JVM01461) */
+        dprintf(1, "\0014" JVM00140 "daemon process of group %s runs the Spring Boot jar %s in place, not from a private "
+                "copy: it %s; replace the jar by renaming a new file over it (mv), never by writing into it (cp, scp)\n",
+                dp->g->name, rt->boot_jar, why);
+    }
+}
+
 /* In the forked child: becomes the daemon process. Never returns. */
 static void exec_daemon(jvm_daemon_proc *dp)
 {
@@ -476,6 +525,10 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 }
                 prctl(PR_SET_NAME, "jvm-log-relay");
                 relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot, partner);
+                if (rt->boot_jar) {
+                    /* the JVM is gone: so is its hold on its copy of the jar */
+                    jvm_jar_sweep(rt->boot_copy_dir);
+                }
                 _exit(0);
             }
             dup2(pipefd[1], 1);
@@ -487,6 +540,9 @@ static void exec_daemon(jvm_daemon_proc *dp)
              * in the listen backlog, as they did before readiness was known) */
             slot_mark(slot, getpid(), MARK_READY);
         }
+    }
+    if (rt->boot_jar) {
+        run_private_copy(dp);
     }
     if (dp->g->umask >= 0) {
         umask((mode_t)dp->g->umask);
@@ -1309,12 +1365,16 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
             }
         }
         *(const char **)apr_array_push(argv) = "-cp";
-        *(const char **)apr_array_push(argv) = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir,
-                                                           "/mod_jvm-api.jar", owner_checked ? ":" : "",
-                                                           owner_checked ? runtime_dir : "",
-                                                           owner_checked ? "/jna.jar" : "", boot_jar ? ":" : "",
-                                                           boot_jar ? boot_jar : "", g->class_path ? ":" : "",
-                                                           g->class_path ? g->class_path : "", NULL);
+        rt->class_path_arg = argv->nelts;
+        rt->class_path_before = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir, "/mod_jvm-api.jar",
+                                            owner_checked ? ":" : "", owner_checked ? runtime_dir : "",
+                                            owner_checked ? "/jna.jar" : "", boot_jar ? ":" : "", NULL);
+        rt->class_path_after = apr_pstrcat(p, g->class_path ? ":" : "", g->class_path ? g->class_path : "", NULL);
+        *(const char **)apr_array_push(argv) = apr_pstrcat(p, rt->class_path_before, boot_jar ? boot_jar : "",
+                                                           rt->class_path_after, NULL);
+        /* each process runs a copy of its own, made before exec (exec_daemon) */
+        rt->boot_jar = boot_jar;
+        rt->boot_copy_dir = apr_pstrcat(p, cache_dir, ".", g->name, NULL);
     }
     *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
     *(const char **)apr_array_push(argv) = NULL;

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -19,6 +22,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -390,6 +394,80 @@ class BootRollingTest {
             assertEquals(List.of(successor), Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(10)));
             log = server.errorLogSince(mark);
             assertFalse(log.contains("JVM00050:") || log.contains("JVM00051:"), log);
+        }
+    }
+
+    @Test
+    void aJarWrittenIntoWhileItRunsIsReloadedToo() throws IOException {
+        // cp and scp write into the file: the running process must not read the new bytes (it runs
+        // the group's private copy of its version), and the successor must start only the whole
+        // new jar (it waits while the jar is being written)
+        String staticText = "a static file of the jar, read from it for each request\n";
+        try (ApacheServer server = ApacheServer.create().name("boot-rolling-written")) {
+            Path jar = startRollGroup(server, v1, 1);
+            long old = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
+            awaitAnswer(server, "version=v1");
+            Path cache = Path.of(server.cacheDir() + ".roll");
+            String started = server.awaitErrorLog(0, "JVM01460: .*", Duration.ofSeconds(10));
+            Matcher from = Pattern.compile("JVM01460: Spring Boot application " + Pattern.quote(jar.toString())
+                    + " started .*, from its copy (" + Pattern.quote(cache.toString()) + "/boot\\.[0-9.]+\\.jar)").matcher(started);
+            assertTrue(from.find(), started);
+            Path v1Copy = Path.of(from.group(1));
+            assertEquals(Files.size(v1), Files.size(v1Copy));
+            assertEquals(Files.getLastModifiedTime(jar), Files.getLastModifiedTime(v1Copy));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(v1Copy)));
+
+            long mark = server.errorLogMark();
+            try (Load load = new Load(server.port(), "/", 4, r -> r.text().startsWith("version=")).start();
+                 Load files = new Load(server.port(), "/static.txt", 2, r -> r.text().equals(staticText)).start()) {
+                load.awaitCount(30, 30_000);
+                files.awaitCount(30, 30_000);
+                // written into as a slow copy does: truncated, half of the new jar, a pause, the rest
+                byte[] next = Files.readAllBytes(v2);
+                try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    out.write(next, 0, next.length / 2);
+                    out.flush();
+                    int during = files.count();
+                    files.awaitCount(during + 20, 30_000); // the old process reads its jar meanwhile
+                    ApacheServer.sleep(1500);
+                    out.write(next, next.length / 2, next.length - next.length / 2);
+                }
+                String log = server.awaitErrorLog(mark, "JVM00137: ", Duration.ofSeconds(120));
+                int after = load.count();
+                load.awaitCount(after + 30, 30_000);
+                files.awaitCount(files.count() + 30, 30_000);
+                load.stop();
+                files.stop();
+                log = server.errorLogSince(mark);
+                assertEquals(List.of(), load.failures(), load.report());
+                assertEquals(List.of(), files.failures(), files.report());
+                Set<Long> v2Pids = pids(load.samples(), "v2");
+                assertEquals(1, v2Pids.size(), load.report());
+                assertFalse(v2Pids.contains(old), load.report());
+                assertEquals(Set.of(old), pids(load.samples(), "v1"), load.report());
+                assertTrue(log.contains("JVM00137: daemon process 0 of group roll (pid " + old + ") exited (exit code or"
+                        + " signal 0): its successor (pid " + v2Pids.iterator().next() + ", ready)"), log);
+                for (String bad : new String[] {"JVM00136", "JVM00139", "JVM00140", "JVM01461", "JVM01477", "ZipException",
+                        "ClassFormatError", "NoClassDefFoundError"}) {
+                    assertFalse(log.contains(bad), bad + " in " + log);
+                }
+            }
+            // the new version runs from a copy of its own; the old version's is removed once its process is gone
+            String log = server.errorLogSince(mark);
+            Matcher second = Pattern.compile("JVM01460: .*, from its copy (\\S+\\.jar)").matcher(log);
+            assertTrue(second.find(), log);
+            Path v2Copy = Path.of(second.group(1));
+            assertEquals(Files.size(v2), Files.size(v2Copy));
+            assertEquals(Files.getLastModifiedTime(jar), Files.getLastModifiedTime(v2Copy));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.exists(v1Copy) && System.nanoTime() < deadline) {
+                ApacheServer.sleep(100);
+            }
+            assertFalse(Files.exists(v1Copy), "the old version's copy is still there");
+            try (Stream<Path> copies = Files.list(cache)) {
+                assertEquals(List.of(v2Copy), copies.filter(f -> f.getFileName().toString().startsWith("boot.")).toList());
+            }
         }
     }
 

@@ -16,7 +16,8 @@ import org.modjvm.runtime.log.Message;
  * A Spring Boot executable jar run by this daemon process (docs/spring-boot.md): started as
  * {@code java -jar} starts it, through Boot's own launcher and the application's {@code main},
  * with mod_jvm's connector in place of the HTTP connector of Boot's embedded Tomcat. The jar is
- * on the JVM's class path (the Apache parent puts it there, as {@code java -jar} does); Boot's
+ * on the JVM's class path (the Apache parent puts it there, as {@code java -jar} does: the
+ * group's private copy of it, which a jar written into does not change); Boot's
  * {@code PropertiesLauncher} (the same launcher as the manifest's {@code JarLauncher}, with a
  * {@code loader.path}) adds to Boot's class loader mod_jvm's auto-configuration ({@code boot/})
  * and connector ({@code servlet/mod-jvm-servlet.jar}, without Tomcat: Boot's own Tomcat serves).
@@ -38,6 +39,8 @@ final class BootApplication {
     /** The jar as it was when the application started (µs, bytes: what Apache sends in a request frame). */
     private long jarMtime;
     private long jarSize;
+    /** The jar this process runs: the group's private copy of the mounted one (or that one, without a copy). */
+    private Path runningJar;
     /** Told once when a request shows the jar changed (rolling reload: DaemonServer.applicationChanged). */
     private volatile Consumer<String> onChange = what -> { };
     private volatile boolean changeSeen;
@@ -70,24 +73,27 @@ final class BootApplication {
 
     private void launch(Path runtimeDirectory) {
         long started = System.nanoTime();
-        try {
-            // as C stats the jar for each request: a request that shows another one is a reload
-            jarMtime = Files.getLastModifiedTime(Path.of(jar)).to(TimeUnit.MICROSECONDS);
-            jarSize = Files.size(Path.of(jar));
-        } catch (IOException e) {
-            jarMtime = 0; // (never compared: Boot's start reports the missing jar)
-        }
         Method main;
         try {
             // the system class loader's: the jar on the class path, as under java -jar (not this
             // runtime's, which is the same loader in a daemon; in embedded mode there is no jar)
             Class<?> launcher = Class.forName(LAUNCHER, false, ClassLoader.getSystemClassLoader());
             main = launcher.getMethod("main", String[].class);
+            runningJar = where(launcher);
         } catch (ReflectiveOperationException | LinkageError e) {
             exit(Message.JVM01461, "Spring Boot application " + jar + " failed to start: Boot's launcher "
                     + LAUNCHER + " is not on the process's class path (" + e + "; a Boot 3.2 or later executable"
                     + " jar holds it)");
             return;
+        }
+        try {
+            // the version this process runs, as C stats the mounted jar for each request: a request
+            // that shows another one is a reload. What is on the class path is the group's private
+            // copy of the jar (mod_jvm_daemon.c), which has the jar's modification time and size.
+            jarMtime = Files.getLastModifiedTime(runningJar).to(TimeUnit.MICROSECONDS);
+            jarSize = Files.size(runningJar);
+        } catch (IOException e) {
+            jarMtime = 0; // (never compared: Boot's start reports the missing jar)
         }
         Path connectorJar = runtimeDirectory.resolve(WebEngines.ENGINE_DIRECTORY).resolve("mod-jvm-servlet.jar");
         StringBuilder loaderPath = new StringBuilder();
@@ -164,7 +170,8 @@ final class BootApplication {
         engine = connector;
         serverLog.log(Message.JVM01460, "Spring Boot application " + jar + " started at context path "
                 + shown(contextPath) + " in " + Log.millis(started) + " ms: served through mod_jvm's connector,"
-                + " no TCP port" + (BootHandoff.ready() ? "" : " (it did not report ApplicationReadyEvent)"));
+                + " no TCP port" + (runningJar.equals(Path.of(jar)) ? "" : ", from its copy " + runningJar)
+                + (BootHandoff.ready() ? "" : " (it did not report ApplicationReadyEvent)"));
     }
 
     /**
@@ -202,6 +209,15 @@ final class BootApplication {
             }
         }
         return false;
+    }
+
+    /** The file a class was loaded from (Boot's launcher: the jar on the class path). */
+    private Path where(Class<?> launcher) {
+        try {
+            return Path.of(launcher.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of(jar);
+        }
     }
 
     private static String shown(String contextPath) {
