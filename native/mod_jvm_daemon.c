@@ -526,7 +526,12 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 prctl(PR_SET_NAME, "jvm-log-relay");
                 relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot, partner);
                 if (rt->boot_jar) {
-                    /* the JVM is gone: so is its hold on its copy of the jar */
+                    /* the JVM's output has ended, but its copy of the jar is free only once the JVM
+                     * is gone: an exiting process closes its descriptors in order, stdout before
+                     * the copy's lock. Gone is when this relay is its child no more (5 s at most). */
+                    for (int i = 0; i < 500 && getppid() == jvm_pid; i++) {
+                        usleep(10 * 1000);
+                    }
                     jvm_jar_sweep(rt->boot_copy_dir);
                 }
                 _exit(0);

@@ -388,7 +388,7 @@ class ServletSessionsTest {
             if (after.isEmpty()) {
                 List<Long> now = Daemons.pids(server, "rec");
                 if (now.size() == 2 && now.stream().noneMatch(before.values()::contains)) {
-                    after.add(eachMade(visitors, 5)); // both processes were replaced at least once
+                    after.add(eachMade(visitors, 2)); // both processes were replaced at least once
                 }
                 return false;
             }
