@@ -91,6 +91,9 @@ typedef struct jvm_group_shared {
  * process whose application changed and wants a successor (DaemonLog.java). */
 #define READY_PENDING_LINE "\002ready pending"
 #define SUCCESSOR_LINE "\002successor"
+/* A ready process that takes no connection for now (its Spring Boot application refuses traffic,
+ * DaemonServer.followReadiness), until it says one of the READY lines again. */
+#define UNREADY_LINE "\002unready"
 
 /* How a successor learns which process it succeeds (in its environment, not in the settings frame
  * the group's processes share): the pid of the slot's process when it was forked. */
@@ -174,8 +177,9 @@ static void slot_started(uint32_t *w, pid_t pid, int backoff)
 
 /* What the relay of a process says of it: it has ended (its output closed); it is ready (on the
  * group's socket only; on its route socket too; on the group's, its route to follow: a successor);
- * it wants a successor (its application changed). */
-enum { MARK_ENDED, MARK_READY, MARK_ROUTED, MARK_PENDING, MARK_SUCCESSOR };
+ * it wants a successor (its application changed); it takes no connection for now (not ready, but
+ * WAS_READY stays: it is not starting, and its death is no crash loop). */
+enum { MARK_ENDED, MARK_READY, MARK_ROUTED, MARK_PENDING, MARK_SUCCESSOR, MARK_UNREADY };
 
 /* From the relay of process pid. Nothing if the word holds another process (by now). */
 static void slot_mark(uint32_t *w, pid_t pid, int what)
@@ -191,6 +195,7 @@ static void slot_mark(uint32_t *w, pid_t pid, int what)
         }
         switch (what) {
         case MARK_ENDED:
+        case MARK_UNREADY:
             next = cur & ~(SLOT_READY | SLOT_ROUTED | SLOT_ROUTE_PENDING);
             break;
         case MARK_SUCCESSOR:
@@ -343,7 +348,8 @@ static void relay_loop(int in, int out, const char *group, pid_t pid, uint32_t *
                        : n == sizeof READY_LINE - 1 && !memcmp(start, READY_LINE, n) ? MARK_READY
                        : n == sizeof READY_ROUTED_LINE - 1 && !memcmp(start, READY_ROUTED_LINE, n) ? MARK_ROUTED
                        : n == sizeof READY_PENDING_LINE - 1 && !memcmp(start, READY_PENDING_LINE, n) ? MARK_PENDING
-                       : n == sizeof SUCCESSOR_LINE - 1 && !memcmp(start, SUCCESSOR_LINE, n) ? MARK_SUCCESSOR : -1;
+                       : n == sizeof SUCCESSOR_LINE - 1 && !memcmp(start, SUCCESSOR_LINE, n) ? MARK_SUCCESSOR
+                       : n == sizeof UNREADY_LINE - 1 && !memcmp(start, UNREADY_LINE, n) ? MARK_UNREADY : -1;
             if (what >= 0) {
                 /* (the process's pid is in one of the two words of its slot: its own, or the slot's
                  * once it took it over as a successor) */
@@ -1351,11 +1357,19 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         /* JDK 22+ warns on stderr when JNA loads its library without this (JDK 17 accepts it) */
         *(const char **)apr_array_push(argv) = "--enable-native-access=ALL-UNNAMED";
     }
-    if (g->processes > 1) {
-        /* each process accepts on its own socket too (fd 3, sticky sessions): the runtime makes its
-         * channel as the JDK makes System.inheritedChannel()'s for fd 0, with the JDK's own class
-         * (RouteSocket.java), which the JDK lets it use only when opened */
-        *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+    {
+        int boot = 0;
+        for (int i = 0; i < g->preloads->nelts; i++) {
+            boot |= !strncmp(APR_ARRAY_IDX(g->preloads, i, const char *), "boot:", 5);
+        }
+        if (g->processes > 1 || boot) {
+            /* each process accepts on its own socket too (fd 3, sticky sessions): the runtime makes
+             * its channel as the JDK makes System.inheritedChannel()'s for fd 0, with the JDK's own
+             * class (RouteSocket.java); a Spring Boot application's process stops accepting while
+             * the application refuses traffic, waiting in the JDK's poll (ListenerWaits.java): the
+             * JDK lets the runtime use either only when opened */
+            *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+        }
     }
     {
         /* a Spring Boot jar is on the class path, as under java -jar: Boot's launcher (at the

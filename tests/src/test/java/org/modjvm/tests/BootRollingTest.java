@@ -471,6 +471,76 @@ class BootRollingTest {
         }
     }
 
+    @Test
+    void aProcessWhoseApplicationRefusesTrafficGetsNoneUntilItAcceptsAgain() throws IOException {
+        // ReadinessState.REFUSING_TRAFFIC after the start (processes=2): the other process takes every
+        // request meanwhile, none fails, and the process takes requests again once it accepts traffic
+        try (ApacheServer server = ApacheServer.create().name("boot-readiness")) {
+            startRollGroup(server, v1, 2);
+            List<Long> pids = Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(30));
+            server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){2}", Duration.ofSeconds(120));
+            awaitAnswer(server, "version=v1");
+            long mark = server.errorLogMark();
+            try (Load load = new Load(server.port(), "/", 4, r -> r.text().startsWith("version=v1 ")).start()) {
+                load.awaitCount(40, 30_000);
+                RawHttp.Response r = RawHttp.get(server.port(), "/refuse?ms=5000");
+                long refused = System.nanoTime();
+                Matcher m = Pattern.compile("refusing pid=(\\d+)").matcher(r.text());
+                assertTrue(r.status() == 200 && m.find(), r.toString());
+                long refusing = Long.parseLong(m.group(1));
+                long other = pids.stream().filter(p -> p != refusing).findFirst().orElseThrow();
+                server.awaitErrorLog(mark, "JVM01454: Spring Boot application refuses traffic .*daemon process \\(pid "
+                        + refusing + "\\) takes no requests", Duration.ofSeconds(10));
+                String log = server.awaitErrorLog(mark, "JVM01455: .*daemon process \\(pid " + refusing + "\\) takes requests",
+                        Duration.ofSeconds(30));
+                long accepting = System.nanoTime();
+                // back to both processes (Apache's children renew their connections every 2 s)
+                long deadline = accepting + 20_000_000_000L;
+                while (load.samples().stream().noneMatch(x -> x.pid() == refusing && x.start() > accepting)
+                        && System.nanoTime() < deadline) {
+                    ApacheServer.sleep(100);
+                }
+                load.stop();
+                assertEquals(List.of(), load.failures(), load.report());
+                List<Load.Sample> meanwhile = load.samples().stream()
+                        .filter(x -> x.start() > refused + 300_000_000L && x.start() < refused + 4_500_000_000L).toList();
+                assertTrue(meanwhile.size() > 20, load.report());
+                assertEquals(Set.of(other), meanwhile.stream().map(Load.Sample::pid).collect(Collectors.toSet()),
+                        "answered while pid " + refusing + " refused traffic: " + load.report());
+                assertTrue(load.samples().stream().anyMatch(x -> x.pid() == refusing && x.start() > accepting),
+                        "pid " + refusing + " took no request after it accepted traffic again: " + load.report());
+                assertEquals(pids.stream().sorted().toList(), Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(5))
+                        .stream().sorted().toList(), "no process was replaced");
+                for (String bad : new String[] {"JVM00064", "JVM00066", "JVM00081", "JVM00051"}) {
+                    assertFalse(log.contains(bad + ":"), bad + " in " + log);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withOneProcessRequestsWaitWhileTheApplicationRefusesTraffic() throws IOException {
+        try (ApacheServer server = ApacheServer.create().name("boot-readiness-one")) {
+            startRollGroup(server, v1, 1);
+            long pid = Daemons.awaitPids(server, "roll", 1, Duration.ofSeconds(30)).get(0);
+            awaitAnswer(server, "version=v1");
+            long mark = server.errorLogMark();
+            RawHttp.Response r = RawHttp.get(server.port(), "/refuse?ms=2500");
+            long refused = System.nanoTime();
+            assertEquals(200, r.status(), r.toString());
+            server.awaitErrorLog(mark, "JVM01454: ", Duration.ofSeconds(10));
+            // the next request waits for the process to accept traffic again (no other process), then is served
+            RawHttp.Response next = RawHttp.get(server.port(), "/");
+            long answered = System.nanoTime();
+            assertEquals(200, next.status(), next.toString());
+            assertEquals("version=v1 pid=" + pid, next.text().strip());
+            assertTrue(answered - refused > 2_000_000_000L, "answered " + (answered - refused) / 1_000_000
+                    + " ms after the application refused traffic for 2500 ms");
+            String log = server.awaitErrorLog(mark, "JVM01455: ", Duration.ofSeconds(10));
+            assertFalse(log.contains("JVM00081:") || log.contains("JVM00066:"), log);
+        }
+    }
+
     /** Installs {@code version} as the group's jar, starts Apache with group "roll" serving it at /; returns the jar's path. */
     private static Path startRollGroup(ApacheServer server, Path version, int processes) throws IOException {
         Path jar = install(server, version);

@@ -114,6 +114,7 @@ public final class DaemonMain {
             }
             server.ready();
             server.announceReady(sink); // (the accept loops start next: a connection made meanwhile waits in the backlog)
+            server.followReadiness(); // (a Spring Boot application's readiness state, from now on)
             server.run();
             // accepting stopped because the process drains: the drain ends the process (halt),
             // so this thread must not return and let the JVM exit under running requests

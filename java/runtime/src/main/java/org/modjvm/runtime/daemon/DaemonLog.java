@@ -17,6 +17,8 @@ public final class DaemonLog implements LogSink {
     private static final byte[] READY_ROUTED_LINE = "\u0002ready routed\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** The relay's READY_PENDING_LINE: a successor ready on the group's socket, its route to follow. */
     private static final byte[] READY_PENDING_LINE = "\u0002ready pending\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The relay's UNREADY_LINE: this process takes no connection for now (its application refuses traffic). */
+    private static final byte[] UNREADY_LINE = "\u0002unready\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** The relay's SUCCESSOR_LINE: this process's application changed, it asks for a successor. */
     private static final byte[] SUCCESSOR_LINE = "\u0002successor\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -54,6 +56,14 @@ public final class DaemonLog implements LogSink {
      */
     void readyRoutePending() {
         say(READY_PENDING_LINE);
+    }
+
+    /**
+     * This process takes no connection for now (its Spring Boot application refuses traffic):
+     * Apache's children count it as not ready until it says {@link #ready} again.
+     */
+    void unready() {
+        say(UNREADY_LINE);
     }
 
     /**

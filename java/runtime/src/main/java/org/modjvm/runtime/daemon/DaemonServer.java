@@ -80,8 +80,14 @@ public final class DaemonServer {
 
     /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
     boolean refusesRequests() {
-        return draining || recycleStarted;
+        return draining || recycleStarted || refusingTraffic;
     }
+    /** The Spring Boot application this process runs refuses traffic (its ReadinessState): {@link #followReadiness}. */
+    private volatile boolean refusingTraffic;
+    /** The accept loops wait in poll() before they accept, so they can stop while traffic is refused. */
+    private volatile boolean acceptsAfterPoll;
+    /** What the accept loops wait on while traffic is refused. */
+    private final Object trafficWait = new Object();
     /** The environment variable that names the process a successor succeeds (mod_jvm_daemon.c). */
     public static final String PREDECESSOR_ENVIRONMENT = "MOD_JVM_PREDECESSOR";
     /** The process this one succeeds (rolling reload), 0: none. */
@@ -267,6 +273,9 @@ public final class DaemonServer {
         try {
             while (!draining) {
                 SocketChannel channel;
+                if (acceptsAfterPoll && !awaitConnection(from)) {
+                    continue;
+                }
                 try {
                     channel = from.accept();
                 } catch (IOException e) {
@@ -289,6 +298,74 @@ public final class DaemonServer {
             log.log(Message.JVM01302, "accepting connections failed: " + failure);
             recycle("the listening socket failed", 0);
         }
+    }
+
+    /**
+     * Waits while the application refuses traffic, then up to 250 ms for a connection to wait on
+     * {@code from} (the loop then looks again at what it must do): true when one does. Another
+     * process of the group may take it first; this one then waits in accept() for the next, and
+     * one it takes while traffic is refused meanwhile gets GOODBYE.
+     */
+    private boolean awaitConnection(ServerSocketChannel from) {
+        synchronized (trafficWait) {
+            while (refusingTraffic && !draining) {
+                try {
+                    trafficWait.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return !draining && ListenerWaits.connectionWaiting(from, 250);
+    }
+
+    /**
+     * Follows the readiness state of the Spring Boot application this process runs, once the
+     * process is ready (docs/spring-boot.md, "Readiness"): while the application refuses traffic
+     * ({@code ReadinessState.REFUSING_TRAFFIC}) the process is not ready for Apache (its relay
+     * says so), accepts no connection, says GOODBYE to requests and closes its idle connections:
+     * Apache sends them to the group's other processes, or waits for a ready one (socket-timeout).
+     * Nothing for other processes.
+     */
+    public void followReadiness() {
+        if (!BootHandoff.running()) {
+            return;
+        }
+        acceptsAfterPoll = ListenerWaits.unavailable() == null;
+        BootHandoff.onReadiness(this::readinessChanged);
+    }
+
+    private void readinessChanged() {
+        boolean accepting = BootHandoff.acceptingTraffic();
+        synchronized (this) {
+            if (accepting != refusingTraffic || draining || recycling || stopping) {
+                return; // no change, or the process stops anyway (Boot refuses traffic when its context closes)
+            }
+            refusingTraffic = !accepting;
+            if (sink instanceof DaemonLog relay) {
+                if (accepting) {
+                    announceReady(relay);
+                } else {
+                    relay.unready();
+                }
+            }
+        }
+        synchronized (trafficWait) {
+            trafficWait.notifyAll();
+        }
+        long pid = ProcessHandle.current().pid();
+        if (accepting) {
+            log.log(Message.JVM01455, "Spring Boot application accepts traffic again (ReadinessState ACCEPTING_TRAFFIC):"
+                    + " daemon process (pid " + pid + ") takes requests");
+            return;
+        }
+        String waits = ListenerWaits.unavailable();
+        log.log(Message.JVM01454, "Spring Boot application refuses traffic (its ReadinessState is REFUSING_TRAFFIC):"
+                + " daemon process (pid " + pid + ") takes no requests until it accepts traffic again; Apache sends them"
+                + " to the group's other processes, or they wait for a ready one (socket-timeout)"
+                + (waits == null ? "" : " (this process still accepts connections, and answers each GOODBYE: " + waits + ")"));
+        closeIdleConnections();
     }
 
     void requestStarted() {
@@ -543,6 +620,9 @@ public final class DaemonServer {
     /** No new connection, no new request: the accept loop ends, a request that arrives gets GOODBYE. */
     private void stopTakingRequests() {
         draining = true;
+        synchronized (trafficWait) {
+            trafficWait.notifyAll(); // (an accept loop waiting for traffic ends)
+        }
         if (claimDeferredRoute()) {
             acceptorDone.countDown(); // (its accept loop never ran)
         }

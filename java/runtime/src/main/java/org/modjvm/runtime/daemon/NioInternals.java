@@ -4,10 +4,11 @@ import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.NetworkChannel;
 
 /**
- * The JDK-internal socket calls the daemon uses ({@link PollingWaits}, {@link PeerHangup}),
+ * The JDK-internal socket calls the daemon uses ({@link PollingWaits}, {@link PeerHangup},
+ * {@link ListenerWaits}),
  * reached through {@code --add-exports=java.base/sun.nio.ch=ALL-UNNAMED} on the daemon's command
  * line. Looked up once per process, never per request; when the JDK refuses, the callers fall
  * back and say why at start.
@@ -47,8 +48,8 @@ final class NioInternals {
         return "this JDK does not let the runtime reach sun.nio.ch (" + e + ")";
     }
 
-    /** The descriptor of a socket channel (only when {@link #unavailable()} is null). */
-    static FileDescriptor fd(SocketChannel channel) throws Throwable {
+    /** The descriptor of a socket channel, or of a listening one (only when {@link #unavailable()} is null). */
+    static FileDescriptor fd(NetworkChannel channel) throws Throwable {
         return (FileDescriptor) GET_FD.invoke(channel);
     }
 }

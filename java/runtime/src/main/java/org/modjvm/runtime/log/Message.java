@@ -117,6 +117,8 @@ public enum Message {
     JVM01451(ERR, "the new version of web application … (context path …) failed to deploy: …; the old version keeps serving until the application changes again"),
     JVM01452(WARNING, "web application … (context path …): requests of a session still running in the old version after N s: stopping it anyway, they may fail"),
     JVM01453(WARNING, "web application … (context path …): the old version's sessions were not handed to the new one: …"),
+    JVM01454(NOTICE, "Spring Boot application refuses traffic (its ReadinessState is REFUSING_TRAFFIC): daemon process (pid …) takes no requests until it accepts traffic again; …"),
+    JVM01455(NOTICE, "Spring Boot application accepts traffic again (ReadinessState ACCEPTING_TRAFFIC): daemon process (pid …) takes requests"),
     JVM01460(INFO, "Spring Boot application … started at context path … in N ms: served through mod_jvm's connector, no TCP port"),
     JVM01461(ERR, "Spring Boot application … failed to start: …; the process exits before it is ready: …", Message.STARTUP_FAILURE),
     JVM01462(ERR, "Spring Boot application … refused: it is not a web application / a reactive (WebFlux) web application / started without mod_jvm's connector …; the process exits before it is ready: …", Message.STARTUP_FAILURE),

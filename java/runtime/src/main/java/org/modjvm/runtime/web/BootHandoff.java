@@ -28,6 +28,9 @@ public final class BootHandoff {
     /** 1: a successor whose predecessor still runs; 2: that predecessor has exited; 0: neither. */
     private static int predecessorState;
     private static long predecessor;
+    /** The application's last readiness state (Boot publishes ACCEPTING_TRAFFIC when it is ready). */
+    private static boolean acceptingTraffic = true; // guarded by BootHandoff.class
+    private static Runnable readinessListener; // guarded by BootHandoff.class
 
     private BootHandoff() {
     }
@@ -122,6 +125,43 @@ public final class BootHandoff {
     public static void applicationReady(Runnable stopApplication) {
         stop = stopApplication;
         READY.countDown();
+    }
+
+    /**
+     * The application's readiness state changed (java/boot's {@code ReadinessStates}: Boot's
+     * {@code ReadinessState}, {@code accepting} for {@code ACCEPTING_TRAFFIC}): its process takes
+     * requests only while it accepts traffic, once it is ready ({@link #onReadiness}).
+     */
+    public static void readiness(boolean accepting) {
+        Runnable listener;
+        synchronized (BootHandoff.class) {
+            acceptingTraffic = accepting;
+            listener = readinessListener;
+        }
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /** Whether the application accepts traffic: its last readiness state (before Boot's first: yes). */
+    public static synchronized boolean acceptingTraffic() {
+        return acceptingTraffic;
+    }
+
+    /**
+     * Who is told when the application's readiness state changes from now on (the daemon process,
+     * once it is ready; it reads {@link #acceptingTraffic}): told at once, for the state now.
+     */
+    public static void onReadiness(Runnable listener) {
+        synchronized (BootHandoff.class) {
+            readinessListener = listener;
+        }
+        listener.run();
+    }
+
+    /** Whether a Spring Boot application runs in this process (its connector started). */
+    public static boolean running() {
+        return connector != null;
     }
 
     /**
