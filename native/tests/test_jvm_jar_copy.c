@@ -28,6 +28,9 @@ typedef struct {
 
 static void put(bytes *z, const void *p, size_t n)
 {
+    if (n == 0) {
+        return; /* (p may be NULL: an empty central directory) */
+    }
     if (z->len + n > z->cap) {
         z->cap = (z->len + n) * 2 + 64;
         z->b = realloc(z->b, z->cap);
