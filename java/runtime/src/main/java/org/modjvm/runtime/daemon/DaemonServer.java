@@ -77,17 +77,18 @@ public final class DaemonServer {
     private boolean recycling; // guarded by this
     private boolean stopping; // guarded by this
     private volatile boolean recycleStarted; // this process's turn to recycle has come
-
-    /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
-    boolean refusesRequests() {
-        return draining || recycleStarted || refusingTraffic;
-    }
     /** The Spring Boot application this process runs refuses traffic (its ReadinessState): {@link #followReadiness}. */
     private volatile boolean refusingTraffic;
     /** The accept loops wait in poll() before they accept, so they can stop while traffic is refused. */
     private volatile boolean acceptsAfterPoll;
     /** What the accept loops wait on while traffic is refused. */
     private final Object trafficWait = new Object();
+
+    /** Whether a request that arrives now must be left to another process (it gets GOODBYE). */
+    boolean refusesRequests() {
+        return draining || recycleStarted || refusingTraffic;
+    }
+
     /** The environment variable that names the process a successor succeeds (mod_jvm_daemon.c). */
     public static final String PREDECESSOR_ENVIRONMENT = "MOD_JVM_PREDECESSOR";
     /** The process this one succeeds (rolling reload), 0: none. */
