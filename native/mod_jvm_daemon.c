@@ -386,7 +386,7 @@ static void run_private_copy(jvm_daemon_proc *dp)
     jvm_daemon_runtime *rt = jvm_daemon_runtime_of(dp->g);
     char copy[PATH_MAX], why[PATH_MAX + 256];
     int rc, held, waited = 0;
-    while ((rc = jvm_jar_hold(rt->boot_jar, rt->boot_copy_dir, copy, sizeof copy, &held, why, sizeof why))
+    while ((rc = jvm_jar_hold(rt->boot_jar, rt->group_cache_dir, copy, sizeof copy, &held, why, sizeof why))
            == JVM_JAR_INCOMPLETE) {
         struct stat st;
         struct timespec now;
@@ -406,7 +406,7 @@ static void run_private_copy(jvm_daemon_proc *dp)
         waited += 100;
     }
     /* the copies of versions no process runs any more (ours is held now) */
-    jvm_jar_sweep(rt->boot_copy_dir);
+    jvm_jar_sweep(rt->group_cache_dir);
     if (rc == JVM_JAR_COPIED) {
         rt->argv[rt->class_path_arg] = apr_pstrcat(rt->pool, rt->class_path_before, copy, rt->class_path_after, NULL);
     } else if (rc != JVM_JAR_NO_SOURCE) {
@@ -538,7 +538,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
                     for (int i = 0; i < 500 && getppid() == jvm_pid; i++) {
                         usleep(10 * 1000);
                     }
-                    jvm_jar_sweep(rt->boot_copy_dir);
+                    jvm_jar_sweep(rt->group_cache_dir);
                 }
                 _exit(0);
             }
@@ -1343,6 +1343,16 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     int owner_checked = g->script_uid >= 0 || g->script_gid >= 0;
 
     rt->java = apr_pstrcat(p, java_home, "/bin/java", NULL);
+    /* the group's Spring Boot jar, if it runs one (configtest allows one per group: JVM00131) */
+    rt->boot_jar = NULL;
+    for (int i = 0; i < g->preloads->nelts; i++) {
+        const char *entry = APR_ARRAY_IDX(g->preloads, i, const char *);
+        const char *bar = strchr(entry, '|');
+        if (!strncmp(entry, "boot:", 5) && bar) {
+            rt->boot_jar = bar + 1;
+        }
+    }
+    rt->group_cache_dir = apr_pstrcat(p, cache_dir, ".", g->name, NULL);
     *(const char **)apr_array_push(argv) = g->display_name ? g->display_name : apr_psprintf(p, "(jvm:%s)", g->name);
     apr_array_cat(argv, opts);
     if (owner_checked) {
@@ -1357,32 +1367,19 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         /* JDK 22+ warns on stderr when JNA loads its library without this (JDK 17 accepts it) */
         *(const char **)apr_array_push(argv) = "--enable-native-access=ALL-UNNAMED";
     }
-    {
-        int boot = 0;
-        for (int i = 0; i < g->preloads->nelts; i++) {
-            boot |= !strncmp(APR_ARRAY_IDX(g->preloads, i, const char *), "boot:", 5);
-        }
-        if (g->processes > 1 || boot) {
-            /* each process accepts on its own socket too (fd 3, sticky sessions): the runtime makes
-             * its channel as the JDK makes System.inheritedChannel()'s for fd 0, with the JDK's own
-             * class (RouteSocket.java); a Spring Boot application's process stops accepting while
-             * the application refuses traffic, waiting in the JDK's poll (ListenerWaits.java): the
-             * JDK lets the runtime use either only when opened */
-            *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
-        }
+    if (g->processes > 1 || rt->boot_jar) {
+        /* each process accepts on its own socket too (fd 3, sticky sessions): the runtime makes its
+         * channel as the JDK makes System.inheritedChannel()'s for fd 0, with the JDK's own class
+         * (RouteSocket.java); a Spring Boot application's process stops accepting while the
+         * application refuses traffic, waiting in the JDK's poll (ListenerWaits.java): the JDK lets
+         * the runtime use either only when opened */
+        *(const char **)apr_array_push(argv) = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     }
     {
         /* a Spring Boot jar is on the class path, as under java -jar: Boot's launcher (at the
          * jar's root) must be the system class loader's, which the JDK asks for the handlers of
          * its nested-jar URLs (java.protocol.handler.pkgs) and its nested file system */
-        const char *boot_jar = NULL;
-        for (int i = 0; i < g->preloads->nelts; i++) {
-            const char *entry = APR_ARRAY_IDX(g->preloads, i, const char *);
-            const char *bar = strchr(entry, '|');
-            if (!strncmp(entry, "boot:", 5) && bar) {
-                boot_jar = bar + 1;
-            }
-        }
+        const char *boot_jar = rt->boot_jar;
         *(const char **)apr_array_push(argv) = "-cp";
         rt->class_path_arg = argv->nelts;
         rt->class_path_before = apr_pstrcat(p, runtime_dir, "/mod_jvm-runtime.jar:", runtime_dir, "/mod_jvm-api.jar",
@@ -1391,9 +1388,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
         rt->class_path_after = apr_pstrcat(p, g->class_path ? ":" : "", g->class_path ? g->class_path : "", NULL);
         *(const char **)apr_array_push(argv) = apr_pstrcat(p, rt->class_path_before, boot_jar ? boot_jar : "",
                                                            rt->class_path_after, NULL);
-        /* each process runs a copy of its own, made before exec (exec_daemon) */
-        rt->boot_jar = boot_jar;
-        rt->boot_copy_dir = apr_pstrcat(p, cache_dir, ".", g->name, NULL);
+        /* (exec_daemon puts the group's copy of the jar's current version in its place) */
     }
     *(const char **)apr_array_push(argv) = "org.modjvm.runtime.DaemonMain";
     *(const char **)apr_array_push(argv) = NULL;
@@ -1419,7 +1414,7 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     SET(JVM_SET_QUEUE_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));
     SET(JVM_SET_STARTUP_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->startup_timeout));
     SET(JVM_SET_LOG_LEVEL, "%d", main_server->log.level);
-    jvm_settings_set(st, JVM_SET_CACHE_DIR, apr_pstrcat(p, cache_dir, ".", g->name, NULL));
+    jvm_settings_set(st, JVM_SET_CACHE_DIR, rt->group_cache_dir);
     jvm_settings_set(st, JVM_SET_MULTITHREAD, g->threads > 1 ? "1" : "0");
     jvm_settings_set(st, JVM_SET_MULTIPROCESS, g->processes > 1 ? "1" : "0");
     jvm_settings_set(st, JVM_SET_SOCKET, rt->socket_path);
@@ -1550,14 +1545,11 @@ int jvm_daemon_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
             rt->procs[k].slot = k;
             spawn(&rt->procs[k]);
         }
-        for (int e = 0; e < g->preloads->nelts; e++) {
+        if (rt->boot_jar) {
             /* a group that runs a Boot jar: its processes may ask for successors (rolling reload) */
-            if (!strncmp(APR_ARRAY_IDX(g->preloads, e, const char *), "boot:", 5)) {
-                rt->bell = apr_pcalloc(pconf, sizeof *rt->bell);
-                rt->bell->g = g;
-                start_bell(rt->bell);
-                break;
-            }
+            rt->bell = apr_pcalloc(pconf, sizeof *rt->bell);
+            rt->bell->g = g;
+            start_bell(rt->bell);
         }
     }
     close_sockets(generation);

@@ -36,7 +36,7 @@ typedef struct jvm_daemon_runtime {
     int generation;                 /* Apache's configuration generation it was started in */
     struct jvm_bell *bell;          /* the group's doorbell (rolling reload of a Boot jar), or NULL */
     const char *boot_jar;           /* the Spring Boot jar its processes run, or NULL */
-    const char *boot_copy_dir;      /* where each process copies it (the group's cache directory) */
+    const char *group_cache_dir;    /* <JvmCacheDirectory>.<group>: compiled scripts, sessions, Boot jar copies */
     int class_path_arg;             /* the index of the class path in argv (the jar in it is the copy's) */
     const char *class_path_before;  /* the class path up to the jar */
     const char *class_path_after;   /* and after it */

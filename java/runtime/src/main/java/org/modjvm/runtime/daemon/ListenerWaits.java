@@ -39,7 +39,7 @@ final class ListenerWaits {
                 pollin = (short) lookup.findStaticGetter(net, "POLLIN", short.class).invoke();
             } catch (Throwable e) {
                 poll = null;
-                why = NioInternals.unreachable(e instanceof Exception x ? x : new IllegalStateException(e));
+                why = NioInternals.unreachable(e);
             }
         }
         POLL = poll;

@@ -44,7 +44,7 @@ final class NioInternals {
     }
 
     /** The reason given when a lookup failed. */
-    static String unreachable(Exception e) {
+    static String unreachable(Throwable e) {
         return "this JDK does not let the runtime reach sun.nio.ch (" + e + ")";
     }
 
