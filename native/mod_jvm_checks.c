@@ -26,12 +26,55 @@
 
 APLOG_USE_MODULE(jvm);
 
+/* The option sets a JVM accepted in this Apache process (the process pool's: its config passes
+ * and graceful restarts), keyed by the JDK's java and libjvm.so as they are on disk and the
+ * options. Apache reads its configuration twice at each start, and each `java -version` costs a
+ * JVM's start (~0.1 s of the daemons' start, measured: docs/spring-boot.md, "Benchmark"); a JDK
+ * replaced on disk (another inode, time or size) is judged again. Rejections are not kept: the
+ * start fails with them anyway. */
+#define ACCEPTED_OPTIONS_KEY "mod_jvm.accepted_jvm_options"
+
+static const char *accepted_options_key(apr_pool_t *p, const char *home, const apr_array_header_t *opts)
+{
+    const char *key = "";
+    static const char *const files[] = { "/bin/java", "/lib/server/libjvm.so" };
+    for (int i = 0; i < 2; i++) {
+        apr_finfo_t fi;
+        if (apr_stat(&fi, apr_pstrcat(p, home, files[i], NULL), APR_FINFO_IDENT | APR_FINFO_MTIME | APR_FINFO_SIZE,
+                     p) != APR_SUCCESS) {
+            return NULL;
+        }
+        key = apr_psprintf(p, "%s%s %lu %lu %" APR_TIME_T_FMT " %" APR_OFF_T_FMT "\n", key, files[i],
+                           (unsigned long)fi.device, (unsigned long)fi.inode, fi.mtime, fi.size);
+    }
+    key = apr_pstrcat(p, key, home, NULL);
+    for (int i = 0; i < opts->nelts; i++) {
+        /* each option after its length: no two lists of options make the same key */
+        const char *opt = APR_ARRAY_IDX(opts, i, const char *);
+        key = apr_psprintf(p, "%s\n%" APR_SIZE_T_FMT ":%s", key, strlen(opt), opt);
+    }
+    return key;
+}
+
+static apr_hash_t *accepted_options(server_rec *s)
+{
+    void *data = NULL;
+    apr_pool_userdata_get(&data, ACCEPTED_OPTIONS_KEY, s->process->pool);
+    if (!data) {
+        data = apr_hash_make(s->process->pool);
+        apr_pool_userdata_set(data, ACCEPTED_OPTIONS_KEY, apr_pool_cleanup_null, s->process->pool);
+    }
+    return data;
+}
+
 /* Runs `<home>/bin/java <options> -version`: the JVM itself judges JvmOptions, so a bad
  * option fails configtest instead of every child. Returns NULL or the JVM's complaint. */
-static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_array_header_t *opts)
+static const char *check_jvm_options(apr_pool_t *p, server_rec *s, const char *home, const apr_array_header_t *opts)
 {
     const char *java = apr_pstrcat(p, home, "/bin/java", NULL);
     const char **argv = apr_pcalloc(p, (apr_size_t)(opts->nelts + 3) * sizeof *argv);
+    const char *key = accepted_options_key(p, home, opts);
+    apr_hash_t *accepted = accepted_options(s);
     apr_procattr_t *attr;
     apr_proc_t proc;
     apr_exit_why_e why;
@@ -41,6 +84,9 @@ static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_
     int code, n = 0;
 
     if (apr_stat(&fi, java, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return NULL;
+    }
+    if (key && apr_hash_get(accepted, key, APR_HASH_KEY_STRING)) {
         return NULL;
     }
     argv[n++] = java;
@@ -69,6 +115,10 @@ static const char *check_jvm_options(apr_pool_t *p, const char *home, const apr_
     out[len] = '\0';
     apr_proc_wait(&proc, &code, &why, APR_WAIT);
     if (APR_PROC_CHECK_EXIT(why) && code == 0) {
+        if (key) {
+            key = apr_pstrdup(s->process->pool, key);
+            apr_hash_set(accepted, key, APR_HASH_KEY_STRING, key);
+        }
         return NULL;
     }
     for (char *c = out; *c; c++) {
@@ -589,7 +639,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         return !OK;
     }
     if (sc->jvm_options->nelts > 0 && jvm_conf_embedded_allowed(s)) {
-        const char *complaint = check_jvm_options(ptemp, home, jvm_conf_embedded_jvm_options(ptemp, sc, NULL));
+        const char *complaint = check_jvm_options(ptemp, s, home, jvm_conf_embedded_jvm_options(ptemp, sc, NULL));
         if (complaint) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          JVM00005 "JvmOptions: the JVM in %s rejects these options: %s", home, complaint);
@@ -617,7 +667,7 @@ int jvm_checks_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         if (g->jvm_options->nelts == 0) {
             continue;
         }
-        if ((complaint = check_jvm_options(ptemp, ghome, jvm_conf_daemon_jvm_options(ptemp, g, ghome)))) {
+        if ((complaint = check_jvm_options(ptemp, s, ghome, jvm_conf_daemon_jvm_options(ptemp, g, ghome)))) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          JVM00005 "JvmDaemonProcess %s: jvm-options: the JVM in %s rejects these options: %s",
                          g->name, ghome, complaint);

@@ -1413,7 +1413,8 @@ static void build_command(apr_pool_t *p, jvm_daemon_group *g, const char *runtim
     SET(JVM_SET_SHUTDOWN_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->shutdown_timeout));
     SET(JVM_SET_QUEUE_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->queue_timeout));
     SET(JVM_SET_STARTUP_TIMEOUT, "%" APR_TIME_T_FMT, apr_time_as_msec(g->startup_timeout));
-    SET(JVM_SET_LOG_LEVEL, "%d", main_server->log.level);
+    /* mod_jvm's own level ("LogLevel warn jvm:info" means info here), as Apache filters ours */
+    SET(JVM_SET_LOG_LEVEL, "%d", ap_get_server_module_loglevel(main_server, APLOG_MODULE_INDEX));
     jvm_settings_set(st, JVM_SET_CACHE_DIR, rt->group_cache_dir);
     jvm_settings_set(st, JVM_SET_MULTITHREAD, g->threads > 1 ? "1" : "0");
     jvm_settings_set(st, JVM_SET_MULTIPROCESS, g->processes > 1 ? "1" : "0");

@@ -390,7 +390,7 @@ static void start_jvm(apr_pool_t *p, server_rec *s)
     jvm_settings_set(&settings, JVM_SET_PROCESS_GROUP, "");
     jvm_settings_set(&settings, JVM_SET_MULTITHREAD, threaded != AP_MPMQ_NOT_SUPPORTED ? "1" : "0");
     jvm_settings_set(&settings, JVM_SET_MULTIPROCESS, max_daemons > 1 ? "1" : "0");
-    jvm_settings_set(&settings, JVM_SET_LOG_LEVEL, apr_itoa(p, s->log.level));
+    jvm_settings_set(&settings, JVM_SET_LOG_LEVEL, apr_itoa(p, ap_get_server_module_loglevel(s, APLOG_MODULE_INDEX)));
     jvm_settings_set(&settings, JVM_SET_CACHE_DIR, cache_dir);
     jvm_settings_set(&settings, JVM_SET_UID, apr_ltoa(p, (long)geteuid()));
     jvm_settings_set(&settings, JVM_SET_JVM_HOME, home);

@@ -422,6 +422,20 @@ class DaemonBasicsTest {
         }
     }
 
+    @Test
+    void theRuntimeLogsAtModJvmsOwnLevel() {
+        // "LogLevel warn jvm:info": the runtime's info lines (JVM01300, a process ready) are
+        // wanted; it used to be told the server's level (warn) and kept them to itself
+        try (ApacheServer s = ApacheServer.create().name("daemon-loglevel").logLevel("warn jvm:info")) {
+            Path app = s.installApp("daemon.java", "daemon");
+            s.config("JvmDaemonProcess leveled\nJvmScriptAlias /leveled " + app + " process-group=leveled\n").start();
+            assertEquals(200, RawHttp.get(s.port(), "/leveled").status());
+            String log = s.awaitErrorLog(0, "JVM01300: daemon process of group leveled ready", Duration.ofSeconds(20));
+            assertFalse(log.contains("[core:info]") || log.contains("[mpm_event:info]"),
+                    () -> "other modules stay at warn:\n" + log);
+        }
+    }
+
     // ------------------------------------------------------------------ socket
 
     static List<Path> sockets() throws IOException {
