@@ -541,6 +541,44 @@ class BootRollingTest {
         }
     }
 
+    @Test
+    void aSessionWaitsForItsProcessWhileItRefusesTraffic() throws IOException {
+        // processes=2: the requests of a session whose process refuses traffic wait for it (as for
+        // a process being replaced) and keep their session; requests without one go to the other
+        try (ApacheServer server = ApacheServer.create().name("boot-readiness-session")) {
+            startRollGroup(server, v1, 2);
+            List<Long> pids = Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(30));
+            server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){2}", Duration.ofSeconds(120));
+            awaitAnswer(server, "version=v1");
+            RawHttp.Response first = RawHttp.get(server.port(), "/visits");
+            Matcher id = Pattern.compile("JSESSIONID=([^;]+)").matcher(String.valueOf(first.header("Set-Cookie")));
+            Matcher owner = Pattern.compile("pid=(\\d+) visits=1$").matcher(first.text().strip());
+            assertTrue(first.status() == 200 && id.find() && owner.find(), first.toString());
+            String cookie = "Cookie: JSESSIONID=" + id.group(1);
+            long holder = Long.parseLong(owner.group(1));
+            long other = pids.stream().filter(p -> p != holder).findFirst().orElseThrow();
+            long mark = server.errorLogMark();
+            // the session's route takes /refuse to the process that holds it
+            RawHttp.Response r = RawHttp.get(server.port(), "/refuse?ms=3000", cookie);
+            long refused = System.nanoTime();
+            assertEquals("refusing pid=" + holder + " ms=3000", r.text().strip(), r.toString());
+            server.awaitErrorLog(mark, "JVM01454: .*daemon process \\(pid " + holder + "\\) takes no requests",
+                    Duration.ofSeconds(10));
+            RawHttp.Response anonymous = RawHttp.get(server.port(), "/");
+            assertEquals("version=v1 pid=" + other, anonymous.text().strip(), "no session: the other process");
+            RawHttp.Response again = RawHttp.get(server.port(), "/visits", cookie);
+            long answered = System.nanoTime();
+            assertEquals("version=v1 pid=" + holder + " visits=2", again.text().strip(), again.toString());
+            assertTrue(answered - refused > 2_000_000_000L, "the session's request was answered "
+                    + (answered - refused) / 1_000_000 + " ms after its process refused traffic for 3000 ms");
+            String log = server.awaitErrorLog(mark, "JVM01455: .*daemon process \\(pid " + holder + "\\) takes requests",
+                    Duration.ofSeconds(10));
+            for (String bad : new String[] {"JVM00113", "JVM00081", "JVM00051"}) {
+                assertFalse(log.contains(bad + ":"), bad + " in " + log);
+            }
+        }
+    }
+
     /** Installs {@code version} as the group's jar, starts Apache with group "roll" serving it at /; returns the jar's path. */
     private static Path startRollGroup(ApacheServer server, Path version, int processes) throws IOException {
         Path jar = install(server, version);
