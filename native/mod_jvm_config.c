@@ -161,11 +161,16 @@ static unsigned long zip_u32(const unsigned char *b)
  * single stored entries) so that a huge or hostile jar costs no more than this at startup. */
 #define BOOT_JAR_MAX_DIRECTORY (16 * 1024 * 1024)
 #define BOOT_LAUNCHER "org/springframework/boot/loader/launch/JarLauncher.class"
+/* the launcher of Boot before 3.2 (3.2 keeps a deprecated one of that name beside its new one) */
+#define OLD_BOOT_LAUNCHER "org/springframework/boot/loader/JarLauncher.class"
 
-/* Whether the .jar `path` is a Spring Boot (3.2 and later) executable jar: its central directory
- * names Boot's launcher (the Main-Class its manifest names, JarLauncher, at the jar's root) and
- * BOOT-INF/ entries (the application's classes and libraries). Names are stored uncompressed in
- * the central directory, so no inflating is needed (docs/spring-boot.md). */
+enum { NOT_BOOT_JAR, BOOT_JAR, OLD_BOOT_JAR };
+
+/* Whether the .jar `path` is a Spring Boot (3.2 and later) executable jar (BOOT_JAR): its central
+ * directory names Boot's launcher (the Main-Class its manifest names, JarLauncher, at the jar's
+ * root) and BOOT-INF/ entries (the application's classes and libraries); OLD_BOOT_JAR for one
+ * with BOOT-INF/ and only the launcher of Boot before 3.2. Names are stored uncompressed in the
+ * central directory, so no inflating is needed (docs/spring-boot.md). */
 static int boot_jar(apr_pool_t *p, const char *path)
 {
     apr_file_t *f;
@@ -174,7 +179,7 @@ static int boot_jar(apr_pool_t *p, const char *path)
     apr_size_t n, tail_len;
     unsigned char *tail, *cd;
     unsigned long cd_size, cd_offset;
-    int launcher = 0, boot_inf = 0;
+    int launcher = 0, old_launcher = 0, boot_inf = 0;
     const unsigned char *eocd = NULL;
     if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p) != APR_SUCCESS) {
         return 0;
@@ -223,10 +228,11 @@ static int boot_jar(apr_pool_t *p, const char *path)
             break;
         }
         launcher |= name_len == sizeof BOOT_LAUNCHER - 1 && !memcmp(e + 46, BOOT_LAUNCHER, name_len);
+        old_launcher |= name_len == sizeof OLD_BOOT_LAUNCHER - 1 && !memcmp(e + 46, OLD_BOOT_LAUNCHER, name_len);
         boot_inf |= name_len > 9 && !memcmp(e + 46, "BOOT-INF/", 9);
         off += 46 + name_len + rest;
     }
-    return launcher && boot_inf;
+    return !boot_inf ? NOT_BOOT_JAR : launcher ? BOOT_JAR : old_launcher ? OLD_BOOT_JAR : NOT_BOOT_JAR;
 }
 
 /* A script is a .java source file or a .jar; a web application (JvmScriptAlias only) is a .war
@@ -258,8 +264,20 @@ static const char *check_script(apr_pool_t *p, const char *directive, const char
     }
     *webapp = war;
     *boot = 0;
-    if (!war && jvm_conf_has_suffix(path, ".jar") && boot_jar(p, path)) {
-        *webapp = *boot = 1;
+    if (!war && jvm_conf_has_suffix(path, ".jar")) {
+        switch (boot_jar(p, path)) {
+        case BOOT_JAR:
+            *webapp = *boot = 1;
+            break;
+        case OLD_BOOT_JAR:
+            /* its classes are under BOOT-INF/: never a script either */
+            return apr_psprintf(p, JVM00141 "%s: '%s' is a Spring Boot executable jar older than Boot 3.2 (its launcher "
+                                "is org.springframework.boot.loader.JarLauncher): mod_jvm runs Boot 3.2 and later "
+                                "(3.5 and 4.0 are tested) through Boot's own launcher; build the application with "
+                                "Boot 3.2 or later (docs/spring-boot.md)", directive, path);
+        default:
+            break;
+        }
     }
     return NULL;
 }

@@ -371,6 +371,38 @@ class BootDaemonTest {
         }
     }
 
+    @Test
+    @Order(1)
+    void aJarOfBootBefore32IsRefusedAtConfigtest() throws IOException {
+        // Boot 3.1's layout: BOOT-INF/ and the launcher org.springframework.boot.loader.JarLauncher
+        // only (what configtest reads is the zip's directory: the entries' names)
+        try (ApacheServer s = ApacheServer.create().name("boot-old")) {
+            Path old = s.root().resolve("apps/old-boot.jar");
+            Files.createDirectories(old.getParent());
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS,
+                    "org.springframework.boot.loader.JarLauncher");
+            manifest.getMainAttributes().putValue("Start-Class", "com.example.ShopApplication");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(old), manifest)) {
+                for (String name : List.of("org/springframework/boot/loader/JarLauncher.class",
+                        "BOOT-INF/classes/com/example/ShopApplication.class", "BOOT-INF/lib/spring-core-6.0.9.jar")) {
+                    out.putNextEntry(new java.util.jar.JarEntry(name));
+                    out.write(new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe});
+                    out.closeEntry();
+                }
+            }
+            s.config("""
+                    JvmDaemonProcess shop
+                    JvmScriptAlias /shop %s process-group=shop
+                    """.formatted(old));
+            ApacheServer.ConfigTest ct = s.configtest();
+            assertNotEquals(0, ct.exitCode(), ct.output());
+            assertTrue(ct.output().contains("JVM00141: JvmScriptAlias: '" + old + "' is a Spring Boot executable jar older"
+                    + " than Boot 3.2 (its launcher is org.springframework.boot.loader.JarLauncher)"), ct.output());
+        }
+    }
+
     // ------------------------------------------------------------------ sessions with processes=2
 
     /** A client that owns one session of the application at {@code mount} and checks its visit count on every answer. */
