@@ -476,10 +476,7 @@ class BootRollingTest {
         // ReadinessState.REFUSING_TRAFFIC after the start (processes=2): the other process takes every
         // request meanwhile, none fails, and the process takes requests again once it accepts traffic
         try (ApacheServer server = ApacheServer.create().name("boot-readiness")) {
-            startRollGroup(server, v1, 2);
-            List<Long> pids = Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(30));
-            server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){2}", Duration.ofSeconds(120));
-            awaitAnswer(server, "version=v1");
+            List<Long> pids = startTwoReadyProcesses(server);
             long mark = server.errorLogMark();
             try (Load load = new Load(server.port(), "/", 4, r -> r.text().startsWith("version=v1 ")).start()) {
                 load.awaitCount(40, 30_000);
@@ -546,10 +543,7 @@ class BootRollingTest {
         // processes=2: the requests of a session whose process refuses traffic wait for it (as for
         // a process being replaced) and keep their session; requests without one go to the other
         try (ApacheServer server = ApacheServer.create().name("boot-readiness-session")) {
-            startRollGroup(server, v1, 2);
-            List<Long> pids = Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(30));
-            server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){2}", Duration.ofSeconds(120));
-            awaitAnswer(server, "version=v1");
+            List<Long> pids = startTwoReadyProcesses(server);
             RawHttp.Response first = RawHttp.get(server.port(), "/visits");
             Matcher id = Pattern.compile("JSESSIONID=([^;]+)").matcher(String.valueOf(first.header("Set-Cookie")));
             Matcher owner = Pattern.compile("pid=(\\d+) visits=1$").matcher(first.text().strip());
@@ -577,6 +571,15 @@ class BootRollingTest {
                 assertFalse(log.contains(bad + ":"), bad + " in " + log);
             }
         }
+    }
+
+    /** Starts group "roll" with v1 and processes=2; returns their pids once both are ready and v1 answers. */
+    private static List<Long> startTwoReadyProcesses(ApacheServer server) throws IOException {
+        startRollGroup(server, v1, 2);
+        List<Long> pids = Daemons.awaitPids(server, "roll", 2, Duration.ofSeconds(30));
+        server.awaitErrorLog(0, "(?s)(JVM01300: daemon process of group roll ready.*){2}", Duration.ofSeconds(120));
+        awaitAnswer(server, "version=v1");
+        return pids;
     }
 
     /** Installs {@code version} as the group's jar, starts Apache with group "roll" serving it at /; returns the jar's path. */
