@@ -34,6 +34,7 @@ final class Load implements AutoCloseable {
     private final AtomicInteger issued = new AtomicInteger();
     private ExecutorService pool;
     private int limit = Integer.MAX_VALUE;
+    private long staggerMillis;
 
     /** {@code ok} decides whether a 200 answer is right (e.g. the body matches). */
     Load(int port, String target, int threads, Predicate<RawHttp.Response> ok) {
@@ -53,10 +54,25 @@ final class Load implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Thread k sends its first request k × {@code millis} after the first thread: clients of slow
+     * requests that would otherwise run in step, all of them between two requests at once.
+     */
+    Load stagger(long millis) {
+        this.staggerMillis = millis;
+        return this;
+    }
+
     Load start() {
         pool = Executors.newFixedThreadPool(threads);
         for (int t = 0; t < threads; t++) {
-            pool.submit(this::loop);
+            long delay = t * staggerMillis;
+            pool.submit(() -> {
+                if (delay > 0) {
+                    ApacheServer.sleep(delay);
+                }
+                loop();
+            });
         }
         return this;
     }
