@@ -743,18 +743,24 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     cache = jvm_conf_cache_dir(ptemp, sc);
     jvm_checks_make_cache(ptemp, s, cache, ap_unixd_config.user_id, ap_unixd_config.group_id);
     /* A script under DocumentRoot may be served as a file: its source, to anyone; a WAR or a web
-     * application's directory likewise (its classes, WEB-INF/web.xml, its configuration). */
+     * application's directory likewise (its classes, WEB-INF/web.xml, its configuration), and a
+     * jar whole (a Boot jar's application.properties often holds passwords). */
     for (server_rec *vs = s; vs; vs = vs->next) {
         jvm_server_conf *vsc = ap_get_module_config(vs->module_config, &jvm_module);
         core_server_config *core = ap_get_core_module_config(vs->module_config);
         const jvm_alias *a = (const jvm_alias *)vsc->aliases->elts;
         for (int i = 0; i < vsc->aliases->nelts; i++) {
             if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
+                size_t n = strlen(a[i].script);
+                int jar = n > 4 && !strcmp(a[i].script + n - 4, ".jar");
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
                              JVM00003 "%s %s %s is under DocumentRoot %s: %s may be served "
                              "as a static file; move it out of DocumentRoot", a[i].directive,
-                             a[i].webapp ? "web application" : "script", a[i].script, core->ap_document_root,
-                             a[i].webapp ? "its classes and WEB-INF/ (or the whole WAR)" : "its source");
+                             a[i].boot ? "Spring Boot application" : a[i].webapp ? "web application" : "script",
+                             a[i].script, core->ap_document_root,
+                             a[i].boot ? "the whole jar (its classes, libraries and application.properties)"
+                             : a[i].webapp ? "its classes and WEB-INF/ (or the whole WAR)"
+                             : jar ? "the whole jar (its classes and resources)" : "its source");
             }
         }
     }

@@ -352,6 +352,35 @@ class BootDaemonTest {
 
     @Test
     @Order(1)
+    void aJarUnderDocumentRootIsWarnedAboutAsTheWholeJar() {
+        // served as a file, a Boot jar gives away its classes, libraries and application.properties;
+        // a plain jar script its classes: not "its source", as for a .java script
+        try (ApacheServer s = ApacheServer.create().name("boot-docroot")) {
+            Path boot = s.root().resolve("htdocs/shop.jar");
+            Path plain = s.root().resolve("htdocs/plain.jar");
+            try {
+                Files.createDirectories(boot.getParent());
+                Files.copy(jar, boot);
+                Files.copy(WebApps.dir().resolve("boot4/target/boot4.jar.original"), plain);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            s.config("""
+                    JvmDaemonProcess docroot jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180
+                    JvmScriptAlias /shop %s process-group=docroot
+                    JvmScriptAlias /plain %s
+                    """.formatted(boot, plain)).start();
+            String log = s.errorLog();
+            assertTrue(log.contains("JVM00003: JvmScriptAlias Spring Boot application " + boot + " is under DocumentRoot "
+                    + s.root().resolve("htdocs") + ": the whole jar (its classes, libraries and application.properties)"
+                    + " may be served as a static file; move it out of DocumentRoot"), log);
+            assertTrue(log.contains("JVM00003: JvmScriptAlias script " + plain + " is under DocumentRoot "
+                    + s.root().resolve("htdocs") + ": the whole jar (its classes and resources) may be served"), log);
+        }
+    }
+
+    @Test
+    @Order(1)
     void aPlainJarIsStillAScript() {
         // a .jar without Boot's launcher and BOOT-INF/ keeps being a script: configtest accepts it as one
         try (ApacheServer s = ApacheServer.create().name("boot-plain-jar")) {
