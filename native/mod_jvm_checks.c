@@ -751,8 +751,6 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         const jvm_alias *a = (const jvm_alias *)vsc->aliases->elts;
         for (int i = 0; i < vsc->aliases->nelts; i++) {
             if (core->ap_document_root && is_under(a[i].script, core->ap_document_root)) {
-                size_t n = strlen(a[i].script);
-                int jar = n > 4 && !strcmp(a[i].script + n - 4, ".jar");
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs,
                              JVM00003 "%s %s %s is under DocumentRoot %s: %s may be served "
                              "as a static file; move it out of DocumentRoot", a[i].directive,
@@ -760,7 +758,8 @@ int jvm_checks_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
                              a[i].script, core->ap_document_root,
                              a[i].boot ? "the whole jar (its classes, libraries and application.properties)"
                              : a[i].webapp ? "its classes and WEB-INF/ (or the whole WAR)"
-                             : jar ? "the whole jar (its classes and resources)" : "its source");
+                             : jvm_conf_has_suffix(a[i].script, ".jar") ? "the whole jar (its classes and resources)"
+                             : "its source");
             }
         }
     }

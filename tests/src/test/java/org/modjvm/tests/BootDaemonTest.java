@@ -86,14 +86,23 @@ class BootDaemonTest {
     /** A server of its own for one test: {@code config} with {@code %s} for the jar. */
     static ApacheServer otherServer(String name, String config) {
         ApacheServer s = ApacheServer.create().name(name).processes(2);
-        Path copy = s.root().resolve("apps/shop/shop.jar");
+        Path copy = copy(jar, s.root().resolve("apps/shop/shop.jar"));
+        return s.config(config.replace("%s", copy.toString())).start();
+    }
+
+    /** A jar without Boot's launcher and BOOT-INF/: the Boot 4 application's plain jar. */
+    static Path plainJar() {
+        return WebApps.dir().resolve("boot4/target/boot4.jar.original");
+    }
+
+    /** Copies {@code from} to {@code to}, making its directory; returns {@code to}. */
+    static Path copy(Path from, Path to) {
         try {
-            Files.createDirectories(copy.getParent());
-            Files.copy(jar, copy);
+            Files.createDirectories(to.getParent());
+            return Files.copy(from, to);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return s.config(config.replace("%s", copy.toString())).start();
     }
 
     @AfterAll
@@ -356,15 +365,8 @@ class BootDaemonTest {
         // served as a file, a Boot jar gives away its classes, libraries and application.properties;
         // a plain jar script its classes: not "its source", as for a .java script
         try (ApacheServer s = ApacheServer.create().name("boot-docroot")) {
-            Path boot = s.root().resolve("htdocs/shop.jar");
-            Path plain = s.root().resolve("htdocs/plain.jar");
-            try {
-                Files.createDirectories(boot.getParent());
-                Files.copy(jar, boot);
-                Files.copy(WebApps.dir().resolve("boot4/target/boot4.jar.original"), plain);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path boot = copy(jar, s.root().resolve("htdocs/shop.jar"));
+            Path plain = copy(plainJar(), s.root().resolve("htdocs/plain.jar"));
             s.config("""
                     JvmDaemonProcess docroot jvm-options="-Xmx192m -XX:TieredStopAtLevel=1" startup-timeout=180
                     JvmScriptAlias /shop %s process-group=docroot
@@ -384,14 +386,7 @@ class BootDaemonTest {
     void aPlainJarIsStillAScript() {
         // a .jar without Boot's launcher and BOOT-INF/ keeps being a script: configtest accepts it as one
         try (ApacheServer s = ApacheServer.create().name("boot-plain-jar")) {
-            Path plain = WebApps.dir().resolve("boot4/target/boot4.jar.original");
-            Path copy = s.root().resolve("apps/plain.jar");
-            try {
-                Files.createDirectories(copy.getParent());
-                Files.copy(plain, copy);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path copy = copy(plainJar(), s.root().resolve("apps/plain.jar"));
             s.config("""
                     JvmScriptAlias /plain %s
                     """.formatted(copy));
