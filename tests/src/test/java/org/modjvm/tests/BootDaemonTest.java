@@ -501,21 +501,11 @@ class BootDaemonTest {
 
     /** New sessions at {@code mount} until each of the group's two routes holds {@code perRoute} of them. */
     static List<Visitor> sessions(ApacheServer on, String mount, int perRoute) {
-        List<Visitor> kept = new ArrayList<>();
-        int[] count = new int[2];
-        for (int attempt = 0; attempt < 300 && (count[0] < perRoute || count[1] < perRoute); attempt++) {
+        return Daemons.spreadOverRoutes(() -> {
             Visitor v = new Visitor(on, mount);
             assertTrue(v.visit(), v::toString);
-            int route = v.route();
-            assertTrue(route == 0 || route == 1, () -> "the session id ends in the route of its process (.0 or .1): " + v);
-            if (count[route] < perRoute) {
-                count[route]++;
-                kept.add(v);
-            }
-        }
-        assertTrue(count[0] >= perRoute && count[1] >= perRoute,
-                "300 new sessions were not spread over both processes: " + count[0] + " and " + count[1]);
-        return kept;
+            return v;
+        }, Visitor::route, 2, perRoute, STARTUP);
     }
 
     /** Runs every visitor in a thread of its own, a request every few milliseconds, until {@code stop} (or {@code max}). */

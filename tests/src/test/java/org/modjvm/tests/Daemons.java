@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -168,6 +170,42 @@ final class Daemons {
             }
             ApacheServer.sleep(50);
         }
+    }
+
+    /**
+     * New sessions until each of a group's {@code routes} processes holds {@code perRoute} of them;
+     * returns the ones kept. {@code newSession} makes a client and its first request (which goes to
+     * whichever process accepts first on the group's socket), {@code route} reads the route its
+     * session id ends in. A process that is still deploying accepts nothing, so the tries go on for
+     * up to {@code timeout} (with a pause between them after the first hundred) instead of a fixed
+     * number: CI once saw 300 in a row reach the one process that was ready.
+     */
+    static <V> List<V> spreadOverRoutes(Supplier<V> newSession, ToIntFunction<V> route, int routes, int perRoute,
+            Duration timeout) {
+        List<V> kept = new ArrayList<>();
+        int[] count = new int[routes];
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        for (int tries = 1; kept.size() < routes * perRoute; tries++) {
+            V v = newSession.get();
+            int r = route.applyAsInt(v);
+            if (r < 0 || r >= routes) {
+                throw new AssertionError("the session id ends in the route of its process (0 to " + (routes - 1)
+                        + "): " + v);
+            }
+            if (count[r] < perRoute) {
+                count[r]++;
+                kept.add(v);
+            }
+            if (kept.size() < routes * perRoute && System.nanoTime() > deadline) {
+                throw new AssertionError(tries + " new sessions in " + timeout + " were not spread over the "
+                        + routes + " processes (" + perRoute + " each): " + Arrays.toString(count));
+            }
+            if (tries > 100) {
+                ApacheServer.sleep(50);
+            }
+        }
+        return kept;
     }
 
     static void kill(long pid, String signal) {

@@ -286,20 +286,11 @@ class ServletRollingTest {
     }
 
     static List<Visitor> sessions(java.util.function.Supplier<Visitor> visitor, int routes, int perRoute) {
-        List<Visitor> kept = new ArrayList<>();
-        int[] count = new int[routes];
-        for (int attempt = 0; attempt < 300 && kept.size() < routes * perRoute; attempt++) {
+        return Daemons.spreadOverRoutes(() -> {
             Visitor v = visitor.get();
             assertTrue(v.visit(), v::toString);
-            int route = v.route();
-            assertTrue(route >= 0 && route < routes, () -> "the session id ends in its process's route: " + v);
-            if (count[route] < perRoute) {
-                count[route]++;
-                kept.add(v);
-            }
-        }
-        assertEquals(routes * perRoute, kept.size(), "sessions spread over the routes");
-        return kept;
+            return v;
+        }, Visitor::route, routes, perRoute, STARTUP);
     }
 
     /** Runs every client in a thread of its own until {@code stop} answers true (or {@code max}). */

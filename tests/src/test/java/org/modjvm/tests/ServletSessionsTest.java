@@ -174,21 +174,11 @@ class ServletSessionsTest {
      * processes hold sessions and stickiness is tested for both.
      */
     static List<Visitor> sessions(String mount, int perRoute) {
-        List<Visitor> kept = new ArrayList<>();
-        int[] count = new int[2];
-        for (int attempt = 0; attempt < 300 && (count[0] < perRoute || count[1] < perRoute); attempt++) {
+        return Daemons.spreadOverRoutes(() -> {
             Visitor v = new Visitor(mount);
             assertTrue(v.visit(), v::toString);
-            int route = v.route();
-            assertTrue(route == 0 || route == 1, () -> "the session id ends in the route of its process (.0 or .1): " + v);
-            if (count[route] < perRoute) {
-                count[route]++;
-                kept.add(v);
-            }
-        }
-        assertTrue(count[0] >= perRoute && count[1] >= perRoute,
-                "300 new sessions were not spread over both processes: " + count[0] + " and " + count[1]);
-        return kept;
+            return v;
+        }, Visitor::route, 2, perRoute, STARTUP);
     }
 
     /**
