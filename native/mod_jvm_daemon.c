@@ -27,11 +27,13 @@
 #include <limits.h>
 #include <grp.h>
 #include <pwd.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -417,6 +419,32 @@ static void run_private_copy(jvm_daemon_proc *dp)
     }
 }
 
+/* In the log relay, once the JVM's output has ended: waits (10 s at most) until the JVM is gone
+ * with all its descriptors, the lock on its copy of the jar among them, so that the sweep after it
+ * finds the copy free. The end of the output is too early (an exiting process closes stdout before
+ * the lock), and the relay's parent changing can be too: the children of an exiting multi-threaded
+ * process go to a new parent as soon as its forking thread finds no thread of the process that is
+ * not exiting, maybe before the last of them has closed the descriptors (CI once saw the old
+ * version's copy outlive its process). A pidfd becomes readable only when the whole thread group
+ * is gone; without one (a kernel before 5.3), the parent changing has to do. */
+static void await_jvm_gone(int jvm_fd, pid_t jvm_pid)
+{
+    if (jvm_fd >= 0) {
+        struct pollfd gone = { .fd = jvm_fd, .events = POLLIN };
+        int rc;
+        do {
+            rc = poll(&gone, 1, 10 * 1000);
+        } while (rc < 0 && errno == EINTR);
+        close(jvm_fd);
+        if (rc >= 0) {
+            return;
+        }
+    }
+    for (int i = 0; i < 1000 && getppid() == jvm_pid; i++) {
+        usleep(10 * 1000);
+    }
+}
+
 /* In the forked child: becomes the daemon process. Never returns. */
 static void exec_daemon(jvm_daemon_proc *dp)
 {
@@ -524,6 +552,8 @@ static void exec_daemon(jvm_daemon_proc *dp)
         if (pipe(pipefd) == 0 && (relay = fork()) >= 0) {
             if (relay == 0) {
                 pid_t jvm_pid = getppid();
+                /* (the JVM to be: opened while it surely lives, for await_jvm_gone) */
+                int jvm_fd = rt->boot_jar ? pidfd_open(jvm_pid, 0) : -1;
                 close(pipefd[1]);
                 close(0);
                 if (route) {
@@ -532,12 +562,7 @@ static void exec_daemon(jvm_daemon_proc *dp)
                 prctl(PR_SET_NAME, "jvm-log-relay");
                 relay_loop(pipefd[0], 2, dp->g->name, jvm_pid, slot, partner);
                 if (rt->boot_jar) {
-                    /* the JVM's output has ended, but its copy of the jar is free only once the JVM
-                     * is gone: an exiting process closes its descriptors in order, stdout before
-                     * the copy's lock. Gone is when this relay is its child no more (5 s at most). */
-                    for (int i = 0; i < 500 && getppid() == jvm_pid; i++) {
-                        usleep(10 * 1000);
-                    }
+                    await_jvm_gone(jvm_fd, jvm_pid);
                     jvm_jar_sweep(rt->group_cache_dir);
                 }
                 _exit(0);

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -403,6 +404,32 @@ class BootRollingTest {
         }
     }
 
+    /** The processes that have {@code file} open (pid and command line), from /proc. */
+    static List<String> holders(Path file) {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(proc -> {
+                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                    if (fds.anyMatch(fd -> {
+                        try {
+                            return Files.readSymbolicLink(fd).equals(file);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })) {
+                        out.add(proc.getFileName() + " " + String.join(" ", Daemons.cmdline(Long.parseLong(
+                                proc.getFileName().toString()))));
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // gone meanwhile, or not ours to read
+                }
+            });
+        } catch (IOException e) {
+            out.add("(/proc: " + e + ")");
+        }
+        return out;
+    }
+
     @Test
     void aJarWrittenIntoWhileItRunsIsReloadedToo() throws IOException {
         // cp and scp write into the file: the running process must not read the new bytes (it runs
@@ -470,7 +497,8 @@ class BootRollingTest {
             while (Files.exists(v1Copy) && System.nanoTime() < deadline) {
                 ApacheServer.sleep(100);
             }
-            assertFalse(Files.exists(v1Copy), "the old version's copy is still there");
+            assertFalse(Files.exists(v1Copy), () -> "the old version's copy is still there, held by "
+                    + holders(v1Copy) + "\n" + server.errorLogSince(mark));
             try (Stream<Path> copies = Files.list(cache)) {
                 assertEquals(List.of(v2Copy), copies.filter(f -> f.getFileName().toString().startsWith("boot.")).toList());
             }
