@@ -128,9 +128,14 @@ class BootRollingTest {
                 Set<Long> v2Pids = pids(samples, "v2");
                 assertTrue(old.containsAll(v1Pids), old + " " + v1Pids);
                 assertFalse(v2Pids.isEmpty(), load.report());
-                assertTrue(v2Pids.stream().noneMatch(old::contains), v2Pids + " " + old);
-                assertEquals(processes, v2Pids.size(), "each slot's successor served: " + v2Pids);
-                assertEquals(Set.copyOf(Daemons.awaitPids(server, "roll", processes, Duration.ofSeconds(10))), v2Pids);
+                Set<Long> successors = Set.copyOf(Daemons.awaitPids(server, "roll", processes, Duration.ofSeconds(10)));
+                assertTrue(successors.stream().noneMatch(old::contains), successors + " " + old);
+                assertTrue(successors.containsAll(v2Pids), v2Pids + " " + successors);
+                if (processes == 1) {
+                    assertEquals(successors, v2Pids);
+                }
+                // (with processes=2 this load's connections, kept by Apache's children, may all have gone to
+                // the successor that was ready first: the routed clients below show that each slot's did serve)
 
                 // before the jar was replaced: v1 only; once every old process handed over: v2 only
                 for (Load.Sample s : samples) {
@@ -209,12 +214,12 @@ class BootRollingTest {
                     double delay = seconds(started.group(1)) - seconds(asked.group(1));
                     assertTrue(delay >= 0 && delay < 4, "successor of " + asked.group(2) + " started " + delay + " s after");
                 }
-                // each JVM01476 names its successor, which is one of the pids that answered v2
+                // each JVM01476 names its successor, which is one of the group's processes now
                 Matcher m = Pattern.compile("JVM01476: the successor of daemon process \\(pid (\\d+)\\) is ready \\(pid (\\d+)\\)")
                         .matcher(log);
                 while (m.find()) {
                     assertTrue(old.contains(Long.parseLong(m.group(1))), m.group());
-                    assertTrue(v2Pids.contains(Long.parseLong(m.group(2))), m.group());
+                    assertTrue(successors.contains(Long.parseLong(m.group(2))), m.group());
                 }
             } finally {
                 sessions.stop();
