@@ -134,8 +134,9 @@ class BootRollingTest {
                 if (processes == 1) {
                     assertEquals(successors, v2Pids);
                 }
-                // (with processes=2 this load's connections, kept by Apache's children, may all have gone to
-                // the successor that was ready first: the routed clients below show that each slot's did serve)
+                // (with processes=2 this load's connections, kept by Apache's threads, may all have gone to
+                // the successor that was ready first, until they are renewed (2 s old): the routed clients
+                // below show that each slot's successor served)
 
                 // before the jar was replaced: v1 only; once every old process handed over: v2 only
                 for (Load.Sample s : samples) {
