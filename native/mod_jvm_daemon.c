@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -419,6 +418,10 @@ static void run_private_copy(jvm_daemon_proc *dp)
     }
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* Linux 5.3; glibc has no wrapper before 2.36, and the module builds against older ones */
+#endif
+
 /* In the log relay, once the JVM's output has ended: waits (10 s at most) until the JVM is gone
  * with all its descriptors, the lock on its copy of the jar among them, so that the sweep after it
  * finds the copy free. The end of the output is too early (an exiting process closes stdout before
@@ -549,11 +552,12 @@ static void exec_daemon(jvm_daemon_proc *dp)
     {
         int pipefd[2];
         pid_t relay;
+        /* this process, the JVM to be: named and opened before the relay exists, so that the relay
+         * knows it even if it died meanwhile (for await_jvm_gone; close-on-exec) */
+        pid_t jvm_pid = getpid();
+        int jvm_fd = rt->boot_jar ? (int)syscall(SYS_pidfd_open, jvm_pid, 0) : -1;
         if (pipe(pipefd) == 0 && (relay = fork()) >= 0) {
             if (relay == 0) {
-                pid_t jvm_pid = getppid();
-                /* (the JVM to be: opened while it surely lives, for await_jvm_gone) */
-                int jvm_fd = rt->boot_jar ? pidfd_open(jvm_pid, 0) : -1;
                 close(pipefd[1]);
                 close(0);
                 if (route) {
@@ -575,6 +579,9 @@ static void exec_daemon(jvm_daemon_proc *dp)
             /* no relay to hear that the process is ready: taken as ready at once (requests wait
              * in the listen backlog, as they did before readiness was known) */
             slot_mark(slot, getpid(), MARK_READY);
+        }
+        if (jvm_fd >= 0) {
+            close(jvm_fd); /* (the relay's) */
         }
     }
     if (rt->boot_jar) {
