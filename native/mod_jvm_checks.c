@@ -31,8 +31,22 @@ APLOG_USE_MODULE(jvm);
  * options. Apache reads its configuration twice at each start, and each `java -version` costs a
  * JVM's start (~0.1 s of the daemons' start, measured: docs/spring-boot.md, "Benchmark"); a JDK
  * replaced on disk (another inode, time or size) is judged again. Rejections are not kept: the
- * start fails with them anyway. */
+ * start fails with them anyway. Nor are options that name a file the JVM reads (an options or
+ * flags file, an agent, a class data archive): that file may change before a graceful restart.
+ * (@argfiles are no JVM options: parse_jvm_options refuses them.) */
 #define ACCEPTED_OPTIONS_KEY "mod_jvm.accepted_jvm_options"
+
+static int option_names_file(const char *opt)
+{
+    static const char *const prefixes[] = { "-XX:VMOptionsFile=", "-XX:Flags=", "-javaagent:", "-agentpath:",
+                                            "-XX:SharedArchiveFile=" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        if (!strncmp(opt, prefixes[i], strlen(prefixes[i]))) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static const char *accepted_options_key(apr_pool_t *p, const char *home, const apr_array_header_t *opts)
 {
@@ -51,6 +65,9 @@ static const char *accepted_options_key(apr_pool_t *p, const char *home, const a
     for (int i = 0; i < opts->nelts; i++) {
         /* each option after its length: no two lists of options make the same key */
         const char *opt = APR_ARRAY_IDX(opts, i, const char *);
+        if (option_names_file(opt)) {
+            return NULL;
+        }
         key = apr_psprintf(p, "%s\n%" APR_SIZE_T_FMT ":%s", key, strlen(opt), opt);
     }
     return key;

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The JVM judges a group's jvm-options ({@code java <options> -version}, JVM00005) once per
  * Apache process for a JDK as it is on disk: Apache reads its configuration twice at each start
  * and again at each graceful restart, and each check is a JVM's start before the daemons start.
- * Changed options, or a JDK changed on disk, are judged again. Seen through a JDK whose
+ * Changed options, or a JDK changed on disk, are judged again; options that name a file the JVM
+ * reads (-XX:VMOptionsFile=) at every restart. Seen through a JDK whose
  * {@code bin/java} writes down each call before it runs the real one.
  */
 @ExtendWith(DumpLogOnFailure.class)
@@ -54,6 +55,17 @@ class JvmOptionsCheckTest {
             restart(server);
             assertEquals(2, checks(calls, "two"), () -> "bin/java changed, calls: " + read(calls));
             assertEquals(1, checks(calls, "one"), () -> "calls: " + read(calls));
+
+            // options that name a file the JVM reads (here an options file, which may change before the
+            // next graceful restart) are judged at each restart, not remembered
+            Path optionsFile = outside.resolve("options.txt");
+            Files.writeString(optionsFile, "-Dcheck.options-file=yes\n");
+            Files.setPosixFilePermissions(optionsFile, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.writeString(included, group("three -XX:VMOptionsFile=" + optionsFile));
+            restart(server);
+            long once = checks(calls, "three");
+            restart(server);
+            assertEquals(once + 1, checks(calls, "three"), () -> "an options file, calls: " + read(calls));
 
             // a bad option still fails configtest, and a start (nothing remembered of a rejection)
             Files.writeString(included, group("two -Xmx1k"));
