@@ -12,7 +12,7 @@
 
 #define JVM00001 "JVM00001: " /* JvmHome: the default JDK … has no lib/server/libjvm.so */
 #define JVM00002 "JVM00002: " /* JvmRuntimeDirectory: … does not hold mod_jvm-runtime.jar and mod_jvm-api.jar */
-#define JVM00003 "JVM00003: " /* JvmScriptAlias script … is under DocumentRoot …: its source may be served */
+#define JVM00003 "JVM00003: " /* JvmScriptAlias script|web application|Spring Boot application … is under DocumentRoot …: its source|its classes and WEB-INF/ …|the whole jar … may be served as a static file */
 #define JVM00004 "JVM00004: " /* JvmCacheDirectory: cannot create … */
 #define JVM00005 "JVM00005: " /* JvmOptions: the JVM in … rejects these options: … */
 #define JVM00006 "JVM00006: " /* … process group '…' is not defined for server … */
@@ -77,7 +77,7 @@
 #define JVM00138 "JVM00138: " /* the successor (pid …) of daemon process N of group … died after it was ready, before it took the slot over (…): a new process starts when the old one exits */
 #define JVM00139 "JVM00139: " /* daemon process of group …: the Spring Boot jar … is still being written after N s (…): the process exits before it starts, and the group restarts it with a growing delay (JVM00080) */
 #define JVM00140 "JVM00140: " /* daemon process of group … runs the Spring Boot jar … in place, not from a private copy: …; replace the jar by renaming a new file over it (mv), never by writing into it (cp, scp) */
-#define JVM00141 "JVM00141: " /* JvmScriptAlias …: '…' is a Spring Boot executable jar older than Boot 3.2 (its launcher is org.springframework.boot.loader.JarLauncher): mod_jvm runs Boot 3.2 and later …; build the application with Boot 3.2 or later */
+#define JVM00141 "JVM00141: " /* JvmScriptAlias …: '…' is a Spring Boot executable jar with Boot's classic launcher (…JarLauncher: Boot before 3.2, or … CLASSIC): …; build the application with Boot 3.2 or later and its default launcher */
 
 /* The lines that mean "the application (or its daemon group) did not start": mod_jvm-express
  * looks for them in the error log after starting Apache. The Java side reads this list through

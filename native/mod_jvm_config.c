@@ -271,10 +271,11 @@ static const char *check_script(apr_pool_t *p, const char *directive, const char
             break;
         case OLD_BOOT_JAR:
             /* its classes are under BOOT-INF/: never a script either */
-            return apr_psprintf(p, JVM00141 "%s: '%s' is a Spring Boot executable jar older than Boot 3.2 (its launcher "
-                                "is org.springframework.boot.loader.JarLauncher): mod_jvm runs Boot 3.2 and later "
-                                "(3.5 and 4.0 are tested) through Boot's own launcher; build the application with "
-                                "Boot 3.2 or later (docs/spring-boot.md)", directive, path);
+            return apr_psprintf(p, JVM00141 "%s: '%s' is a Spring Boot executable jar with Boot's classic launcher "
+                                "(org.springframework.boot.loader.JarLauncher: Boot before 3.2, or a later Boot built "
+                                "with loaderImplementation CLASSIC): mod_jvm starts Boot applications through the "
+                                "launcher of Boot 3.2 and later (3.5 and 4.0 are tested); build the application with "
+                                "Boot 3.2 or later and its default launcher (docs/spring-boot.md)", directive, path);
         default:
             break;
         }

@@ -422,8 +422,9 @@ class BootDaemonTest {
                     """.formatted(old));
             ApacheServer.ConfigTest ct = s.configtest();
             assertNotEquals(0, ct.exitCode(), ct.output());
-            assertTrue(ct.output().contains("JVM00141: JvmScriptAlias: '" + old + "' is a Spring Boot executable jar older"
-                    + " than Boot 3.2 (its launcher is org.springframework.boot.loader.JarLauncher)"), ct.output());
+            assertTrue(ct.output().contains("JVM00141: JvmScriptAlias: '" + old + "' is a Spring Boot executable jar with"
+                    + " Boot's classic launcher (org.springframework.boot.loader.JarLauncher: Boot before 3.2, or a later"
+                    + " Boot built with loaderImplementation CLASSIC)"), ct.output());
         }
     }
 
