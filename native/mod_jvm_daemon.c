@@ -556,7 +556,8 @@ static void exec_daemon(jvm_daemon_proc *dp)
          * knows it even if it died meanwhile (for await_jvm_gone; close-on-exec) */
         pid_t jvm_pid = getpid();
         int jvm_fd = rt->boot_jar ? (int)syscall(SYS_pidfd_open, jvm_pid, 0) : -1;
-        if (pipe(pipefd) == 0 && (relay = fork()) >= 0) {
+        int piped = pipe(pipefd) == 0;
+        if (piped && (relay = fork()) >= 0) {
             if (relay == 0) {
                 close(pipefd[1]);
                 close(0);
@@ -575,10 +576,16 @@ static void exec_daemon(jvm_daemon_proc *dp)
             dup2(pipefd[1], 2);
             close(pipefd[0]);
             close(pipefd[1]);
-        } else if (slot) {
-            /* no relay to hear that the process is ready: taken as ready at once (requests wait
-             * in the listen backlog, as they did before readiness was known) */
-            slot_mark(slot, getpid(), MARK_READY);
+        } else {
+            if (piped) {
+                close(pipefd[0]);
+                close(pipefd[1]);
+            }
+            if (slot) {
+                /* no relay to hear that the process is ready: taken as ready at once (requests
+                 * wait in the listen backlog, as they did before readiness was known) */
+                slot_mark(slot, getpid(), MARK_READY);
+            }
         }
         if (jvm_fd >= 0) {
             close(jvm_fd); /* (the relay's) */
