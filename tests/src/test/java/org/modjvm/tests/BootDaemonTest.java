@@ -280,19 +280,10 @@ class BootDaemonTest {
         // the process's sockets: fd → socket:[inode]; the kernel's TCP tables list the listening
         // ones (state 0A) by inode, for the process's network namespace
         Set<String> own = new HashSet<>();
-        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        own.add(target.substring(8, target.length() - 1));
-                    }
-                } catch (IOException e) {
-                    // closed meanwhile
-                }
+        for (String target : Daemons.openFiles(pid)) {
+            if (target.startsWith("socket:[")) {
+                own.add(target.substring(8, target.length() - 1));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         assertFalse(own.isEmpty(), "the daemon has its UNIX socket at least");
         StringBuilder listening = new StringBuilder();

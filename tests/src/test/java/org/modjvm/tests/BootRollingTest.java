@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -412,28 +411,13 @@ class BootRollingTest {
 
     /** The processes that have {@code file} open (pid and command line), from /proc. */
     static List<String> holders(Path file) {
-        List<String> out = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(proc -> {
-                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                    if (fds.anyMatch(fd -> {
-                        try {
-                            return Files.readSymbolicLink(fd).equals(file);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    })) {
-                        out.add(proc.getFileName() + " " + String.join(" ", Daemons.cmdline(Long.parseLong(
-                                proc.getFileName().toString()))));
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    // gone meanwhile, or not ours to read
-                }
-            });
+            return procs.map(p -> p.getFileName().toString()).filter(p -> p.matches("\\d+")).map(Long::parseLong)
+                    .filter(pid -> Daemons.openFiles(pid).contains(file.toString()))
+                    .map(pid -> pid + " " + String.join(" ", Daemons.cmdline(pid))).toList();
         } catch (IOException e) {
-            out.add("(/proc: " + e + ")");
+            return List.of("(/proc: " + e + ")");
         }
-        return out;
     }
 
     @Test

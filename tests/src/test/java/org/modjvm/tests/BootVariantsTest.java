@@ -100,19 +100,10 @@ class BootVariantsTest {
         for (long pid : pids) {
             // the process's sockets (fd -> socket:[inode]) against the kernel's TCP tables
             Set<String> own = new HashSet<>();
-            try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-                for (Path fd : (Iterable<Path>) fds::iterator) {
-                    try {
-                        String target = Files.readSymbolicLink(fd).toString();
-                        if (target.startsWith("socket:[")) {
-                            own.add(target.substring(8, target.length() - 1));
-                        }
-                    } catch (IOException e) {
-                        // closed meanwhile
-                    }
+            for (String target : Daemons.openFiles(pid)) {
+                if (target.startsWith("socket:[")) {
+                    own.add(target.substring(8, target.length() - 1));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             assertFalse(own.isEmpty(), "daemon " + pid + " has its UNIX socket at least");
             List<String> tcp = new ArrayList<>();

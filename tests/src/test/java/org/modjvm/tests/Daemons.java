@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Daemon-mode helpers: the daemon processes of a server (descendants of the Apache parent running
@@ -45,6 +46,26 @@ final class Daemons {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Where a process's descriptors lead (the targets of /proc/PID/fd: a file's path,
+     * {@code socket:[inode]} …), empty if it is gone or not ours to read.
+     */
+    static List<String> openFiles(long pid) {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // closed between the list and the read
+                }
+            }
+        } catch (IOException gone) {
+            return List.of();
+        }
+        return out;
     }
 
     /** A field of /proc/PID/status ("Uid", "Gid", "State" …), null if the process is gone. */
@@ -184,8 +205,7 @@ final class Daemons {
             Duration timeout) {
         List<V> kept = new ArrayList<>();
         int[] count = new int[routes];
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (int tries = 1; kept.size() < routes * perRoute; tries++) {
             V v = newSession.get();
             int r = route.applyAsInt(v);
